@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Native addons (DuckDB) are safer in child processes than in worker threads.
+    pool: "forks",
+    testTimeout: 30_000,
+  },
+})
