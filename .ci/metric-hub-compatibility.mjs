@@ -1,0 +1,42 @@
+// Runs `slipstream validate-config` over a whole metric-hub checkout and compares
+// the outcome with the known defects of that corpus (files rejected for a true defect).
+// Each file is one check: valid when expected valid, rejected when a known defect.
+// A crash, an exit status other than 0/1, or no file checked counts as a failure.
+import { spawnSync } from "node:child_process"
+import { readFileSync, writeFileSync } from "node:fs"
+
+const [repo, output] = process.argv.slice(2)
+const knownDefects = JSON.parse(readFileSync(new URL("./metric-hub-known-defects.json", import.meta.url), "utf8"))
+
+const run = spawnSync(process.execPath, ["dist/cli/main.js", "validate-config", "--json", "--config-repo", repo, repo], {
+  encoding: "utf8",
+  maxBuffer: 64 * 1024 * 1024,
+})
+if (run.status !== 0 && run.status !== 1) {
+  console.error(run.stderr)
+  console.error(`validate-config crashed (exit status ${run.status})`)
+  writeFileSync(output, JSON.stringify({ passed: 0, failed: 1 }))
+  process.exit(0)
+}
+const reports = JSON.parse(run.stdout)
+let passed = 0
+let failed = reports.length === 0 ? 1 : 0
+for (const report of reports) {
+  const name = report.file.slice(repo.length).replace(/^\//, "")
+  const defect = knownDefects[name]
+  const asExpected = defect === undefined ? report.ok : !report.ok
+  if (asExpected) passed++
+  else failed++
+  const verdict = report.ok ? "accepted" : `rejected (${report.errors.length} errors)`
+  const expectation = defect === undefined ? "" : ` — known defect: ${defect}`
+  console.error(`${asExpected ? "ok  " : "FAIL"} ${name}: ${verdict}${expectation}`)
+  if (!asExpected && !report.ok) for (const e of report.errors) console.error(`       ${e.path}: ${e.message}`)
+}
+for (const name of Object.keys(knownDefects)) {
+  if (!reports.some((report) => report.file.endsWith(name))) {
+    console.error(`FAIL ${name}: listed as a known defect but not in the corpus`)
+    failed++
+  }
+}
+console.error(`compatibility: ${passed} files as expected, ${failed} not (${reports.length} files)`)
+writeFileSync(output, JSON.stringify({ passed, failed }))

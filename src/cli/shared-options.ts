@@ -1,0 +1,9 @@
+import * as Options from "@effect/cli/Options"
+
+/** `--config-repo DIR`, repeatable: metric-hub checkouts layered over the bundled config. */
+export const configRepoOption = Options.directory("config-repo", { exists: "yes" }).pipe(
+  Options.repeated,
+  Options.withDescription(
+    "a metric-hub checkout or config folder, layered over the bundled config (repeatable; later ones win)",
+  ),
+)

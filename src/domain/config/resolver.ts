@@ -1,0 +1,368 @@
+import { Either } from "effect"
+import { isPreTreatmentName, isStatisticName } from "../summary-catalogue.js"
+import type {
+  AnalysisUnit,
+  DataSource,
+  Metric,
+  PreTreatment,
+  Segment,
+  Statistic,
+  Summary,
+} from "./analysis-configuration.js"
+import { type ConfigIssue, didYouMean, issue, keyPath } from "./config-issue.js"
+import type { DefinitionsSpec, MetricDefinitionSpec, StatisticSpec } from "./spec.js"
+import { fillPlaceholders, renderTemplate, type TemplateContext } from "./template.js"
+
+/**
+ * Looks names up in one merged layer of configuration and turns definitions into resolved
+ * metrics, data sources and segments: templates rendered, defaults applied, `depends_on`
+ * followed as a graph (any order; a cycle is an error). Each name is resolved once.
+ * Problems go to `issues`; the name then resolves to undefined and the rest goes on.
+ */
+export interface Resolver {
+  readonly metric: (name: string, path: ReadonlyArray<string>) => Metric | undefined
+  readonly summaries: (metric: Metric, path: ReadonlyArray<string>) => ReadonlyArray<Summary>
+  readonly dataSource: (name: string, path: ReadonlyArray<string>) => DataSource | undefined
+  readonly segment: (name: string, path: ReadonlyArray<string>) => Segment | undefined
+  /** Metrics named by a metric's `depends_on` and its summaries' parameters, transitively. */
+  readonly upstreamOf: (metric: Metric) => ReadonlyArray<string>
+  readonly render: (text: string, path: ReadonlyArray<string>) => string | undefined
+}
+
+const allUnits: ReadonlyArray<AnalysisUnit> = ["client_id", "profile_group_id"]
+
+export const createResolver = (
+  spec: DefinitionsSpec,
+  context: TemplateContext,
+  placeholders: Readonly<Record<string, string | Error>>,
+  issues: ConfigIssue[],
+): Resolver => {
+  const metrics = new Map<string, Metric | undefined>()
+  const dataSources = new Map<string, DataSource | undefined>()
+  const segments = new Map<string, Segment | undefined>()
+  const resolvingMetrics: string[] = []
+  const resolvingDataSources: string[] = []
+
+  const render = (text: string, path: ReadonlyArray<string>): string | undefined => {
+    const rendered = renderTemplate(text, context)
+    const problems = Either.isLeft(rendered) ? [...rendered.left] : []
+    const values: Record<string, string> = {}
+    for (const [name, value] of Object.entries(placeholders)) {
+      if (typeof value === "string") values[name] = value
+      else if (text.includes(`{${name}}`)) problems.push(value.message)
+    }
+    for (const problem of problems) issues.push(issue(keyPath(...path), problem))
+    return Either.isLeft(rendered) || problems.length > 0
+      ? undefined
+      : fillPlaceholders(rendered.right, values)
+  }
+
+  /** A from expression: templates rendered, `{dataset}` filled from `default_dataset`. */
+  const renderFromExpression = (
+    fromExpression: string,
+    defaultDataset: string | undefined,
+    path: ReadonlyArray<string>,
+  ): string | undefined => {
+    if (fromExpression.includes("{dataset}") && defaultDataset === undefined) {
+      issues.push(
+        issue(keyPath(...path, "from_expression"), "uses {dataset} but sets no default_dataset"),
+      )
+      return undefined
+    }
+    const rendered = render(fromExpression, [...path, "from_expression"])
+    return rendered === undefined
+      ? undefined
+      : fillPlaceholders(rendered, { dataset: defaultDataset })
+  }
+
+  const unknown = (
+    kind: string,
+    name: string,
+    known: Iterable<string>,
+    path: ReadonlyArray<string>,
+  ) => issues.push(issue(keyPath(...path), `unknown ${kind} "${name}"${didYouMean(name, known)}`))
+
+  const dataSource = (name: string, path: ReadonlyArray<string>): DataSource | undefined => {
+    if (dataSources.has(name)) return dataSources.get(name)
+    const definition = spec.dataSources[name]
+    if (definition === undefined) {
+      unknown("data source", name, Object.keys(spec.dataSources), path)
+      return undefined
+    }
+    if (resolvingDataSources.includes(name)) {
+      issues.push(
+        issue(
+          keyPath("data_sources", name, "joins"),
+          `data sources join in a cycle: ${[...resolvingDataSources, name].join(" → ")}`,
+        ),
+      )
+      return undefined
+    }
+    resolvingDataSources.push(name)
+    const ownPath = ["data_sources", name]
+    const joins = Object.entries(definition.joins ?? {}).flatMap(([joined, join]) => {
+      const resolved = dataSource(joined, [...ownPath, "joins", joined])
+      return resolved === undefined
+        ? []
+        : [
+            {
+              dataSource: resolved,
+              ...(join.relationship === undefined ? {} : { relationship: join.relationship }),
+              ...(join.on_expression === undefined ? {} : { onExpression: join.on_expression }),
+            },
+          ]
+    })
+    resolvingDataSources.pop()
+    if (definition.from_expression === undefined) {
+      issues.push(issue(keyPath(...ownPath), `data source "${name}" has no from_expression`))
+    }
+    const fromExpression =
+      definition.from_expression === undefined
+        ? undefined
+        : renderFromExpression(definition.from_expression, definition.default_dataset, ownPath)
+    const resolved: DataSource | undefined =
+      fromExpression === undefined
+        ? undefined
+        : {
+            name,
+            fromExpression,
+            experimentsColumnType: definition.experiments_column_type ?? "simple",
+            clientIdColumn: definition.client_id_column ?? "client_id",
+            groupIdColumn: definition.group_id_column ?? "profile_group_id",
+            submissionDateColumn: definition.submission_date_column ?? "submission_date",
+            analysisUnits: definition.analysis_units ?? allUnits,
+            joins,
+            ...(definition.friendly_name === undefined
+              ? {}
+              : { friendlyName: definition.friendly_name }),
+            ...(definition.description === undefined
+              ? {}
+              : { description: definition.description }),
+          }
+    dataSources.set(name, resolved)
+    return resolved
+  }
+
+  const definitionOf = (name: string): MetricDefinitionSpec | undefined =>
+    spec.metrics.definitions[name]
+
+  const metric = (name: string, path: ReadonlyArray<string>): Metric | undefined => {
+    if (metrics.has(name)) return metrics.get(name)
+    const definition = definitionOf(name)
+    if (definition === undefined) {
+      unknown("metric", name, Object.keys(spec.metrics.definitions), path)
+      return undefined
+    }
+    const ownPath = ["metrics", name]
+    if (resolvingMetrics.includes(name)) {
+      issues.push(
+        issue(
+          keyPath(...path),
+          `metrics depend on each other in a cycle: ${[...resolvingMetrics, name].join(" → ")}`,
+        ),
+      )
+      metrics.set(name, undefined)
+      return undefined
+    }
+    resolvingMetrics.push(name)
+    const dependsOn = definition.depends_on ?? []
+    const upstreamResolved = dependsOn.every(
+      (upstream) => metric(upstream, [...ownPath, "depends_on"]) !== undefined,
+    )
+    resolvingMetrics.pop()
+    if (metrics.has(name)) return metrics.get(name)
+
+    const hasQuery =
+      definition.select_expression !== undefined || definition.data_source !== undefined
+    let query: { dataSource: DataSource; selectExpression: string } | undefined
+    if (hasQuery) {
+      if (definition.select_expression === undefined || definition.data_source === undefined) {
+        const missing =
+          definition.select_expression === undefined ? "select_expression" : "data_source"
+        issues.push(
+          issue(
+            keyPath(...ownPath),
+            `metric "${name}" has a ${missing === "select_expression" ? "data_source" : "select_expression"} but no ${missing}`,
+          ),
+        )
+      } else {
+        const source = dataSource(definition.data_source, [...ownPath, "data_source"])
+        const selectExpression = render(definition.select_expression, [
+          ...ownPath,
+          "select_expression",
+        ])
+        if (source !== undefined && selectExpression !== undefined)
+          query = { dataSource: source, selectExpression }
+      }
+    } else if (dependsOn.length === 0) {
+      issues.push(
+        issue(
+          keyPath(...ownPath),
+          `metric "${name}" has no definition: give it a select_expression and a data_source, or depends_on`,
+        ),
+      )
+    }
+    const resolved: Metric | undefined =
+      (hasQuery && query === undefined) ||
+      (!hasQuery && dependsOn.length === 0) ||
+      !upstreamResolved
+        ? undefined
+        : {
+            name,
+            ...(query === undefined
+              ? {}
+              : { dataSource: query.dataSource, selectExpression: query.selectExpression }),
+            ...(definition.friendly_name === undefined
+              ? {}
+              : { friendlyName: definition.friendly_name.trim() }),
+            ...(definition.description === undefined
+              ? {}
+              : { description: dedent(definition.description) }),
+            biggerIsBetter: definition.bigger_is_better ?? true,
+            analysisBases: definition.analysis_bases ?? ["enrollments", "exposures"],
+            type: definition.type ?? "scalar",
+            ...(definition.category === undefined ? {} : { category: definition.category }),
+            dependsOn,
+            owners:
+              definition.owner === undefined
+                ? []
+                : typeof definition.owner === "string"
+                  ? [definition.owner]
+                  : definition.owner,
+            deprecated: definition.deprecated ?? false,
+          }
+    metrics.set(name, resolved)
+    return resolved
+  }
+
+  /** Metric names a statistic's parameters refer to (ratios, covariates). */
+  const metricsNamedBy = (statistic: StatisticSpec): ReadonlyArray<[string, string]> => {
+    const named: Array<[string, string]> = []
+    for (const key of ["numerator", "denominator"]) {
+      const value = statistic.parameters[key]
+      if (typeof value === "string") named.push([key, value])
+    }
+    const covariate = statistic.parameters.covariate_adjustment
+    if (typeof covariate === "object" && typeof covariate.metric === "string") {
+      named.push(["covariate_adjustment.metric", covariate.metric])
+    }
+    return named
+  }
+
+  const summaries = (resolved: Metric, path: ReadonlyArray<string>): ReadonlyArray<Summary> => {
+    const statistics = definitionOf(resolved.name)?.statistics ?? []
+    if (statistics.length === 0) {
+      issues.push(
+        issue(
+          keyPath(...path),
+          `metric "${resolved.name}" has no statistics: add [metrics.${resolved.name}.statistics.<statistic>]`,
+        ),
+      )
+      return []
+    }
+    return statistics.flatMap((statistic): ReadonlyArray<Summary> => {
+      const statisticPath = ["metrics", resolved.name, "statistics", statistic.name]
+      const referencesResolve = metricsNamedBy(statistic).every(
+        ([key, name]) => metric(name, [...statisticPath, key]) !== undefined,
+      )
+      if (!referencesResolve || !isStatisticName(statistic.name)) return []
+      const preTreatments = statistic.preTreatments.flatMap(
+        (preTreatment): ReadonlyArray<PreTreatment> =>
+          isPreTreatmentName(preTreatment.name)
+            ? [{ name: preTreatment.name, parameters: preTreatment.parameters }]
+            : [],
+      )
+      const resolvedStatistic: Statistic = {
+        name: statistic.name,
+        parameters: statistic.parameters,
+      }
+      return [{ metric: resolved, statistic: resolvedStatistic, preTreatments }]
+    })
+  }
+
+  const upstreamOf = (resolved: Metric): ReadonlyArray<string> => {
+    const seen = new Set<string>()
+    const visit = (name: string) => {
+      const definition = definitionOf(name)
+      const direct = [
+        ...(definition?.depends_on ?? []),
+        ...(definition?.statistics ?? []).flatMap((statistic) =>
+          metricsNamedBy(statistic).map(([, named]) => named),
+        ),
+      ]
+      for (const upstream of direct) {
+        if (upstream === resolved.name || seen.has(upstream)) continue
+        seen.add(upstream)
+        visit(upstream)
+      }
+    }
+    visit(resolved.name)
+    return [...seen]
+  }
+
+  const segment = (name: string, path: ReadonlyArray<string>): Segment | undefined => {
+    if (segments.has(name)) return segments.get(name)
+    const definition = spec.segments.definitions[name]
+    if (definition === undefined) {
+      unknown("segment", name, Object.keys(spec.segments.definitions), path)
+      return undefined
+    }
+    const ownPath = ["segments", name]
+    const source = spec.segments.dataSources[definition.data_source]
+    if (source === undefined) {
+      unknown(
+        "segment data source",
+        definition.data_source,
+        Object.keys(spec.segments.dataSources),
+        [...ownPath, "data_source"],
+      )
+    }
+    const sourcePath = ["segments", "data_sources", definition.data_source]
+    const fromExpression =
+      source === undefined
+        ? undefined
+        : renderFromExpression(source.from_expression, source.default_dataset, sourcePath)
+    const selectExpression = render(definition.select_expression, [...ownPath, "select_expression"])
+    const resolved: Segment | undefined =
+      source === undefined || fromExpression === undefined || selectExpression === undefined
+        ? undefined
+        : {
+            name,
+            dataSource: {
+              name: definition.data_source,
+              fromExpression,
+              windowStart: source.window_start ?? 0,
+              windowEnd: source.window_end ?? 0,
+              clientIdColumn: source.client_id_column ?? "client_id",
+              groupIdColumn: source.group_id_column ?? "profile_group_id",
+              submissionDateColumn: source.submission_date_column ?? "submission_date",
+            },
+            selectExpression,
+            windowStart: definition.window_start ?? source.window_start ?? 0,
+            windowEnd: definition.window_end ?? source.window_end ?? 0,
+            ...(definition.friendly_name === undefined
+              ? {}
+              : { friendlyName: definition.friendly_name.trim() }),
+            ...(definition.description === undefined
+              ? {}
+              : { description: dedent(definition.description) }),
+          }
+    segments.set(name, resolved)
+    return resolved
+  }
+
+  return { metric, summaries, dataSource, segment, upstreamOf, render }
+}
+
+/** Removes the common leading indentation of a multi-line TOML string, as Python's dedent. */
+export const dedent = (text: string): string => {
+  const lines = text.replace(/^\n/, "").split("\n")
+  const indents = lines
+    .filter((line) => line.trim() !== "")
+    .map((line) => /^[ \t]*/.exec(line)?.[0].length ?? 0)
+  const common = indents.length === 0 ? 0 : Math.min(...indents)
+  return lines
+    .map((line) => line.slice(common))
+    .join("\n")
+    .trimEnd()
+}

@@ -1,0 +1,170 @@
+import { Either } from "effect"
+import { addDays } from "../dates.js"
+import type { Experiment } from "../experiment.js"
+import { experimentSchedule } from "../experiment-schedule.js"
+import { platformOf, platforms } from "../platform.js"
+import { addToCollection, type ConfigCollection, type DecodedFile } from "./collection.js"
+import type { ConfigIssue } from "./config-issue.js"
+import { resolveAnalysisConfiguration } from "./resolve-analysis.js"
+import { createResolver } from "./resolver.js"
+import { emptyDefinitions, type Named } from "./spec.js"
+import type { ParameterFields } from "./spec-schemas.js"
+import { bindParameters, experimentAttributes, templateContext } from "./template-context.js"
+
+/**
+ * Checks one decoded file in the context of a collection (which the file joins first),
+ * the way Jetstream's validation does: experiment configs, defaults and outcomes are
+ * resolved against a synthetic experiment; definitions have every entry resolved.
+ */
+export interface FileValidation {
+  readonly issues: ReadonlyArray<ConfigIssue>
+  /** The platform a file was resolved for, when it had to be inferred. */
+  readonly platform?: string
+}
+
+const syntheticStart = "2020-01-01"
+
+/** Branch slugs a config implies: its reference branch and per-branch parameter keys. */
+const impliedBranches = (
+  parameters: Named<ParameterFields>,
+  referenceBranch: string | undefined,
+) => {
+  const slugs = new Set<string>(["control", "treatment"])
+  if (referenceBranch !== undefined) slugs.add(referenceBranch)
+  for (const parameter of Object.values(parameters)) {
+    for (const table of [parameter.value, parameter.default]) {
+      if (typeof table === "object") for (const branch of Object.keys(table)) slugs.add(branch)
+    }
+  }
+  return [...slugs].map((slug) => ({ slug, ratio: 1 }))
+}
+
+export const syntheticExperiment = (
+  slug: string,
+  appName: string,
+  options: {
+    readonly startDate?: string
+    readonly endDate?: string
+    readonly referenceBranch?: string
+    readonly parameters?: Named<ParameterFields>
+    readonly outcomes?: ReadonlyArray<string>
+  } = {},
+): Experiment => {
+  const startDate = options.startDate ?? syntheticStart
+  return {
+    slug,
+    appName,
+    appId: platformOf(appName)?.appId ?? appName,
+    branches: impliedBranches(options.parameters ?? {}, options.referenceBranch),
+    referenceBranch: options.referenceBranch ?? "control",
+    startDate,
+    endDate: options.endDate ?? addDays(startDate, 28),
+    proposedEnrollment: 7,
+    isRollout: false,
+    outcomes: options.outcomes ?? [],
+    segments: [],
+  }
+}
+
+const resolutionIssues = (
+  collection: ConfigCollection,
+  experiment: Experiment,
+  experimentType?: string,
+): ReadonlyArray<ConfigIssue> => {
+  const result = resolveAnalysisConfiguration({
+    collection,
+    experiment,
+    ...(experimentType === undefined ? {} : { experimentType }),
+  })
+  return Either.isLeft(result) ? result.left : []
+}
+
+/** Every metric, data source, segment and dimension of a definitions file, resolved. */
+const definitionsIssues = (
+  collection: ConfigCollection,
+  file: Extract<DecodedFile, { kind: "definitions" }>,
+): ReadonlyArray<ConfigIssue> => {
+  const issues: ConfigIssue[] = []
+  const platform = file.platform
+  const merged = collection.definitions.get(platform) ?? emptyDefinitions
+  const experiment = syntheticExperiment("validation-experiment", platform)
+  const attributes = experimentAttributes(
+    experiment,
+    experimentSchedule(experiment, { enrollmentPeriod: 7 }),
+    "control",
+  )
+  const context = templateContext(
+    collection.functions,
+    attributes,
+    bindParameters(merged.parameters, issues),
+  )
+  const resolver = createResolver(merged, context, { experiment_slug: experiment.slug }, issues)
+  for (const name of Object.keys(file.spec.metrics.definitions))
+    resolver.metric(name, ["metrics", name])
+  for (const name of Object.keys(file.spec.dataSources))
+    resolver.dataSource(name, ["data_sources", name])
+  for (const name of Object.keys(file.spec.segments.definitions))
+    resolver.segment(name, ["segments", name])
+  for (const [name, dimension] of Object.entries(file.spec.dimensions)) {
+    resolver.dataSource(dimension.data_source, ["dimensions", name, "data_source"])
+  }
+  return issues
+}
+
+export const validateFile = (
+  collectionWithoutFile: ConfigCollection,
+  file: DecodedFile,
+  origin: { readonly file: string },
+  options: { readonly platform?: string } = {},
+): FileValidation => {
+  const collection = addToCollection(collectionWithoutFile, file, origin)
+  switch (file.kind) {
+    case "functions":
+      return { issues: [] }
+    case "definitions":
+      return { issues: definitionsIssues(collection, file) }
+    case "defaults": {
+      const name = file.name
+      const isPlatform = platformOf(name) !== undefined
+      const appName = isPlatform ? name : (options.platform ?? "firefox_desktop")
+      const experiment = syntheticExperiment("validation-experiment", appName)
+      return { issues: resolutionIssues(collection, experiment, isPlatform ? undefined : name) }
+    }
+    case "outcome": {
+      const { platform, slug } = file
+      const experiment = syntheticExperiment("validation-experiment", platform, {
+        parameters: file.spec.parameters,
+        outcomes: [slug],
+      })
+      return { issues: resolutionIssues(collection, experiment) }
+    }
+    case "experiment": {
+      const config = file.spec
+      const experimentFor = (appName: string) =>
+        syntheticExperiment(file.slug, appName, {
+          ...(config.experiment.start_date === undefined
+            ? {}
+            : { startDate: config.experiment.start_date }),
+          ...(config.experiment.end_date === undefined
+            ? {}
+            : { endDate: config.experiment.end_date }),
+          ...(config.experiment.reference_branch === undefined
+            ? {}
+            : { referenceBranch: config.experiment.reference_branch }),
+          parameters: config.parameters,
+        })
+      const candidates =
+        options.platform === undefined
+          ? platforms.map((platform) => platform.appName)
+          : [options.platform]
+      let best: FileValidation | undefined
+      for (const appName of candidates) {
+        const issues = resolutionIssues(collection, experimentFor(appName))
+        if (best === undefined || issues.length < best.issues.length)
+          best = { issues, platform: appName }
+        if (issues.length === 0) break
+      }
+      return best ?? { issues: [] }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import type { PlatformError } from "@effect/platform/Error"
+import { FileSystem } from "@effect/platform/FileSystem"
+import { Effect } from "effect"
+import type { ConfigIssue } from "../domain/config/config-issue.js"
+import { describeRole, fileRoleOf } from "../domain/config/file-role.js"
+import { validateFile } from "../domain/config/validate.js"
+import {
+  ConfigRepository,
+  loadConfigDirectory,
+  readConfigFile,
+} from "../services/config-repository.js"
+
+export interface FileReport {
+  readonly file: string
+  readonly role: string
+  readonly ok: boolean
+  readonly errors: ReadonlyArray<ConfigIssue>
+  /** The platform an experiment config was resolved for, when it had to be inferred. */
+  readonly platform?: string
+}
+
+/** A directory stands for every configuration file in it, in metric-hub's layout. */
+const expandDirectory = (path: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem
+    const info = yield* fs.stat(path)
+    if (info.type !== "Directory") return [path]
+    return (yield* loadConfigDirectory(path)).map(({ file }) => file)
+  }).pipe(Effect.orElseSucceed(() => [path]))
+
+/**
+ * Validates configuration files against the repository's configuration: each file is
+ * decoded by the role its path gives it, layered over the collection (a definitions or
+ * defaults file merges onto its platform's, an outcome or experiment config replaces its
+ * namesake), and resolved the way an analysis would resolve it.
+ */
+export const validateConfigFiles = (
+  paths: ReadonlyArray<string>,
+  options: { readonly platform?: string } = {},
+): Effect.Effect<ReadonlyArray<FileReport>, never, ConfigRepository | FileSystem> =>
+  Effect.gen(function* () {
+    const repository = yield* ConfigRepository
+    const files = (yield* Effect.forEach(paths, expandDirectory)).flat()
+    return yield* Effect.forEach(files, (file) =>
+      readConfigFile(file).pipe(
+        Effect.map(({ parsed }): FileReport => {
+          const role = describeRole(parsed.role)
+          if (parsed.decoded === undefined) return { file, role, ok: false, errors: parsed.issues }
+          const validation = validateFile(repository.collection, parsed.decoded, { file }, options)
+          const errors = [...parsed.issues, ...validation.issues]
+          return {
+            file,
+            role,
+            ok: errors.length === 0,
+            errors,
+            ...(validation.platform === undefined ? {} : { platform: validation.platform }),
+          }
+        }),
+        Effect.catchAll((error: PlatformError) =>
+          Effect.succeed<FileReport>({
+            file,
+            role: describeRole(fileRoleOf(file)),
+            ok: false,
+            errors: [{ path: "", message: `cannot read the file: ${error.message}` }],
+          }),
+        ),
+      ),
+    )
+  })

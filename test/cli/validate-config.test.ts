@@ -1,0 +1,71 @@
+import { describe, expect, it } from "@effect/vitest"
+import { runCli } from "../support/run-cli.js"
+
+const repo = "test/fixtures/metric-hub"
+
+describe("slipstream validate-config", () => {
+  it("prints one line per file and exits 0 when all are valid", () => {
+    const result = runCli([
+      "validate-config",
+      "--config-repo",
+      repo,
+      `${repo}/definitions/fenix.toml`,
+      `${repo}/jetstream/defaults/fenix.toml`,
+      `${repo}/jetstream/outcomes/fenix/search.toml`,
+      `${repo}/jetstream/good-experiment.toml`,
+    ])
+    expect(result.stdout.trim().split("\n")).toEqual([
+      `OK   ${repo}/definitions/fenix.toml [definitions (fenix)]`,
+      `OK   ${repo}/jetstream/defaults/fenix.toml [defaults (fenix)]`,
+      `OK   ${repo}/jetstream/outcomes/fenix/search.toml [outcome (fenix/search)]`,
+      `OK   ${repo}/jetstream/good-experiment.toml [experiment config (good-experiment), resolved for fenix]`,
+    ])
+    expect(result.stderr).toContain("4 valid, 0 invalid")
+    expect(result.status).toBe(0)
+  })
+
+  it("lists every error of an invalid file and exits 1; --json prints them as data", () => {
+    const result = runCli([
+      "validate-config",
+      "--json",
+      "--config-repo",
+      repo,
+      "--platform",
+      "fenix",
+      `${repo}/jetstream/bad-experiment.toml`,
+    ])
+    expect(result.status).toBe(1)
+    const reports = JSON.parse(result.stdout)
+    expect(reports).toEqual([
+      {
+        file: `${repo}/jetstream/bad-experiment.toml`,
+        role: "experiment config (bad-experiment)",
+        ok: false,
+        errors: expect.arrayContaining([
+          {
+            path: "experiment.enrolment_period",
+            message: 'unknown key "enrolment_period" (did you mean "enrollment_period"?)',
+          },
+          {
+            path: "metrics.active_hours.statistics.bootstrap_mean.num_samples",
+            message: "must be a positive integer",
+          },
+          {
+            path: "metrics.weekly",
+            message: 'unknown metric "uri_counts" (did you mean "uri_count"?)',
+          },
+        ]),
+      },
+    ])
+  })
+
+  it("has --help, and rejects a missing file with a usage error", () => {
+    const help = runCli(["validate-config", "--help"])
+    expect(help.status).toBe(0)
+    expect(help.stdout).toContain("--config-repo")
+    expect(help.stdout).toContain("--json")
+    const missing = runCli(["validate-config", "no/such/file.toml"])
+    expect(missing.status).not.toBe(0)
+    expect(missing.stdout + missing.stderr).toContain("no/such/file.toml")
+  })
+})

@@ -1,0 +1,203 @@
+import { describe, expect, it } from "@effect/vitest"
+import { parseConfigFile } from "../../../src/domain/config/parse-file.js"
+import { issuesOf } from "../../support/config-collection.js"
+
+const experimentConfig = "jetstream/my-experiment.toml"
+
+describe("decoding metric-hub files", () => {
+  it("reads period lists, including the 28_day alias, and statistics given as tables", () => {
+    const parsed = parseConfigFile(
+      experimentConfig,
+      `
+[metrics]
+weekly = ["a"]
+28_day = ["b"]
+preenrollment_weekly = ["a"]
+
+[metrics.a.statistics.bootstrap_mean]
+num_samples = 500
+pre_treatments = ["remove_nulls", { name = "censor_highest_values", fraction = 0.99 }]
+
+[metrics.b]
+statistics = { binomial = {} }
+`,
+    )
+    expect(parsed.issues).toEqual([])
+    expect(parsed.decoded?.kind).toBe("experiment")
+    if (parsed.decoded?.kind !== "experiment") return
+    expect(parsed.decoded.spec.metrics.periods).toEqual({
+      week: ["a"],
+      days28: ["b"],
+      preenrollment_week: ["a"],
+    })
+    expect(parsed.decoded.spec.metrics.definitions.a?.statistics).toEqual([
+      {
+        name: "bootstrap_mean",
+        parameters: { num_samples: 500 },
+        preTreatments: [
+          { name: "remove_nulls", parameters: {} },
+          { name: "censor_highest_values", parameters: { fraction: 0.99 } },
+        ],
+      },
+    ])
+  })
+
+  it("reports an unknown key at any depth with its path and the closest valid key", () => {
+    const issues = issuesOf(
+      experimentConfig,
+      `
+experiments = 1
+
+[experiment]
+enrolment_period = 7
+
+[experiment.exposure_signal]
+name = "x"
+data_source = "events"
+select_expression = "TRUE"
+window_ends = 3
+
+[metrics.a]
+data_source = "events"
+select_expression = "1"
+descriptions = "typo"
+
+[metrics.a.statistics.bootstrap_mean]
+num_sample = 10
+
+[metrics.b.statistics.binomial]
+pre_treatments = [{ name = "censor_highest_values", fractoin = 0.5 }]
+
+[data_sources.events]
+from_expresion = "events"
+
+[segments.s]
+data_source = "x"
+select_expression = "TRUE"
+window_begin = 1
+
+[segments.data_sources.x]
+from_expression = "t"
+windows_start = 0
+`,
+    )
+    expect(issues.map(({ path }) => path).sort()).toEqual([
+      "data_sources.events.from_expresion",
+      "experiment.enrolment_period",
+      "experiment.exposure_signal.window_ends",
+      "experiments",
+      "metrics.a.descriptions",
+      "metrics.a.statistics.bootstrap_mean.num_sample",
+      "metrics.b.statistics.binomial.pre_treatments[0].fractoin",
+      "segments.data_sources.x.windows_start",
+      "segments.s.window_begin",
+    ])
+    const messages = new Map(issues.map(({ path, message }) => [path, message]))
+    expect(messages.get("experiment.enrolment_period")).toBe(
+      'unknown key "enrolment_period" (did you mean "enrollment_period"?)',
+    )
+    expect(messages.get("metrics.a.descriptions")).toBe(
+      'unknown key "descriptions" (did you mean "description"?)',
+    )
+    expect(messages.get("metrics.b.statistics.binomial.pre_treatments[0].fractoin")).toBe(
+      'unknown key "fractoin" (did you mean "fraction"?)',
+    )
+    expect(messages.get("experiments")).toContain('(did you mean "experiment"?)')
+  })
+
+  it("names unknown statistics and pre-treatments", () => {
+    const issues = issuesOf(
+      experimentConfig,
+      `
+[metrics.a.statistics.bootstrap_means]
+[metrics.b.statistics.binomial]
+pre_treatments = ["remove_null"]
+`,
+    )
+    expect(issues).toEqual([
+      {
+        path: "metrics.a.statistics.bootstrap_means",
+        message: expect.stringMatching(
+          /^unknown statistic "bootstrap_means" \(did you mean "bootstrap_mean"\?\)/,
+        ),
+      },
+      {
+        path: "metrics.b.statistics.binomial.pre_treatments[0]",
+        message: expect.stringMatching(
+          /^unknown pre-treatment "remove_null" \(did you mean "remove_nulls"\?\)/,
+        ),
+      },
+    ])
+  })
+
+  it("reports wrong types and out-of-range values, all of them", () => {
+    const issues = issuesOf(
+      experimentConfig,
+      `
+[experiment]
+enrollment_period = "seven"
+start_date = "2019-13-01"
+sample_size = 150
+segments = "new_users"
+
+[metrics]
+weekly = "a"
+
+[metrics.a]
+bigger_is_better = "yes"
+analysis_bases = ["exposure"]
+
+[metrics.a.statistics.bootstrap_mean]
+confidence_interval = 95
+`,
+    )
+    const byPath = new Map(issues.map(({ path, message }) => [path, message]))
+    expect(byPath.get("experiment.enrollment_period")).toBe('expected a number, got "seven"')
+    expect(byPath.get("experiment.start_date")).toBe(
+      'expected a date written YYYY-MM-DD, got "2019-13-01"',
+    )
+    expect(byPath.get("experiment.sample_size")).toBe(
+      "must be a percentage of clients between 1 and 100",
+    )
+    expect(byPath.get("experiment.segments")).toBe('expected a list of strings, got "new_users"')
+    expect(byPath.get("metrics.weekly")).toBe('expected a list of strings, got "a"')
+    expect(byPath.get("metrics.a.bigger_is_better")).toBe('expected true or false, got "yes"')
+    expect(byPath.get("metrics.a.analysis_bases[0]")).toBe(
+      'expected "enrollments" or "exposures", got "exposure"',
+    )
+    expect(byPath.get("metrics.a.statistics.bootstrap_mean.confidence_interval")).toBe(
+      "must be a number strictly between 0 and 1",
+    )
+    expect(issues).toHaveLength(8)
+  })
+
+  it("reports invalid TOML with its line", () => {
+    expect(issuesOf(experimentConfig, "[metrics\nweekly = 1")).toEqual([
+      { path: expect.stringMatching(/^line 1/), message: expect.stringMatching(/^not valid TOML/) },
+    ])
+  })
+
+  it("checks outcomes: required header, no period lists, default metrics defined", () => {
+    const issues = issuesOf(
+      "jetstream/outcomes/fenix/my_outcome.toml",
+      `
+description = "d"
+default_metrics = ["missing"]
+[metrics.a.statistics.binomial]
+`,
+    )
+    expect(issues).toEqual([
+      { path: "friendly_name", message: "is required but missing" },
+      {
+        path: "default_metrics[0]",
+        message: expect.stringMatching(/^default metric "missing" is not defined/),
+      },
+    ])
+  })
+
+  it("requires {select_expr} in function definitions", () => {
+    expect(issuesOf("definitions/functions.toml", '[functions.f]\ndefinition = "SUM(x)"')).toEqual([
+      { path: "functions.f.definition", message: "a function definition must use {select_expr}" },
+    ])
+  })
+})
