@@ -57,13 +57,15 @@ export const periodForConfigKey = (key: string): AnalysisPeriod | undefined =>
   key === "28_day" ? "days28" : analysisPeriods.find((period) => configKeys[period] === key)
 
 /** A record with one value per period, built without casts. */
-export const byPeriod = <T>(valueOf: (period: AnalysisPeriod) => T): Record<AnalysisPeriod, T> => ({
-  day: valueOf("day"),
-  week: valueOf("week"),
-  days28: valueOf("days28"),
-  overall: valueOf("overall"),
-  preenrollment_week: valueOf("preenrollment_week"),
-  preenrollment_days28: valueOf("preenrollment_days28"),
+export const byPeriod = <T>(
+  valueFor: (period: AnalysisPeriod) => T,
+): Record<AnalysisPeriod, T> => ({
+  day: valueFor("day"),
+  week: valueFor("week"),
+  days28: valueFor("days28"),
+  overall: valueFor("overall"),
+  preenrollment_week: valueFor("preenrollment_week"),
+  preenrollment_days28: valueFor("preenrollment_days28"),
 })
 
 export interface AnalysisWindow {
