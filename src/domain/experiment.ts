@@ -1,4 +1,5 @@
-import { Data, Either, ParseResult, Schema } from "effect"
+import { Data, Either, type ParseResult, Schema } from "effect"
+import { issuesFromParseError } from "./config/schema-issues.js"
 import { type IsoDate, parseIsoDate } from "./dates.js"
 
 /** An experiment as Slipstream analyses it (from Experimenter's v8 API or a local file). */
@@ -37,32 +38,22 @@ export class ExperimentRecordError extends Data.TaggedError("ExperimentRecordErr
 const Nullable = <S extends Schema.Schema.Any>(schema: S) =>
   Schema.optionalWith(Schema.NullOr(schema), { exact: true })
 
-const CalendarDate = Schema.String.pipe(
-  Schema.filter((text) => parseIsoDate(text) !== undefined, {
-    message: (issue) => `${JSON.stringify(issue.actual)} is not a date`,
-  }),
-)
-
-const NonEmptyString = Schema.String.pipe(
-  Schema.filter((text) => text.trim().length > 0, { message: () => "is empty" }),
-)
-
 /** The fields of a v8 record Slipstream reads; other fields are allowed and ignored. */
 const ExperimenterRecord = Schema.Struct({
-  slug: NonEmptyString,
+  slug: Schema.String,
   userFacingName: Nullable(Schema.String),
   appName: Nullable(Schema.String),
   appId: Nullable(Schema.String),
-  branches: Schema.NonEmptyArray(
+  branches: Schema.Array(
     Schema.Struct({
-      slug: NonEmptyString,
+      slug: Schema.String,
       ratio: Schema.optionalWith(Schema.Number, { default: () => 1 }),
     }),
-  ).annotations({ message: () => "must list at least one branch, each with a slug" }),
+  ),
   referenceBranch: Nullable(Schema.String),
-  startDate: Nullable(CalendarDate),
-  endDate: Nullable(CalendarDate),
-  enrollmentEndDate: Nullable(CalendarDate),
+  startDate: Nullable(Schema.String),
+  endDate: Nullable(Schema.String),
+  enrollmentEndDate: Nullable(Schema.String),
   proposedEnrollment: Nullable(Schema.Number),
   isRollout: Nullable(Schema.Boolean),
   isEnrollmentPaused: Nullable(Schema.Boolean),
@@ -100,16 +91,26 @@ const toExperiment = (record: ExperimenterRecord): Experiment => {
   }
 }
 
+const dateFields = ["startDate", "endDate", "enrollmentEndDate"] as const
+
+/** What the schema cannot say: empty slugs and branch lists, dates that are not dates. */
+const problemsOf = (record: ExperimenterRecord): ReadonlyArray<string> => [
+  ...(record.slug.trim() === "" ? ["slug is empty"] : []),
+  ...(record.branches.length === 0 ? ["has no branches"] : []),
+  ...record.branches.flatMap((branch, index) =>
+    branch.slug.trim() === "" ? [`branch #${index} has an empty slug`] : [],
+  ),
+  ...dateFields.flatMap((field) => {
+    const text = record[field]
+    return text == null || parseIsoDate(text) !== undefined
+      ? []
+      : [`${field} ${JSON.stringify(text)} is not a date`]
+  }),
+]
+
 const describeIssues = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .map(({ path, message }) => {
-      const field = path
-        .map((segment) => (typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`))
-        .join("")
-        .replace(/^\./, "")
-      const text = message.replace(/^Expected (.+), actual (.+)$/s, "expected $1, got $2")
-      return field === "" ? text : `${field} ${text.startsWith('"') ? `is ${text}` : text}`
-    })
+  issuesFromParseError(error, [])
+    .map(({ path, message }) => (path === "" ? message : `${path} ${message}`))
     .join("; ")
 
 const slugOf = (record: unknown): string | undefined =>
@@ -135,16 +136,20 @@ export const decodeExperiment = (
       }),
     )
   }
+  const recordError = (problem: string) =>
+    new ExperimentRecordError({
+      index,
+      ...(slug === undefined ? {} : { slug }),
+      message: `${label}: ${problem}`,
+    })
   return Schema.decodeUnknownEither(ExperimenterRecord, { errors: "all" })(record).pipe(
-    Either.map(toExperiment),
-    Either.mapLeft(
-      (error) =>
-        new ExperimentRecordError({
-          index,
-          ...(slug === undefined ? {} : { slug }),
-          message: `${label}: ${describeIssues(error)}`,
-        }),
-    ),
+    Either.mapLeft((error) => recordError(describeIssues(error))),
+    Either.flatMap((decoded) => {
+      const problems = problemsOf(decoded)
+      return problems.length === 0
+        ? Either.right(toExperiment(decoded))
+        : Either.left(recordError(problems.join("; ")))
+    }),
   )
 }
 
