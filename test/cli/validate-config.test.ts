@@ -47,7 +47,7 @@ describe("slipstream validate-config", () => {
             message: 'unknown key "enrolment_period" (did you mean "enrollment_period"?)',
           },
           {
-            path: "metrics.active_hours.statistics.bootstrap_mean.num_samples",
+            path: "metrics.searches.statistics.bootstrap_mean.num_samples",
             message: "must be a positive integer",
           },
           {
@@ -67,5 +67,15 @@ describe("slipstream validate-config", () => {
     const missing = runCli(["validate-config", "no/such/file.toml"])
     expect(missing.status).not.toBe(0)
     expect(missing.stdout + missing.stderr).toContain("no/such/file.toml")
+  })
+
+  it("checks a whole folder in metric-hub's layout", () => {
+    const result = runCli(["validate-config", "--config-repo", repo, repo])
+    expect(result.status).toBe(1)
+    const lines = result.stdout.split("\n").filter((line) => /^(OK|FAIL)/.test(line))
+    expect(lines).toHaveLength(7)
+    expect(lines.filter((line) => line.startsWith("FAIL"))).toEqual([
+      `FAIL ${repo}/jetstream/bad-experiment.toml [experiment config (bad-experiment), resolved for fenix]`,
+    ])
   })
 })

@@ -226,10 +226,9 @@ const decodeMetricDefinition = (
 ): MetricDefinitionSpec | undefined => {
   const { statistics, ...rest } = entry
   const fields = decodeWith(MetricFieldsWithoutStatistics, rest, path, issues)
+  const statisticTables = Object.entries(tableAt(statistics, [...path, "statistics"], issues))
   const decodedStatistics: StatisticSpec[] = []
-  for (const [name, table] of Object.entries(
-    tableAt(statistics, [...path, "statistics"], issues),
-  )) {
+  for (const [name, table] of statisticTables) {
     const statisticPath = [...path, "statistics", name]
     if (!isTable(table)) {
       issues.push(
@@ -248,7 +247,12 @@ const decodeMetricDefinition = (
       issue(keyPath(...path, "name"), `name "${name}" differs from the table's key "${key}"`),
     )
   }
-  return statistics === undefined ? definition : { ...definition, statistics: decodedStatistics }
+  // When no statistic decodes, the table is left out rather than emptied, so that the
+  // error does not also read as "no statistics" where an earlier layer gave some.
+  const noneDecoded = statisticTables.length > 0 && decodedStatistics.length === 0
+  return statistics === undefined || noneDecoded
+    ? definition
+    : { ...definition, statistics: decodedStatistics }
 }
 
 const decodeMetrics = (

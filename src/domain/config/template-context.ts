@@ -41,53 +41,45 @@ export const experimentAttributes = (
 export const bindParameters = (
   parameters: Named<ParameterFields>,
   issues: ConfigIssue[],
-): Readonly<Record<string, ParameterBinding>> => {
-  const bindings: Record<string, ParameterBinding> = {}
+): Readonly<Record<string, ParameterBinding | Error>> => {
+  const bindings: Record<string, ParameterBinding | Error> = {}
   for (const [name, parameter] of Object.entries(parameters)) {
-    const path = keyPath("parameters", name)
-    const { value, default: fallback } = parameter
-    if (parameter.distinct_by_branch === true) {
-      if (
-        (value !== undefined && typeof value !== "object") ||
-        (fallback !== undefined && typeof fallback !== "object")
-      ) {
-        issues.push(
-          issue(
-            path,
-            `parameter "${name}" is distinct by branch: write value.<branch> = "..." (and default.<branch>)`,
-          ),
-        )
-        continue
-      }
-      const values = { ...(fallback ?? {}), ...(value ?? {}) }
-      if (Object.keys(values).length === 0) {
-        issues.push(issue(path, `parameter "${name}" has no value for any branch`))
-        continue
-      }
-      bindings[name] = { kind: "perBranch", values }
-      continue
-    }
-    const single = value ?? fallback
-    if (single === undefined) {
-      issues.push(issue(path, `parameter "${name}" has neither a value nor a default`))
-    } else if (typeof single !== "string") {
-      issues.push(
-        issue(
-          path,
-          `parameter "${name}" is not distinct by branch, so its value must be a string; set distinct_by_branch = true for per-branch values`,
-        ),
-      )
+    const binding = bindParameter(name, parameter)
+    if (typeof binding === "string") {
+      issues.push(issue(keyPath("parameters", name), binding))
+      // Templates using it then say so, instead of calling it unknown.
+      bindings[name] = new Error(`parameter "${name}" is not usable (see parameters.${name})`)
     } else {
-      bindings[name] = { kind: "single", value: single }
+      bindings[name] = binding
     }
   }
   return bindings
 }
 
+/** A parameter's binding, or what is wrong with it. */
+const bindParameter = (name: string, parameter: ParameterFields): ParameterBinding | string => {
+  const { value, default: fallback } = parameter
+  if (parameter.distinct_by_branch === true) {
+    if (typeof value === "string" || typeof fallback === "string") {
+      return `parameter "${name}" is distinct by branch: write value.<branch> = "..." (and default.<branch>)`
+    }
+    const values = { ...(fallback ?? {}), ...(value ?? {}) }
+    return Object.keys(values).length === 0
+      ? `parameter "${name}" has no value for any branch`
+      : { kind: "perBranch", values }
+  }
+  const single = value ?? fallback
+  if (single === undefined) return `parameter "${name}" has neither a value nor a default`
+  if (typeof single !== "string") {
+    return `parameter "${name}" is not distinct by branch, so its value must be a string; set distinct_by_branch = true for per-branch values`
+  }
+  return { kind: "single", value: single }
+}
+
 export const templateContext = (
   functions: FunctionsSpec,
   experiment: Readonly<Record<string, string | Error>>,
-  parameters: Readonly<Record<string, ParameterBinding>>,
+  parameters: Readonly<Record<string, ParameterBinding | Error>>,
 ): TemplateContext => ({
   functions: Object.fromEntries(
     Object.entries(functions).map(([name, fn]) => [name, fn.definition]),

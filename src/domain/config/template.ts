@@ -19,7 +19,8 @@ export interface TemplateContext {
   readonly functions: Readonly<Record<string, string>>
   /** Experiment attributes; a string is the value, an Error says why it has none. */
   readonly experiment: Readonly<Record<string, string | Error>>
-  readonly parameters: Readonly<Record<string, ParameterBinding>>
+  /** Parameter bindings; an Error says why a parameter cannot be used. */
+  readonly parameters: Readonly<Record<string, ParameterBinding | Error>>
 }
 
 const expressionPattern = /(['"]?)\{\{(.*?)\}\}\1/gs
@@ -103,6 +104,7 @@ const renderExpression = (
         `unknown parameter "${attribute}"${didYouMean(attribute, Object.keys(context.parameters))}`,
       )
     }
+    if (binding instanceof Error) return Either.left(binding.message)
     return Either.right(
       binding.kind === "single"
         ? `${quote}${binding.value}${quote}`

@@ -7,7 +7,7 @@ import { addToCollection, type ConfigCollection, type DecodedFile } from "./coll
 import type { ConfigIssue } from "./config-issue.js"
 import { resolveAnalysisConfiguration } from "./resolve-analysis.js"
 import { createResolver } from "./resolver.js"
-import { emptyDefinitions, type Named } from "./spec.js"
+import { type AnalysisSpec, emptyDefinitions, type Named } from "./spec.js"
 import type { ParameterFields } from "./spec-schemas.js"
 import { bindParameters, experimentAttributes, templateContext } from "./template-context.js"
 
@@ -157,14 +157,55 @@ export const validateFile = (
         options.platform === undefined
           ? platforms.map((platform) => platform.appName)
           : [options.platform]
-      let best: FileValidation | undefined
-      for (const appName of candidates) {
-        const issues = resolutionIssues(collection, experimentFor(appName))
-        if (best === undefined || issues.length < best.issues.length)
-          best = { issues, platform: appName }
-        if (issues.length === 0) break
-      }
-      return best ?? { issues: [] }
+      const names = namesReferencedBy(config)
+      const outcomes = candidates.map((appName) => ({
+        platform: appName,
+        issues: resolutionIssues(collection, experimentFor(appName)),
+        familiarity: familiarity(collection, appName, names),
+      }))
+      // Valid for some application: say so (the most familiar one). Otherwise report the
+      // application whose definitions know most of the names the config uses.
+      const ranked = [...outcomes].sort(
+        (a, b) =>
+          Number(b.issues.length === 0) - Number(a.issues.length === 0) ||
+          b.familiarity - a.familiarity ||
+          a.issues.length - b.issues.length,
+      )
+      const best = ranked[0]
+      return best === undefined ? { issues: [] } : { issues: best.issues, platform: best.platform }
     }
   }
+}
+
+/** Metric, data source and segment names an experiment config refers to or defines. */
+const namesReferencedBy = (config: AnalysisSpec): ReadonlySet<string> => {
+  const names = new Set<string>()
+  const add = (name: string | undefined) => {
+    if (name !== undefined) names.add(name)
+  }
+  for (const list of Object.values(config.metrics.periods)) list.forEach(add)
+  for (const [name, metric] of Object.entries(config.metrics.definitions)) {
+    add(name)
+    add(metric.data_source)
+    metric.depends_on?.forEach(add)
+  }
+  for (const segment of config.experiment.segments ?? []) add(segment)
+  add(config.experiment.exposure_signal?.data_source)
+  return names
+}
+
+/** How many of `names` an application's definitions define. */
+const familiarity = (
+  collection: ConfigCollection,
+  appName: string,
+  names: ReadonlySet<string>,
+): number => {
+  const definitions = collection.definitions.get(appName)
+  if (definitions === undefined) return 0
+  return [...names].filter(
+    (name) =>
+      Object.hasOwn(definitions.metrics.definitions, name) ||
+      Object.hasOwn(definitions.dataSources, name) ||
+      Object.hasOwn(definitions.segments.definitions, name),
+  ).length
 }

@@ -430,4 +430,51 @@ value = { treatment = "MSG_B" }
       },
     ])
   })
+
+  it("reports a {dataset} without default_dataset and parameters that cannot be bound", () => {
+    const collection = repo({
+      "jetstream/my-experiment.toml": `
+[metrics]
+weekly = ["tabs", "opened"]
+[metrics.tabs]
+data_source = "tabs_source"
+select_expression = "SUM(tabs)"
+statistics = { sum = {} }
+[metrics.opened]
+data_source = "events"
+select_expression = "COUNTIF(id = '{{ parameters.message_id }}' AND x = {{ parameters.threshold }})"
+statistics = { sum = {} }
+[data_sources.tabs_source]
+from_expression = "mozdata.{dataset}.tabs"
+[parameters.message_id]
+distinct_by_branch = true
+value = "not-per-branch"
+[parameters.threshold]
+description = "no value, no default"
+`,
+    })
+    expect(issues(collection)).toEqual([
+      {
+        path: "parameters.message_id",
+        message:
+          'parameter "message_id" is distinct by branch: write value.<branch> = "..." (and default.<branch>)',
+      },
+      {
+        path: "parameters.threshold",
+        message: 'parameter "threshold" has neither a value nor a default',
+      },
+      {
+        path: "data_sources.tabs_source.from_expression",
+        message: "uses {dataset} but sets no default_dataset",
+      },
+      {
+        path: "metrics.opened.select_expression",
+        message: 'parameter "message_id" is not usable (see parameters.message_id)',
+      },
+      {
+        path: "metrics.opened.select_expression",
+        message: 'parameter "threshold" is not usable (see parameters.threshold)',
+      },
+    ])
+  })
 })
