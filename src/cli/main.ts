@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import * as Command from "@effect/cli/Command"
+import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
+import { setExitCode } from "./exit-code.js"
 import { validateConfigCommand } from "./validate-config-command.js"
 
 const slipstream = Command.make("slipstream").pipe(
@@ -15,9 +17,13 @@ const slipstream = Command.make("slipstream").pipe(
 const cli = Command.run(slipstream, { name: "slipstream", version: "0.1.0" })
 
 cli(process.argv).pipe(
+  // @effect/cli has already printed what was wrong with the command line.
+  Effect.catchIf(ValidationError.isValidationError, () => setExitCode(2)),
   Effect.provide(NodeContext.layer),
   NodeRuntime.runMain({
     disablePrettyLogger: true,
-    teardown: (exit, onExit) => onExit(exit._tag === "Failure" ? 2 : Number(process.exitCode ?? 0)),
+    // 70 (EX_SOFTWARE): an unexpected failure, never to be read as "invalid" (1).
+    teardown: (exit, onExit) =>
+      onExit(exit._tag === "Failure" ? 70 : Number(process.exitCode ?? 0)),
   }),
 )
