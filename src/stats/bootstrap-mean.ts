@@ -1,0 +1,68 @@
+import { dirichletInto, standardNormal } from "./distributions.js"
+import type { RandomSource } from "./random.js"
+import { type StatisticOutput, summariseSamples } from "./sample-summary.js"
+import { totalCount, type ValueHistogram, winsorizeHistogram } from "./value-histogram.js"
+
+export interface BootstrapParameters {
+  readonly numSamples: number
+  /** Fraction of the highest values capped per branch before resampling (0.005). */
+  readonly dropHighest: number
+  readonly confidence: number
+}
+
+/**
+ * Draws of the mean under the Bayesian bootstrap (Rubin, 1981): Dirichlet(counts) weights
+ * over the distinct values, which is the same distribution as Dirichlet(1, ..., 1) over the
+ * clients (the aggregation property of the Dirichlet). For quantile buckets the weights
+ * inside a bucket are still Dirichlet(1, ..., 1), so its weighted mean varies around the
+ * bucket mean with variance σ²_bucket / (n_bucket + 1); each draw adds that spread.
+ */
+export const bootstrapMeanSamples = (
+  histogram: ValueHistogram,
+  numSamples: number,
+  random: RandomSource,
+): Float64Array => {
+  const { values, counts, variances } = histogram
+  const spreads = variances?.map((variance, index) =>
+    Math.sqrt(variance / ((counts[index] ?? 0) + 1)),
+  )
+  const weights = new Float64Array(values.length)
+  const samples = new Float64Array(numSamples)
+  for (let sample = 0; sample < numSamples; sample++) {
+    dirichletInto(random, counts, weights)
+    let draw = 0
+    for (let index = 0; index < values.length; index++) {
+      let value = values[index] ?? 0
+      const spread = spreads?.[index] ?? 0
+      if (spread > 0) value += spread * standardNormal(random)
+      draw += (weights[index] ?? 0) * value
+    }
+    samples[sample] = draw
+  }
+  return samples
+}
+
+/**
+ * Jetstream's bootstrap_mean ("mean"): per branch, winsorize at the (1 − drop_highest)
+ * quantile, bootstrap the mean; then summarise per branch and per ordered pair of branches.
+ * `randomFor(branch)` gives each branch its own seeded stream, so results do not depend on
+ * the order branches come in.
+ */
+export const bootstrapMean = (
+  histograms: ReadonlyMap<string, ValueHistogram>,
+  parameters: BootstrapParameters,
+  randomFor: (branch: string) => RandomSource,
+): StatisticOutput => {
+  const samples = new Map<string, Float64Array>()
+  const warnings: string[] = []
+  for (const [branch, histogram] of histograms) {
+    if (totalCount(histogram) === 0) {
+      warnings.push(`branch ${branch} has no clients: left out`)
+      continue
+    }
+    const winsorized = winsorizeHistogram(histogram, 1 - parameters.dropHighest)
+    samples.set(branch, bootstrapMeanSamples(winsorized, parameters.numSamples, randomFor(branch)))
+  }
+  const output = summariseSamples(samples, parameters.confidence)
+  return { rows: output.rows, warnings: [...warnings, ...output.warnings] }
+}

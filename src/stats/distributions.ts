@@ -1,0 +1,100 @@
+import type { RandomSource } from "./random.js"
+
+/**
+ * Samplers for the distributions the statistics draw from. Each takes a RandomSource so that
+ * a seed reproduces every result.
+ */
+
+/** Standard normal, by the Marsaglia polar method. */
+export const standardNormal = (random: RandomSource): number => {
+  for (;;) {
+    const u = 2 * random.nextDouble() - 1
+    const v = 2 * random.nextDouble() - 1
+    const s = u * u + v * v
+    if (s > 0 && s < 1) return u * Math.sqrt((-2 * Math.log(s)) / s)
+  }
+}
+
+/**
+ * Gamma(shape, 1), by Marsaglia & Tsang (2000), "A simple method for generating gamma
+ * variables", ACM TOMS 26(3); shapes below 1 by Gamma(shape + 1) · U^(1/shape).
+ */
+export const gamma = (random: RandomSource, shape: number): number => {
+  if (shape < 1) {
+    const u = random.nextDouble()
+    return gamma(random, shape + 1) * (u > 0 ? u : Number.MIN_VALUE) ** (1 / shape)
+  }
+  const d = shape - 1 / 3
+  const c = 1 / Math.sqrt(9 * d)
+  for (;;) {
+    let x: number
+    let v: number
+    do {
+      x = standardNormal(random)
+      v = 1 + c * x
+    } while (v <= 0)
+    v = v * v * v
+    const u = random.nextDouble()
+    const xx = x * x
+    if (u < 1 - 0.0331 * xx * xx) return d * v
+    if (Math.log(u) < 0.5 * xx + d * (1 - v + Math.log(v))) return d * v
+  }
+}
+
+/** Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
+export const beta = (random: RandomSource, a: number, b: number): number => {
+  const x = gamma(random, a)
+  const y = gamma(random, b)
+  return x / (x + y)
+}
+
+/**
+ * Dirichlet(alphas) into `weights` (reused between draws to spare allocation):
+ * independent Gamma(alpha_i) normalised to sum to 1.
+ */
+export const dirichletInto = (
+  random: RandomSource,
+  alphas: Float64Array,
+  weights: Float64Array,
+): void => {
+  let total = 0
+  for (let index = 0; index < alphas.length; index++) {
+    const draw = gamma(random, alphas[index] ?? 0)
+    weights[index] = draw
+    total += draw
+  }
+  for (let index = 0; index < alphas.length; index++) weights[index] = (weights[index] ?? 0) / total
+}
+
+/**
+ * Binomial(n, p). Exact by inversion while the smaller tail's mean is under 500 (below e^−500
+ * the starting pmf would underflow); beyond,
+ * the normal approximation with continuity correction, whose error is then below the
+ * skewness (1 − 2p)/√(np(1−p)) < 0.064 and invisible at the resolution of quantile indices.
+ */
+export const binomial = (random: RandomSource, n: number, p: number): number => {
+  if (n <= 0 || p <= 0) return 0
+  if (p >= 1) return n
+  const flip = p > 0.5
+  const q = flip ? 1 - p : p
+  let draw: number
+  if (n * q < 500) {
+    // Inversion: walk the pmf from 0 until the uniform is used up.
+    const ratio = q / (1 - q)
+    let probability = (1 - q) ** n
+    let cumulative = probability
+    const u = random.nextDouble()
+    draw = 0
+    while (u > cumulative && draw < n) {
+      probability *= (ratio * (n - draw)) / (draw + 1)
+      cumulative += probability
+      draw++
+      if (probability === 0 && cumulative < u) break
+    }
+  } else {
+    const mean = n * q
+    const sd = Math.sqrt(n * q * (1 - q))
+    draw = Math.min(n, Math.max(0, Math.round(mean + sd * standardNormal(random))))
+  }
+  return flip ? n - draw : draw
+}

@@ -1,0 +1,137 @@
+import { quantileOfSorted, sortedCopy } from "./quantile.js"
+
+/**
+ * A branch's metric values as the warehouse can return them: distinct values with their
+ * counts (exact), or, when there are more distinct values than a bound, quantile buckets
+ * that keep each bucket's count, mean and variance (so the spread inside a bucket is not
+ * lost). The Bayesian bootstrap, deciles and densities all read this shape.
+ */
+export interface ValueHistogram {
+  /** Ascending distinct values, or bucket means. */
+  readonly values: Float64Array
+  readonly counts: Float64Array
+  /** Present for buckets: the population variance of the values inside each bucket. */
+  readonly variances?: Float64Array
+}
+
+/** Default bound on distinct values before values fall into quantile buckets. */
+export const defaultMaxBuckets = 2000
+
+export const totalCount = (histogram: ValueHistogram): number => {
+  let total = 0
+  for (const count of histogram.counts) total += count
+  return total
+}
+
+export const isBucketed = (histogram: ValueHistogram): boolean => histogram.variances !== undefined
+
+/** The histogram of per-client values: exact up to `maxBuckets` distinct values. */
+export const histogramOf = (
+  values: Float64Array,
+  maxBuckets = defaultMaxBuckets,
+): ValueHistogram => {
+  const sorted = sortedCopy(values)
+  let distinct = 0
+  for (let index = 0; index < sorted.length; index++) {
+    if (index === 0 || sorted[index] !== sorted[index - 1]) distinct++
+  }
+  if (distinct <= maxBuckets) {
+    const unique = new Float64Array(distinct)
+    const counts = new Float64Array(distinct)
+    let slot = -1
+    for (let index = 0; index < sorted.length; index++) {
+      if (index === 0 || sorted[index] !== sorted[index - 1]) {
+        slot++
+        unique[slot] = sorted[index] ?? 0
+      }
+      counts[slot] = (counts[slot] ?? 0) + 1
+    }
+    return { values: unique, counts }
+  }
+  return quantileBuckets(sorted, maxBuckets)
+}
+
+/** Equal-count buckets by rank over ascending values, each with count, mean and variance. */
+const quantileBuckets = (sorted: Float64Array, buckets: number): ValueHistogram => {
+  const n = sorted.length
+  const counts = new Float64Array(buckets)
+  const sums = new Float64Array(buckets)
+  const sumSquares = new Float64Array(buckets)
+  for (let index = 0; index < n; index++) {
+    const bucket = Math.min(buckets - 1, Math.floor((index * buckets) / n))
+    const value = sorted[index] ?? 0
+    counts[bucket] = (counts[bucket] ?? 0) + 1
+    sums[bucket] = (sums[bucket] ?? 0) + value
+    sumSquares[bucket] = (sumSquares[bucket] ?? 0) + value * value
+  }
+  return histogramFromSums(counts, sums, sumSquares)
+}
+
+/**
+ * Buckets from (count, Σy, Σy²), as the warehouse's push-down returns them. Empty buckets are
+ * dropped; the variance is clamped at 0 against rounding.
+ */
+export const histogramFromSums = (
+  counts: Float64Array,
+  sums: Float64Array,
+  sumSquares: Float64Array,
+): ValueHistogram => {
+  const kept: number[] = []
+  for (let index = 0; index < counts.length; index++) if ((counts[index] ?? 0) > 0) kept.push(index)
+  const values = new Float64Array(kept.length)
+  const keptCounts = new Float64Array(kept.length)
+  const variances = new Float64Array(kept.length)
+  kept.forEach((source, index) => {
+    const count = counts[source] ?? 0
+    const bucketMean = (sums[source] ?? 0) / count
+    values[index] = bucketMean
+    keptCounts[index] = count
+    variances[index] = Math.max(0, (sumSquares[source] ?? 0) / count - bucketMean * bucketMean)
+  })
+  return { values, counts: keptCounts, variances }
+}
+
+/**
+ * The q-quantile of the data a histogram stands for, as type 7 would give on the expanded
+ * data (exact for an exact histogram; bucket means for buckets).
+ */
+export const histogramQuantile = (histogram: ValueHistogram, q: number): number => {
+  const n = totalCount(histogram)
+  if (n === 0) return Number.NaN
+  const position = q * (n - 1)
+  const valueAtRank = (rank: number): number => {
+    let seen = 0
+    for (let index = 0; index < histogram.counts.length; index++) {
+      seen += histogram.counts[index] ?? 0
+      if (rank < seen) return histogram.values[index] ?? Number.NaN
+    }
+    return histogram.values[histogram.values.length - 1] ?? Number.NaN
+  }
+  const below = Math.floor(position)
+  const low = valueAtRank(below)
+  const high = valueAtRank(Math.min(below + 1, n - 1))
+  return low + (high - low) * (position - below)
+}
+
+/**
+ * Caps values above the q-quantile at that quantile (mozanalysis' filter_outliers: a
+ * per-branch winsorization, not a removal).
+ */
+export const winsorizeHistogram = (histogram: ValueHistogram, q: number): ValueHistogram => {
+  if (q >= 1) return histogram
+  const threshold = histogramQuantile(histogram, q)
+  const values = histogram.values.map((value) => Math.min(value, threshold))
+  const variances = histogram.variances?.map((variance, index) =>
+    (histogram.values[index] ?? 0) > threshold ? 0 : variance,
+  )
+  return variances === undefined
+    ? { values, counts: histogram.counts }
+    : { values, counts: histogram.counts, variances }
+}
+
+/** The same winsorization on per-client values (numpy quantile, then clip). */
+export const winsorize = (values: Float64Array, q: number): Float64Array => {
+  if (q >= 1) return values
+  const threshold = quantileOfSorted(sortedCopy(values), q)
+  return values.map((value) => Math.min(value, threshold))
+}

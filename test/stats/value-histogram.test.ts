@@ -1,0 +1,65 @@
+import { describe, expect, it } from "@effect/vitest"
+import {
+  histogramFromSums,
+  histogramOf,
+  histogramQuantile,
+  totalCount,
+  winsorize,
+  winsorizeHistogram,
+} from "../../src/stats/value-histogram.js"
+
+describe("value histograms", () => {
+  it("tallies distinct values exactly up to the bound", () => {
+    const histogram = histogramOf(Float64Array.from([3, 1, 2, 3, 3, 1]))
+    expect(Array.from(histogram.values)).toEqual([1, 2, 3])
+    expect(Array.from(histogram.counts)).toEqual([2, 1, 3])
+    expect(histogram.variances).toBeUndefined()
+  })
+
+  it("falls back to equal-count quantile buckets keeping count, mean and variance", () => {
+    const values = Float64Array.from({ length: 1000 }, (_, index) => index)
+    const histogram = histogramOf(values, 10)
+    expect(Array.from(histogram.counts)).toEqual(Array(10).fill(100))
+    expect(histogram.values[0]).toBeCloseTo(49.5, 12)
+    // Population variance of 0..99 is (100² − 1) / 12.
+    expect(histogram.variances?.[0]).toBeCloseTo((100 * 100 - 1) / 12, 8)
+    expect(totalCount(histogram)).toBe(1000)
+  })
+
+  it("builds buckets from the warehouse's (count, Σy, Σy²) and drops empty ones", () => {
+    const histogram = histogramFromSums(
+      Float64Array.from([2, 0, 3]),
+      Float64Array.from([4, 0, 30]),
+      Float64Array.from([10, 0, 302]),
+    )
+    expect(Array.from(histogram.values)).toEqual([2, 10])
+    expect(Array.from(histogram.counts)).toEqual([2, 3])
+    expect(Array.from(histogram.variances ?? [])).toEqual([1, 302 / 3 - 100])
+  })
+
+  it("computes quantiles as numpy does (type 7) on the expanded data", () => {
+    // numpy: np.quantile(np.arange(1, 1001), 0.995) == 995.005; np.quantile([1,2,3,4,100], .9) == 61.6
+    const sequence = histogramOf(Float64Array.from({ length: 1000 }, (_, index) => index + 1))
+    expect(histogramQuantile(sequence, 0.995)).toBeCloseTo(995.005, 9)
+    expect(histogramQuantile(histogramOf(Float64Array.from([1, 2, 3, 4, 100])), 0.9)).toBeCloseTo(
+      61.6,
+      9,
+    )
+  })
+
+  it("winsorizes the same on per-client values and on their histogram", () => {
+    const values = Float64Array.from([0, 1, 1, 2, 2, 2, 3, 50, 80, 1000])
+    const fromValues = histogramOf(winsorize(values, 0.8))
+    const fromHistogram = histogramOf(
+      Float64Array.from(expand(winsorizeHistogram(histogramOf(values), 0.8))),
+    )
+    expect(fromHistogram).toEqual(fromValues)
+    // numpy: np.quantile(values, 0.8) == 56.0 → 80 and 1000 are capped at 56.
+    expect(Math.max(...winsorize(values, 0.8))).toBeCloseTo(56, 12)
+  })
+})
+
+const expand = (histogram: { values: Float64Array; counts: Float64Array }): number[] =>
+  Array.from(histogram.values).flatMap((value, index) =>
+    Array(histogram.counts[index] ?? 0).fill(value),
+  )
