@@ -1,0 +1,38 @@
+import type { AnalysisBasis } from "./analysis-period.js"
+
+/**
+ * One published result row, in the words and spelling of Jetstream's statistics tables and
+ * of Statistics_v1.0.json. Numbers that are not finite are null, never NaN.
+ */
+export interface StatisticResult {
+  readonly metric: string
+  /** Jetstream's output name: "mean", "binomial", "deciles", "mean_lm", ... */
+  readonly statistic: string
+  readonly parameter: number | string | null
+  readonly branch: string
+  readonly comparison: "difference" | "relative_uplift" | null
+  readonly comparison_to_branch: string | null
+  readonly ci_width: number | null
+  readonly point: number | null
+  readonly lower: number | null
+  readonly upper: number | null
+  readonly segment: string
+  readonly analysis_basis: AnalysisBasis
+  readonly window_index: string
+  /** Two-sided p-value of "no difference", for statistics that have one (Slipstream's addition). */
+  readonly p_value?: number | null
+}
+
+/** The name Jetstream writes in results for each configured statistic. */
+export const publishedStatisticName = {
+  bootstrap_mean: "mean",
+  binomial: "binomial",
+  deciles: "deciles",
+  linear_model_mean: "mean_lm",
+  per_client_dau_impact: "per_client_dau_impact",
+  population_ratio: "population_ratio",
+  kernel_density_estimate: "kernel_density_estimate",
+  empirical_cdf: "empirical_cdf",
+  count: "count",
+  sum: "sum",
+} as const

@@ -1,0 +1,38 @@
+import type { AnalysisBasis } from "../domain/analysis-period.js"
+import type { StatisticResult } from "../domain/statistic-result.js"
+import type { EstimateRow } from "./estimate.js"
+
+export interface ResultContext {
+  readonly metric: string
+  readonly statistic: string
+  readonly segment: string
+  readonly analysisBasis: AnalysisBasis
+  readonly windowIndex: number
+  /** Absent for statistics without intervals. */
+  readonly confidence?: number
+}
+
+const finiteOrNull = (value: number | undefined): number | null =>
+  value !== undefined && Number.isFinite(value) ? value : null
+
+/** Kernel rows to published rows: context added, NaN and infinities written as null. */
+export const toStatisticResults = (
+  rows: ReadonlyArray<EstimateRow>,
+  context: ResultContext,
+): ReadonlyArray<StatisticResult> =>
+  rows.map((row) => ({
+    metric: context.metric,
+    statistic: context.statistic,
+    parameter: row.parameter ?? null,
+    branch: row.branch,
+    comparison: row.comparison ?? null,
+    comparison_to_branch: row.comparisonToBranch ?? null,
+    ci_width: row.lower === undefined ? null : (context.confidence ?? null),
+    point: finiteOrNull(row.point),
+    lower: finiteOrNull(row.lower),
+    upper: finiteOrNull(row.upper),
+    segment: context.segment,
+    analysis_basis: context.analysisBasis,
+    window_index: `${context.windowIndex}`,
+    ...(row.pValue === undefined ? {} : { p_value: finiteOrNull(row.pValue) }),
+  }))
