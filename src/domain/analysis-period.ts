@@ -14,19 +14,30 @@ export const analysisPeriods = [
 ] as const
 export type AnalysisPeriod = (typeof analysisPeriods)[number]
 
-export type AnalysisBasis = "enrollments" | "exposures"
-
 /** Periods whose windows repeat through the experiment (a time series). */
-export type TimeSeriesPeriod = "day" | "week" | "days28"
+export const timeSeriesPeriods = ["day", "week", "days28"] as const
+export type TimeSeriesPeriod = (typeof timeSeriesPeriods)[number]
 
-export const periodLength: Readonly<Record<TimeSeriesPeriod, number>> = {
+/** Periods of one window just before each client enrolled (covariates for CUPED). */
+export const preEnrollmentPeriods = ["preenrollment_week", "preenrollment_days28"] as const
+export type PreEnrollmentPeriod = (typeof preEnrollmentPeriods)[number]
+
+/** Whom a window counts: every enrolled client, or only those exposed to the feature. */
+export const analysisBases = ["enrollments", "exposures"] as const
+export type AnalysisBasis = (typeof analysisBases)[number]
+
+/**
+ * Days in one window of a period. Overall has no fixed length: it runs from enrollment to
+ * the end of the experiment, so its length depends on the experiment.
+ */
+export const periodLength = {
   day: 1,
   week: 7,
   days28: 28,
-}
-
-/** The days before enrollment a pre-enrollment period covers. */
-export const preEnrollmentLength = { preenrollment_week: 7, preenrollment_days28: 28 } as const
+  overall: undefined,
+  preenrollment_week: 7,
+  preenrollment_days28: 28,
+} as const satisfies Readonly<Record<AnalysisPeriod, number | undefined>>
 
 /** Suffix of the tables and files of a period (`statistics_<slug>_weekly`). */
 export const tableSuffix: Readonly<Record<AnalysisPeriod, string>> = {
@@ -47,14 +58,21 @@ const configKeys: Readonly<Record<AnalysisPeriod, string>> = {
   preenrollment_days28: "preenrollment_days28",
 }
 
+/** metric-hub TOML also writes `28_day` for days28 (mozanalysis's name of the period). */
+const configKeyAliases: ReadonlyMap<string, AnalysisPeriod> = new Map([["28_day", "days28"]])
+
 /** The `[metrics]` key of a period in metric-hub TOML. */
 export const configKeyOf = (period: AnalysisPeriod): string => configKeys[period]
 
-/** Every key a `[metrics]` table may list metrics under, with metric-hub's alias `28_day`. */
-export const periodConfigKeys: ReadonlyArray<string> = [...Object.values(configKeys), "28_day"]
+/** Every key a `[metrics]` table may list metrics under, aliases included. */
+export const periodConfigKeys: ReadonlyArray<string> = [
+  ...Object.values(configKeys),
+  ...configKeyAliases.keys(),
+]
 
+/** The period of a `[metrics]` key (`weekly`, `28_day`, ...); undefined for other keys. */
 export const periodForConfigKey = (key: string): AnalysisPeriod | undefined =>
-  key === "28_day" ? "days28" : analysisPeriods.find((period) => configKeys[period] === key)
+  configKeyAliases.get(key) ?? analysisPeriods.find((period) => configKeys[period] === key)
 
 /** A record with one value per period, built without casts. */
 export const byPeriod = <T>(
@@ -72,14 +90,31 @@ export interface AnalysisWindow {
   readonly period: AnalysisPeriod
   /** 1-based, as in published results. */
   readonly index: number
-  /** First day, relative to enrollment (negative before it). */
+  /** First day, relative to each client's enrollment date (negative before it). */
   readonly start: number
   /** Last day, inclusive. */
   readonly end: number
 }
 
-/** Window `index` (1-based) of a time-series period. */
+/** Window `index` (1-based) of a time-series period: [(index−1)·P, index·P − 1]. */
 export const timeSeriesWindow = (period: TimeSeriesPeriod, index: number): AnalysisWindow => {
   const length = periodLength[period]
   return { period, index, start: (index - 1) * length, end: index * length - 1 }
 }
+
+/** The single window of a pre-enrollment period: the P days before enrollment, [−P, −1]. */
+export const preEnrollmentWindow = (period: PreEnrollmentPeriod): AnalysisWindow => ({
+  period,
+  index: 1,
+  start: -periodLength[period],
+  end: -1,
+})
+
+/**
+ * The single overall window, [0, analysis length − 1]; undefined when the analysis has no
+ * day (enrollment lasts as long as the experiment, or longer).
+ */
+export const overallWindow = (analysisLength: number): AnalysisWindow | undefined =>
+  analysisLength >= 1
+    ? { period: "overall", index: 1, start: 0, end: analysisLength - 1 }
+    : undefined

@@ -180,7 +180,7 @@ const decodePreTreatment = (
   return decoded === undefined ? undefined : { name, parameters: decoded }
 }
 
-const decodeStatistic = (
+export const decodeStatistic = (
   name: string,
   table: Table,
   path: Path,
