@@ -20,6 +20,9 @@ export const standardNormal = (random: RandomSource): number => {
  * variables", ACM TOMS 26(3); shapes below 1 by Gamma(shape + 1) · U^(1/shape).
  */
 export const gamma = (random: RandomSource, shape: number): number => {
+  // A NaN or negative shape would never be accepted by the loop below.
+  if (!(shape >= 0)) return Number.NaN
+  if (shape === 0) return 0
   if (shape < 1) {
     const u = random.nextDouble()
     return gamma(random, shape + 1) * (u > 0 ? u : Number.MIN_VALUE) ** (1 / shape)
