@@ -4,6 +4,7 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
+import { analyzeTableCommand } from "./analyze-table-command.js"
 import { setExitCode } from "./exit-code.js"
 import { validateConfigCommand } from "./validate-config-command.js"
 
@@ -11,7 +12,7 @@ const slipstream = Command.make("slipstream").pipe(
   Command.withDescription(
     "Analyse online controlled experiments (A/B tests), the way Jetstream does.",
   ),
-  Command.withSubcommands([validateConfigCommand]),
+  Command.withSubcommands([validateConfigCommand, analyzeTableCommand]),
 )
 
 const cli = Command.run(slipstream, { name: "slipstream", version: "0.1.0" })

@@ -1,0 +1,126 @@
+import { Data, Effect } from "effect"
+import type { PreTreatment, Statistic } from "../domain/config/analysis-configuration.js"
+import type { ConfigIssue } from "../domain/config/config-issue.js"
+import { didYouMean } from "../domain/config/config-issue.js"
+import { decodeStatistic } from "../domain/config/decode.js"
+import { publishedStatisticName, type StatisticResult } from "../domain/statistic-result.js"
+import { isPreTreatmentName, isStatisticName, statisticNames } from "../domain/summary-catalogue.js"
+import { readBranchColumns, type TableFileError } from "../services/table-file.js"
+import {
+  type ClientColumns,
+  computeSummaryOnClients,
+  confidenceOf,
+} from "../stats/compute-summary.js"
+import { toStatisticResults } from "../stats/statistic-results.js"
+
+/** A request of `slipstream analyze-table` that cannot be carried out as asked. */
+export class AnalyzeTableError extends Data.TaggedError("AnalyzeTableError")<{
+  readonly message: string
+}> {}
+
+export interface AnalyzeTableRequest {
+  readonly file: string
+  readonly metric: string
+  readonly statistic: string
+  /** Statistic parameters as TOML would hold them (`num_samples`, `covariate_adjustment`, ...). */
+  readonly parameters: Readonly<Record<string, unknown>>
+  /** Pre-treatments as in TOML: names, or tables with `name`. */
+  readonly preTreatments: ReadonlyArray<unknown>
+  readonly branchColumn: string
+  /** Keep only comparisons against this branch (all branches serve as reference otherwise). */
+  readonly reference?: string
+  readonly covariate?: string
+  readonly confidence?: number
+  readonly seed: number
+}
+
+export interface AnalyzeTableResult {
+  readonly results: ReadonlyArray<StatisticResult>
+  readonly warnings: ReadonlyArray<string>
+}
+
+const describeIssues = (issues: ReadonlyArray<ConfigIssue>): string =>
+  issues.map(({ path, message }) => (path === "" ? message : `${path}: ${message}`)).join("; ")
+
+/**
+ * Analyses a per-client table (CSV or Parquet): one statistic of one metric column, per
+ * branch and per pair of branches, as rows of the published format (segment "all",
+ * analysis basis "enrollments", window 1).
+ */
+export const analyzeTable = (
+  request: AnalyzeTableRequest,
+): Effect.Effect<AnalyzeTableResult, AnalyzeTableError | TableFileError> =>
+  Effect.gen(function* () {
+    const name = request.statistic
+    if (!isStatisticName(name)) {
+      return yield* new AnalyzeTableError({
+        message: `unknown statistic "${name}"${didYouMean(name, statisticNames)}; known: ${statisticNames.join(", ")}`,
+      })
+    }
+    const parameters = {
+      ...request.parameters,
+      ...(request.confidence === undefined ? {} : { confidence_interval: request.confidence }),
+    }
+    const issues: ConfigIssue[] = []
+    const spec = decodeStatistic(
+      name,
+      { ...parameters, pre_treatments: [...request.preTreatments] },
+      [],
+      issues,
+    )
+    if (spec === undefined || issues.length > 0) {
+      return yield* new AnalyzeTableError({ message: `invalid ${name}: ${describeIssues(issues)}` })
+    }
+    const statistic: Statistic = { name, parameters: spec.parameters }
+    const preTreatments: ReadonlyArray<PreTreatment> = spec.preTreatments.flatMap((entry) =>
+      isPreTreatmentName(entry.name) ? [{ name: entry.name, parameters: entry.parameters }] : [],
+    )
+    const ratioColumns =
+      name === "population_ratio" ? [spec.parameters.numerator, spec.parameters.denominator] : []
+    const columns = [
+      request.metric,
+      ...(request.covariate === undefined ? [] : [request.covariate]),
+      ...ratioColumns.filter((column): column is string => typeof column === "string"),
+    ].filter((column, index, all) => all.indexOf(column) === index)
+    const table = yield* readBranchColumns(request.file, request.branchColumn, columns)
+    if (request.reference !== undefined && !table.has(request.reference)) {
+      return yield* new AnalyzeTableError({
+        message: `reference branch "${request.reference}" is not in column "${request.branchColumn}" (${[...table.keys()].join(", ")})`,
+      })
+    }
+    const branches = new Map<string, ClientColumns>()
+    for (const [branch, byColumn] of table) {
+      const column = (key: unknown) => (typeof key === "string" ? byColumn.get(key) : undefined)
+      const values = byColumn.get(request.metric) ?? new Float64Array()
+      const covariate = column(request.covariate)
+      const numerator = column(ratioColumns[0])
+      const denominator = column(ratioColumns[1])
+      branches.set(branch, {
+        values,
+        ...(covariate === undefined ? {} : { covariate }),
+        ...(numerator === undefined ? {} : { numerator }),
+        ...(denominator === undefined ? {} : { denominator }),
+      })
+    }
+    const output = computeSummaryOnClients(statistic, preTreatments, branches, {
+      seed: request.seed,
+      stream: request.metric,
+      analysisPeriodLength: 1,
+    })
+    const rows = output.rows.filter(
+      (row) =>
+        request.reference === undefined ||
+        row.comparison === undefined ||
+        row.comparisonToBranch === request.reference,
+    )
+    const confidence = confidenceOf(statistic)
+    const results = toStatisticResults(rows, {
+      metric: request.metric,
+      statistic: publishedStatisticName[name],
+      segment: "all",
+      analysisBasis: "enrollments",
+      windowIndex: 1,
+      ...(confidence === undefined ? {} : { confidence }),
+    })
+    return { results, warnings: output.warnings }
+  })

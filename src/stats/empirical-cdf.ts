@@ -1,0 +1,100 @@
+import type { SummaryParameters } from "../domain/summary-catalogue.js"
+import type { EstimateRow } from "./estimate.js"
+import {
+  type BranchValues,
+  defaultGridSize,
+  evaluationGrid,
+  evaluationPoints,
+  finiteHistogramOf,
+} from "./grid.js"
+import type { StatisticOutput } from "./sample-summary.js"
+import { totalCount, type ValueHistogram } from "./value-histogram.js"
+
+/**
+ * Jetstream's empirical_cdf: per branch, the share of clients whose value is at most x,
+ *
+ *   F̂(x) = #{i : xᵢ ≤ x} / n,
+ *
+ * as statsmodels' ECDF computes it (statsmodels/distributions/empirical_distribution.py,
+ * a right-continuous step function), read on Jetstream's grid (see grid.ts; and at x = 0,
+ * ahead of a geometric grid, when the minimum is 0).
+ *
+ * A histogram stands for its values repeated `count` times: a distinct-value histogram gives
+ * exactly the per-client F̂. So does a histogram binned up to the reported points (each
+ * value counted at the smallest reported x ≥ it): F̂ is only read there, and the binned
+ * values keep the minimum, the maximum and the smallest positive value, hence the grid.
+ */
+
+export interface EmpiricalCdfOptions {
+  readonly gridSize: number
+  readonly logSpace: boolean
+}
+
+/** The options named by a summary's parameters (Jetstream's names and defaults). */
+export const empiricalCdfOptionsOf = (parameters: SummaryParameters): EmpiricalCdfOptions => ({
+  gridSize: typeof parameters.grid_size === "number" ? parameters.grid_size : defaultGridSize,
+  logSpace: parameters.log_space === true,
+})
+
+/** F̂ at each of `points` for a histogram with ascending values. */
+export const cumulativeSharesAt = (
+  histogram: ValueHistogram,
+  points: Float64Array,
+): Float64Array => {
+  const { values, counts } = histogram
+  const cumulative = new Float64Array(counts.length)
+  let running = 0
+  counts.forEach((count, index) => {
+    running += count
+    cumulative[index] = running
+  })
+  return points.map((x) => {
+    let low = 0
+    let high = values.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if ((values[middle] ?? Number.NaN) <= x) low = middle + 1
+      else high = middle
+    }
+    return low === 0 ? 0 : (cumulative[low - 1] ?? 0) / running
+  })
+}
+
+/**
+ * empirical_cdf for each branch: one row per reported x (parameter = x, point = F̂(x), no
+ * interval). Branches without finite values get a warning instead of rows.
+ */
+export const empiricalCdf = (
+  branches: ReadonlyMap<string, BranchValues>,
+  parameters: SummaryParameters = {},
+): StatisticOutput => {
+  const options = empiricalCdfOptionsOf(parameters)
+  const rows: EstimateRow[] = []
+  const warnings: string[] = []
+  for (const [branch, data] of branches) {
+    const { histogram, leftOut } = finiteHistogramOf(data)
+    if (leftOut > 0) {
+      warnings.push(`branch ${branch}: ${leftOut} null or infinite values left out of the CDF`)
+    }
+    if (totalCount(histogram) === 0) {
+      warnings.push(`branch ${branch}: no finite values, no CDF`)
+      continue
+    }
+    if (histogram.variances !== undefined) {
+      warnings.push(
+        `branch ${branch}: CDF from ${histogram.values.length} quantile buckets, approximate`,
+      )
+    }
+    const grid = evaluationGrid(histogram.values, {
+      size: options.gridSize,
+      logSpace: options.logSpace,
+    })
+    if (grid.message !== undefined) warnings.push(`branch ${branch}: ${grid.message}`)
+    const points = evaluationPoints(grid)
+    const shares = cumulativeSharesAt(histogram, points)
+    points.forEach((x, index) => {
+      rows.push({ branch, parameter: x, point: shares[index] ?? Number.NaN })
+    })
+  }
+  return { rows, warnings }
+}

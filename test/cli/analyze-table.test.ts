@@ -1,0 +1,172 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+import type { StatisticResult } from "../../src/domain/statistic-result.js"
+import { standardNormal } from "../../src/stats/distributions.js"
+import { seededRandom } from "../../src/stats/random.js"
+import { runCli } from "../support/run-cli.js"
+
+/** 2 × 3000 clients; treatment adds 1 active hour; clicks per search 0.3 vs 0.36. */
+const folder = mkdtempSync(join(tmpdir(), "slipstream-analyze-"))
+const table = join(folder, "clients.csv")
+const random = seededRandom(2026)
+const lines = ["client_id,branch,active_hours,pre_hours,retained,searches,clicks"]
+for (let client = 0; client < 6000; client++) {
+  const branch = client % 2 === 0 ? "control" : "treatment"
+  const pre = Math.max(0, 5 + 2 * standardNormal(random))
+  const hours = Math.max(0, pre + (branch === "treatment" ? 1 : 0) + standardNormal(random))
+  const searches = Math.floor(random.nextDouble() * 10)
+  let clicks = 0
+  for (let search = 0; search < searches; search++) {
+    if (random.nextDouble() < (branch === "treatment" ? 0.36 : 0.3)) clicks++
+  }
+  const retained = random.nextDouble() < (branch === "treatment" ? 0.55 : 0.5) ? 1 : 0
+  lines.push(
+    `c${client},${branch},${hours.toFixed(4)},${pre.toFixed(4)},${retained},${searches},${clicks}`,
+  )
+}
+writeFileSync(table, `${lines.join("\n")}\n`)
+
+const analyze = (...args: ReadonlyArray<string>) =>
+  runCli(["analyze-table", table, "--format", "json", ...args])
+const rowsOf = (stdout: string): ReadonlyArray<StatisticResult> => JSON.parse(stdout)
+const find = (rows: ReadonlyArray<StatisticResult>, branch: string, comparison: string | null) =>
+  rows.find((row) => row.branch === branch && row.comparison === comparison)
+
+describe("slipstream analyze-table", () => {
+  it("prints bootstrap_mean rows in the published format, finding the injected effect", () => {
+    const result = analyze(
+      "--metric",
+      "active_hours",
+      "--statistic",
+      "bootstrap_mean",
+      "--param",
+      "num_samples=2000",
+    )
+    expect(result.status).toBe(0)
+    const rows = rowsOf(result.stdout)
+    expect(rows).toHaveLength(2 + 2 * 2)
+    const uplift = find(rows, "treatment", "difference")
+    expect(uplift).toMatchObject({
+      metric: "active_hours",
+      statistic: "mean",
+      comparison_to_branch: "control",
+      ci_width: 0.95,
+      segment: "all",
+      analysis_basis: "enrollments",
+      window_index: "1",
+      parameter: null,
+    })
+    expect(uplift?.lower).toBeGreaterThan(0.75)
+    expect(uplift?.upper).toBeLessThan(1.25)
+  })
+
+  it("gives identical results for the same seed and different ones for another", () => {
+    const args = [
+      "--metric",
+      "active_hours",
+      "--statistic",
+      "deciles",
+      "--param",
+      "num_samples=500",
+    ]
+    const first = analyze(...args, "--seed", "7").stdout
+    expect(analyze(...args, "--seed", "7").stdout).toBe(first)
+    expect(analyze(...args, "--seed", "8").stdout).not.toBe(first)
+  })
+
+  it("narrows the interval with a covariate (CUPED) and reports a p-value", () => {
+    const plain = rowsOf(
+      analyze("--metric", "active_hours", "--statistic", "linear_model_mean").stdout,
+    )
+    const adjusted = rowsOf(
+      analyze(
+        "--metric",
+        "active_hours",
+        "--statistic",
+        "linear_model_mean",
+        "--covariate",
+        "pre_hours",
+        "--param",
+        "covariate_adjustment.period=preenrollment_week",
+        "--confidence",
+        "0.9",
+      ).stdout,
+    )
+    const width = (row: StatisticResult | undefined) => (row?.upper ?? 0) - (row?.lower ?? 0)
+    const adjustedDifference = find(adjusted, "treatment", "difference")
+    expect(width(adjustedDifference)).toBeLessThan(
+      0.7 * width(find(plain, "treatment", "difference")),
+    )
+    expect(adjustedDifference?.statistic).toBe("mean_lm")
+    expect(adjustedDifference?.ci_width).toBe(0.9)
+    expect(adjustedDifference?.p_value).toBeLessThan(1e-6)
+  })
+
+  it("runs binomial, population_ratio with its columns, and pre-treatments", () => {
+    const binomial = rowsOf(
+      analyze("--metric", "retained", "--statistic", "binomial", "--reference", "control").stdout,
+    )
+    expect(
+      binomial
+        .filter((row) => row.comparison !== null)
+        .every((row) => row.comparison_to_branch === "control"),
+    ).toBe(true)
+    expect(find(binomial, "control", null)?.point).toBeCloseTo(0.5, 1)
+    const ratio = rowsOf(
+      analyze(
+        "--metric",
+        "clicks",
+        "--statistic",
+        "population_ratio",
+        "--param",
+        "numerator=clicks",
+        "--param",
+        "denominator=searches",
+        "--param",
+        "num_samples=2000",
+      ).stdout,
+    )
+    expect(find(ratio, "control", null)?.point).toBeCloseTo(0.3, 1)
+    expect(find(ratio, "treatment", "relative_uplift")?.lower).toBeGreaterThan(0.1)
+    const censored = runCli([
+      "analyze-table",
+      table,
+      "--metric",
+      "active_hours",
+      "--statistic",
+      "sum",
+      "--pre-treatment",
+      "censor_values_above_threshold:threshold=5",
+      "--format",
+      "table",
+    ])
+    expect(censored.status).toBe(0)
+    expect(censored.stdout.split("\n")[0]).toMatch(/^branch\s+comparison\s+to\s+parameter\s+point/)
+  })
+
+  it("fails with exit status 1 and a clear message on bad input", () => {
+    const missing = analyze("--metric", "active_hour", "--statistic", "bootstrap_mean")
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toContain('no column "active_hour" (did you mean "active_hours"?)')
+    const unknown = analyze("--metric", "active_hours", "--statistic", "bootstrap_means")
+    expect(unknown.status).toBe(1)
+    expect(unknown.stderr).toContain(
+      'unknown statistic "bootstrap_means" (did you mean "bootstrap_mean"?)',
+    )
+    const text = analyze("--metric", "client_id", "--statistic", "sum")
+    expect(text.status).toBe(1)
+    expect(text.stderr).toContain('column "client_id", row 1: "c0" is not a number')
+    const badParameter = analyze(
+      "--metric",
+      "active_hours",
+      "--statistic",
+      "bootstrap_mean",
+      "--param",
+      "num_samples=-3",
+    )
+    expect(badParameter.status).toBe(1)
+    expect(badParameter.stderr).toContain("num_samples: must be a positive integer")
+  })
+})
