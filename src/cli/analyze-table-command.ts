@@ -48,6 +48,12 @@ const seed = Options.integer("seed").pipe(
   Options.withDefault(20_26),
   Options.withDescription("random seed: the same seed gives the same results"),
 )
+const ratios = Options.text("ratio").pipe(
+  Options.repeated,
+  Options.withDescription(
+    "a branch's configured traffic share for the sample-ratio test, BRANCH=WEIGHT (repeatable; equal shares by default)",
+  ),
+)
 const format = Options.choice("format", ["table", "json"]).pipe(Options.withDefault("table"))
 
 /** `key=value` text as TOML would type it: numbers and booleans, else strings. */
@@ -133,6 +139,7 @@ export const analyzeTableCommand = Command.make(
     covariate,
     confidence,
     seed,
+    ratios,
     format,
   },
   (options) =>
@@ -156,6 +163,12 @@ export const analyzeTableCommand = Command.make(
         onSome: (value) => ({ confidence: value }),
       }),
       seed: options.seed,
+      ratios: Object.fromEntries(
+        options.ratios.map((pair) => {
+          const [branch = "", weight = ""] = pair.split("=", 2)
+          return [branch, Number(weight)]
+        }),
+      ),
     }).pipe(
       Effect.flatMap(({ results, warnings }) =>
         Effect.gen(function* () {

@@ -11,6 +11,7 @@ import {
   computeSummaryOnClients,
   confidenceOf,
 } from "../stats/compute-summary.js"
+import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { toStatisticResults } from "../stats/statistic-results.js"
 
 /** A request of `slipstream analyze-table` that cannot be carried out as asked. */
@@ -32,6 +33,8 @@ export interface AnalyzeTableRequest {
   readonly covariate?: string
   readonly confidence?: number
   readonly seed: number
+  /** Configured traffic share per branch for the sample-ratio test; equal shares otherwise. */
+  readonly ratios?: Readonly<Record<string, number>>
 }
 
 export interface AnalyzeTableResult {
@@ -45,7 +48,8 @@ const describeIssues = (issues: ReadonlyArray<ConfigIssue>): string =>
 /**
  * Analyses a per-client table (CSV or Parquet): one statistic of one metric column, per
  * branch and per pair of branches, as rows of the published format (segment "all",
- * analysis basis "enrollments", window 1).
+ * analysis basis "enrollments", window 1), followed by the sample-ratio mismatch test of the
+ * clients per branch (metric "identity", statistic "sample_ratio_mismatch", point = χ²).
  */
 export const analyzeTable = (
   request: AnalyzeTableRequest,
@@ -122,5 +126,40 @@ export const analyzeTable = (
       windowIndex: 1,
       ...(confidence === undefined ? {} : { confidence }),
     })
-    return { results, warnings: output.warnings }
+    const ratioTest = sampleRatioMismatch(
+      new Map(
+        [...table].map(([branch, byColumn]) => [
+          branch,
+          {
+            enrolled: byColumn.get(request.metric)?.length ?? 0,
+            ratio: request.ratios?.[branch] ?? 1,
+          },
+        ]),
+      ),
+    )
+    const ratioRow: ReadonlyArray<StatisticResult> =
+      ratioTest.test === undefined
+        ? []
+        : [
+            {
+              metric: "identity",
+              statistic: "sample_ratio_mismatch",
+              parameter: null,
+              branch: "all",
+              comparison: null,
+              comparison_to_branch: null,
+              ci_width: null,
+              point: ratioTest.test.statistic,
+              lower: null,
+              upper: null,
+              segment: "all",
+              analysis_basis: "enrollments",
+              window_index: "1",
+              p_value: ratioTest.test.pValue,
+            },
+          ]
+    return {
+      results: [...results, ...ratioRow],
+      warnings: [...output.warnings, ...ratioTest.warnings],
+    }
   })

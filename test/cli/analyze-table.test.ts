@@ -46,7 +46,14 @@ describe("slipstream analyze-table", () => {
     )
     expect(result.status).toBe(0)
     const rows = rowsOf(result.stdout)
-    expect(rows).toHaveLength(2 + 2 * 2)
+    expect(rows).toHaveLength(2 + 2 * 2 + 1)
+    // 3000 / 3000 at equal shares: χ² = 0, p = 1.
+    expect(rows.at(-1)).toMatchObject({
+      metric: "identity",
+      statistic: "sample_ratio_mismatch",
+      point: 0,
+      p_value: 1,
+    })
     const uplift = find(rows, "treatment", "difference")
     expect(uplift).toMatchObject({
       metric: "active_hours",
