@@ -49,30 +49,21 @@ export const tableSuffix: Readonly<Record<AnalysisPeriod, string>> = {
   preenrollment_days28: "preenrollment_days28",
 }
 
-const configKeys: Readonly<Record<AnalysisPeriod, string>> = {
-  day: "daily",
-  week: "weekly",
-  days28: "days28",
-  overall: "overall",
-  preenrollment_week: "preenrollment_weekly",
-  preenrollment_days28: "preenrollment_days28",
-}
-
 /** metric-hub TOML also writes `28_day` for days28 (mozanalysis's name of the period). */
 const configKeyAliases: ReadonlyMap<string, AnalysisPeriod> = new Map([["28_day", "days28"]])
 
-/** The `[metrics]` key of a period in metric-hub TOML. */
-export const configKeyOf = (period: AnalysisPeriod): string => configKeys[period]
+/** The `[metrics]` key of a period in metric-hub TOML: the same word as its table suffix. */
+export const configKeyOf = (period: AnalysisPeriod): string => tableSuffix[period]
 
 /** Every key a `[metrics]` table may list metrics under, aliases included. */
 export const periodConfigKeys: ReadonlyArray<string> = [
-  ...Object.values(configKeys),
+  ...Object.values(tableSuffix),
   ...configKeyAliases.keys(),
 ]
 
 /** The period of a `[metrics]` key (`weekly`, `28_day`, ...); undefined for other keys. */
 export const periodForConfigKey = (key: string): AnalysisPeriod | undefined =>
-  configKeyAliases.get(key) ?? analysisPeriods.find((period) => configKeys[period] === key)
+  configKeyAliases.get(key) ?? analysisPeriods.find((period) => tableSuffix[period] === key)
 
 /** A record with one value per period, built without casts. */
 export const byPeriod = <T>(

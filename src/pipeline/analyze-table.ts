@@ -6,13 +6,10 @@ import { decodeStatistic } from "../domain/config/decode.js"
 import { publishedStatisticName, type StatisticResult } from "../domain/statistic-result.js"
 import { isPreTreatmentName, isStatisticName, statisticNames } from "../domain/summary-catalogue.js"
 import { readBranchColumns, type TableFileError } from "../services/table-file.js"
-import {
-  type ClientColumns,
-  computeSummaryOnClients,
-  confidenceOf,
-} from "../stats/compute-summary.js"
+import { type ClientColumns, computeSummaryOnClients } from "../stats/compute-summary.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { toStatisticResults } from "../stats/statistic-results.js"
+import { confidenceOf } from "../stats/summary-parameters.js"
 
 /** A request of `slipstream analyze-table` that cannot be carried out as asked. */
 export class AnalyzeTableError extends Data.TaggedError("AnalyzeTableError")<{

@@ -1,5 +1,4 @@
 import type { PreTreatment, Statistic } from "../domain/config/analysis-configuration.js"
-import type { SummaryParameters } from "../domain/summary-catalogue.js"
 import { binomial } from "./binomial.js"
 import { bootstrapMean } from "./bootstrap-mean.js"
 import { count, sum } from "./count-sum.js"
@@ -12,6 +11,7 @@ import { populationRatio, ratioDataOf, winsorizePairs } from "./population-ratio
 import { applyPreTreatmentsAcrossBranches } from "./pre-treatments.js"
 import { seededRandom } from "./random.js"
 import type { StatisticOutput } from "./sample-summary.js"
+import { confidenceOf, numberParameter } from "./summary-parameters.js"
 import { defaultMaxBuckets, histogramOf, winsorize } from "./value-histogram.js"
 
 /** One branch's per-client columns, aligned row by row. */
@@ -32,17 +32,6 @@ export interface SummaryOptions {
   readonly analysisPeriodLength: number
   readonly maxBuckets?: number
 }
-
-const numberParameter = (parameters: SummaryParameters, key: string, fallback: number): number => {
-  const value = parameters[key]
-  return typeof value === "number" ? value : fallback
-}
-
-/** The level of a statistic's intervals (its confidence_interval, 0.95 by default). */
-export const confidenceOf = (statistic: Statistic): number | undefined =>
-  ["count", "sum", "kernel_density_estimate", "empirical_cdf"].includes(statistic.name)
-    ? undefined
-    : numberParameter(statistic.parameters, "confidence_interval", 0.95)
 
 /**
  * Rows with NaN (SQL NULL left by the pre-treatments) or an infinity in any column are

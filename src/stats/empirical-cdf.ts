@@ -5,10 +5,10 @@ import {
   defaultGridSize,
   evaluationGrid,
   evaluationPoints,
-  finiteHistogramOf,
+  gridHistogramOf,
 } from "./grid.js"
 import type { StatisticOutput } from "./sample-summary.js"
-import { totalCount, type ValueHistogram } from "./value-histogram.js"
+import type { ValueHistogram } from "./value-histogram.js"
 
 /**
  * Jetstream's empirical_cdf: per branch, the share of clients whose value is at most x,
@@ -72,19 +72,8 @@ export const empiricalCdf = (
   const rows: EstimateRow[] = []
   const warnings: string[] = []
   for (const [branch, data] of branches) {
-    const { histogram, leftOut } = finiteHistogramOf(data)
-    if (leftOut > 0) {
-      warnings.push(`branch ${branch}: ${leftOut} null or infinite values left out of the CDF`)
-    }
-    if (totalCount(histogram) === 0) {
-      warnings.push(`branch ${branch}: no finite values, no CDF`)
-      continue
-    }
-    if (histogram.variances !== undefined) {
-      warnings.push(
-        `branch ${branch}: CDF from ${histogram.values.length} quantile buckets, approximate`,
-      )
-    }
+    const histogram = gridHistogramOf(branch, data, "CDF", warnings)
+    if (histogram === undefined) continue
     const grid = evaluationGrid(histogram.values, {
       size: options.gridSize,
       logSpace: options.logSpace,

@@ -186,3 +186,29 @@ const tally = (data: Float64Array): FiniteHistogram => {
     leftOut: data.length - sorted.length,
   }
 }
+
+/**
+ * A branch's finite histogram for a grid statistic (`what`: "density", "CDF"), with the
+ * warnings every grid statistic gives: values left out, no value at all, buckets only.
+ */
+export const gridHistogramOf = (
+  branch: string,
+  data: BranchValues,
+  what: string,
+  warnings: string[],
+): ValueHistogram | undefined => {
+  const { histogram, leftOut } = finiteHistogramOf(data)
+  if (leftOut > 0) {
+    warnings.push(`branch ${branch}: ${leftOut} null or infinite values left out of the ${what}`)
+  }
+  if (histogram.counts.length === 0) {
+    warnings.push(`branch ${branch}: no finite values, no ${what}`)
+    return undefined
+  }
+  if (histogram.variances !== undefined) {
+    warnings.push(
+      `branch ${branch}: ${what} from ${histogram.values.length} quantile buckets, approximate`,
+    )
+  }
+  return histogram
+}

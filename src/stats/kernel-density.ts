@@ -5,7 +5,7 @@ import {
   defaultGridSize,
   evaluationGrid,
   evaluationPoints,
-  finiteHistogramOf,
+  gridHistogramOf,
 } from "./grid.js"
 import type { StatisticOutput } from "./sample-summary.js"
 import { histogramQuantile, totalCount, type ValueHistogram } from "./value-histogram.js"
@@ -130,19 +130,8 @@ export const kernelDensityEstimate = (
   const rows: EstimateRow[] = []
   const warnings: string[] = []
   for (const [branch, data] of branches) {
-    const { histogram, leftOut } = finiteHistogramOf(data)
-    if (leftOut > 0) {
-      warnings.push(`branch ${branch}: ${leftOut} null or infinite values left out of the density`)
-    }
-    if (totalCount(histogram) === 0) {
-      warnings.push(`branch ${branch}: no finite values, no density`)
-      continue
-    }
-    if (histogram.variances !== undefined) {
-      warnings.push(
-        `branch ${branch}: density from ${histogram.values.length} quantile buckets, approximate`,
-      )
-    }
+    const histogram = gridHistogramOf(branch, data, "density", warnings)
+    if (histogram === undefined) continue
     const bandwidth = bandwidthOf(histogram, options.bandwidth, options.adjust)
     if (!(bandwidth > 0 && Number.isFinite(bandwidth))) {
       warnings.push(

@@ -1,8 +1,6 @@
 import type { Statistic } from "../domain/config/analysis-configuration.js"
-import type { SummaryParameters } from "../domain/summary-catalogue.js"
 import { binomial } from "./binomial.js"
 import { bootstrapMean } from "./bootstrap-mean.js"
-import { confidenceOf } from "./compute-summary.js"
 import { count, sum } from "./count-sum.js"
 import { deciles } from "./deciles.js"
 import { empiricalCdf } from "./empirical-cdf.js"
@@ -12,6 +10,7 @@ import { perClientDauImpact } from "./per-client-dau-impact.js"
 import { populationRatio, type RatioData } from "./population-ratio.js"
 import { seededRandom } from "./random.js"
 import type { StatisticOutput } from "./sample-summary.js"
+import { confidenceOf, numberParameter } from "./summary-parameters.js"
 import type { ValueHistogram } from "./value-histogram.js"
 
 /**
@@ -27,11 +26,6 @@ export interface BranchAggregates {
   readonly sums?: LinearModelSums
   /** (numerator, denominator) pairs or their sums: population_ratio. */
   readonly ratio?: RatioData
-}
-
-const numberParameter = (parameters: SummaryParameters, key: string, fallback: number): number => {
-  const value = parameters[key]
-  return typeof value === "number" ? value : fallback
 }
 
 const conversionsOf = (histogram: ValueHistogram) => {
