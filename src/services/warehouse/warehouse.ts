@@ -1,0 +1,56 @@
+import { Context, Data, type Effect } from "effect"
+
+/** A warehouse query or table operation that failed, with the SQL's purpose in words. */
+export class WarehouseError extends Data.TaggedError("WarehouseError")<{
+  /** What the query was for: "enrollments of my-experiment", "dry run", ... */
+  readonly purpose: string
+  readonly message: string
+  /** The SQL, for logs and for people debugging a metric definition. */
+  readonly sql?: string
+}> {}
+
+/** What a query cost, logged for every query (bytes and slot-ms on BigQuery). */
+export interface QueryCost {
+  readonly milliseconds: number
+  readonly bytesProcessed?: number
+  readonly bytesBilled?: number
+  readonly slotMilliseconds?: number
+}
+
+/** Query results as columns (cheaper than row objects); BIGINT/INT64 come back as bigint. */
+export interface QueryResult {
+  readonly columnNames: ReadonlyArray<string>
+  readonly columns: ReadonlyArray<ReadonlyArray<unknown>>
+  readonly cost: QueryCost
+}
+
+export interface TableOptions {
+  /** Labels the table with the experiment it belongs to (BigQuery labels). */
+  readonly experimentSlug?: string
+}
+
+/**
+ * Where every per-row computation runs: DuckDB embedded, or BigQuery. SQL comes in the
+ * engine's dialect (`dialect`), written by src/sql; table names are bare names inside the
+ * engine's configured dataset (a DuckDB schema, a BigQuery dataset).
+ */
+export class Warehouse extends Context.Tag("slipstream/Warehouse")<
+  Warehouse,
+  {
+    readonly dialect: "duckdb" | "bigquery"
+    /** Runs a query and reads its result. */
+    readonly query: (sql: string, purpose: string) => Effect.Effect<QueryResult, WarehouseError>
+    /** Writes a query's result into `table`, replacing what was there (write-truncate). */
+    readonly createTableAs: (
+      table: string,
+      sql: string,
+      purpose: string,
+      options?: TableOptions,
+    ) => Effect.Effect<QueryCost, WarehouseError>
+    readonly tableExists: (table: string) => Effect.Effect<boolean, WarehouseError>
+    /** Deletes the tables whose names start with `prefix` (an experiment's tables). */
+    readonly deleteTables: (prefix: string) => Effect.Effect<ReadonlyArray<string>, WarehouseError>
+    /** Checks a query without running it; bytes it would process where the engine says. */
+    readonly dryRun: (sql: string, purpose: string) => Effect.Effect<QueryCost, WarehouseError>
+  }
+>() {}
