@@ -1,0 +1,143 @@
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api"
+import { Effect, Either, Layer } from "effect"
+import {
+  duckDbCompatibilityStatements,
+  toDuckDbSql,
+} from "../../sql/dialects/duckdb-compatibility.js"
+import { type QueryCost, type QueryResult, Warehouse, WarehouseError } from "./warehouse.js"
+
+export interface DuckDbSettings {
+  /** A database file (created if absent), or ":memory:". */
+  readonly path: string
+  /** The schema Slipstream's tables go into (a BigQuery dataset's counterpart). */
+  readonly schema?: string
+  /** DuckDB worker threads; 1 makes sums of doubles bit-identical between runs. */
+  readonly threads?: number
+}
+
+export const defaultDuckDbPath = "./slipstream.duckdb"
+
+const quote = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`
+const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
+
+/**
+ * The embedded warehouse: DuckDB in this process, over a file or memory. BigQuery-style SQL
+ * from metric definitions runs through the compatibility rewrite; a construct DuckDB cannot
+ * run fails the query with that construct named. Tables are created with CREATE OR REPLACE,
+ * one statement, so an interrupted run leaves the previous table or the new one, never half.
+ */
+export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse, WarehouseError> =>
+  Layer.scoped(
+    Warehouse,
+    Effect.gen(function* () {
+      const schema = settings.schema ?? "main"
+      const connection: DuckDBConnection = yield* Effect.acquireRelease(
+        Effect.tryPromise({
+          try: async () => {
+            const instance = await DuckDBInstance.create(settings.path, {
+              threads: `${settings.threads ?? 2}`,
+            })
+            const opened = await instance.connect()
+            for (const statement of duckDbCompatibilityStatements) await opened.run(statement)
+            await opened.run(`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`)
+            await opened.run(`USE ${quote(schema)}`)
+            return { instance, opened }
+          },
+          catch: (error) =>
+            new WarehouseError({
+              purpose: `opening DuckDB at ${settings.path}`,
+              message: messageOf(error),
+            }),
+        }),
+        ({ instance, opened }) =>
+          Effect.sync(() => {
+            opened.closeSync()
+            instance.closeSync()
+          }),
+      ).pipe(Effect.map(({ opened }) => opened))
+
+      const translate = (sql: string, purpose: string) =>
+        Either.match(toDuckDbSql(sql), {
+          onLeft: (constructs) =>
+            Effect.fail(
+              new WarehouseError({
+                purpose,
+                sql,
+                message: `DuckDB cannot run ${constructs.map(({ construct, reason }) => `${construct} (${reason})`).join(", ")}`,
+              }),
+            ),
+          onRight: (translated) => Effect.succeed(translated),
+        })
+
+      const timed = <A>(sql: string, purpose: string, run: () => Promise<A>) =>
+        Effect.gen(function* () {
+          const started = performance.now()
+          const result = yield* Effect.tryPromise({
+            try: run,
+            catch: (error) =>
+              new WarehouseError({ purpose, sql, message: messageOf(error).split("\n")[0] ?? "" }),
+          })
+          const cost: QueryCost = { milliseconds: Math.round(performance.now() - started) }
+          yield* Effect.logDebug("query").pipe(
+            Effect.annotateLogs({ engine: "duckdb", purpose, milliseconds: cost.milliseconds }),
+          )
+          return { result, cost }
+        })
+
+      const query = (sql: string, purpose: string): Effect.Effect<QueryResult, WarehouseError> =>
+        Effect.gen(function* () {
+          const translated = yield* translate(sql, purpose)
+          const { result, cost } = yield* timed(translated, purpose, () =>
+            connection.runAndReadAll(translated),
+          )
+          return { columnNames: result.columnNames(), columns: result.getColumnsJS(), cost }
+        })
+
+      const createTableAs = (table: string, sql: string, purpose: string) =>
+        Effect.gen(function* () {
+          const translated = yield* translate(sql, purpose)
+          const statement = `CREATE OR REPLACE TABLE ${quote(schema)}.${quote(table)} AS ${translated}`
+          return (yield* timed(statement, purpose, () => connection.run(statement))).cost
+        })
+
+      const tableNames = (purpose: string) =>
+        timed("information_schema.tables", purpose, () =>
+          connection.runAndReadAll(
+            `SELECT table_name FROM information_schema.tables WHERE table_schema = ${literal(schema)} ORDER BY table_name`,
+          ),
+        ).pipe(Effect.map(({ result }) => (result.getColumnsJS()[0] ?? []).map(String)))
+
+      const tableExists = (table: string) =>
+        tableNames(`checking for table ${table}`).pipe(Effect.map((names) => names.includes(table)))
+
+      const deleteTables = (prefix: string) =>
+        Effect.gen(function* () {
+          const purpose = `deleting tables ${prefix}*`
+          const doomed = (yield* tableNames(purpose)).filter((name) => name.startsWith(prefix))
+          for (const name of doomed) {
+            const statement = `DROP TABLE IF EXISTS ${quote(schema)}.${quote(name)}`
+            yield* timed(statement, purpose, () => connection.run(statement))
+          }
+          return doomed
+        })
+
+      const dryRun = (sql: string, purpose: string) =>
+        Effect.gen(function* () {
+          const translated = yield* translate(sql, purpose)
+          return (yield* timed(translated, purpose, () => connection.run(`EXPLAIN ${translated}`)))
+            .cost
+        })
+
+      return Warehouse.of({
+        dialect: "duckdb",
+        query,
+        createTableAs,
+        tableExists,
+        deleteTables,
+        dryRun,
+      })
+    }),
+  )

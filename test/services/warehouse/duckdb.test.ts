@@ -1,0 +1,115 @@
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it, layer } from "@effect/vitest"
+import { Effect, Either } from "effect"
+import { duckDbWarehouse } from "../../../src/services/warehouse/duckdb.js"
+import { Warehouse } from "../../../src/services/warehouse/warehouse.js"
+
+const rowsOf = (columns: ReadonlyArray<ReadonlyArray<unknown>>) =>
+  (columns[0] ?? []).map((_, row) => columns.map((column) => column[row]))
+
+layer(duckDbWarehouse({ path: ":memory:", schema: "analysis", threads: 1 }))(
+  "DuckDB warehouse",
+  (it) => {
+    it.effect("creates a table from a query and reads it back, BigQuery functions included", () =>
+      Effect.gen(function* () {
+        const warehouse = yield* Warehouse
+        expect(warehouse.dialect).toBe("duckdb")
+        yield* warehouse.createTableAs(
+          "clients_daily",
+          "SELECT 'c' || (i % 3) AS client_id, DATE_ADD(DATE '2020-01-01', INTERVAL i DAY) AS submission_date, i AS hours FROM range(6) t(i)",
+          "demo table",
+          { experimentSlug: "demo" },
+        )
+        const result = yield* warehouse.query(
+          "SELECT client_id, COUNTIF(hours > 1), SAFE_DIVIDE(SUM(hours), COUNT(*)) FROM `clients_daily` GROUP BY client_id ORDER BY client_id",
+          "summary",
+        )
+        expect(result.columnNames).toHaveLength(3)
+        expect(rowsOf(result.columns)).toEqual([
+          ["c0", 1n, 1.5],
+          ["c1", 1n, 2.5],
+          ["c2", 2n, 3.5],
+        ])
+        expect(result.cost.milliseconds).toBeGreaterThanOrEqual(0)
+      }),
+    )
+
+    it.effect("replaces a table on rerun (write-truncate), never appends", () =>
+      Effect.gen(function* () {
+        const warehouse = yield* Warehouse
+        yield* warehouse.createTableAs("rerun", "SELECT 1 AS x", "first run")
+        yield* warehouse.createTableAs("rerun", "SELECT 2 AS x", "second run")
+        const result = yield* warehouse.query("SELECT x FROM rerun", "check")
+        expect(rowsOf(result.columns)).toEqual([[2]])
+      }),
+    )
+
+    it.effect("knows which tables exist and deletes an experiment's tables by prefix", () =>
+      Effect.gen(function* () {
+        const warehouse = yield* Warehouse
+        for (const table of [
+          "my_exp_enrollments",
+          "my_exp_metrics_week_1",
+          "other_exp_enrollments",
+        ]) {
+          yield* warehouse.createTableAs(table, "SELECT 1 AS x", `create ${table}`)
+        }
+        expect(yield* warehouse.tableExists("my_exp_enrollments")).toBe(true)
+        expect(yield* warehouse.tableExists("nope")).toBe(false)
+        expect(yield* warehouse.deleteTables("my_exp_")).toEqual([
+          "my_exp_enrollments",
+          "my_exp_metrics_week_1",
+        ])
+        expect(yield* warehouse.tableExists("my_exp_enrollments")).toBe(false)
+        expect(yield* warehouse.tableExists("other_exp_enrollments")).toBe(true)
+      }),
+    )
+
+    it.effect("fails with the purpose and the construct DuckDB cannot run", () =>
+      Effect.gen(function* () {
+        const warehouse = yield* Warehouse
+        const unsupported = yield* Effect.either(
+          warehouse.query(
+            "SELECT mozfun.hist.extract(h) FROM t",
+            "metric histogram_mean of clients_daily",
+          ),
+        )
+        expect(Either.isLeft(unsupported) && unsupported.left).toMatchObject({
+          purpose: "metric histogram_mean of clients_daily",
+          message:
+            "DuckDB cannot run mozfun.hist.extract (a BigQuery UDF with no DuckDB version here)",
+        })
+        const broken = yield* Effect.either(
+          warehouse.query("SELECT no_such_column FROM rerun", "broken metric"),
+        )
+        expect(Either.isLeft(broken) && broken.left.purpose).toBe("broken metric")
+        expect(Either.isLeft(broken) && broken.left.message).toMatch(/no_such_column/)
+        const checked = yield* Effect.either(
+          warehouse.dryRun("SELECT missing FROM rerun", "dry run"),
+        )
+        expect(Either.isLeft(checked)).toBe(true)
+        expect(
+          Either.isRight(yield* Effect.either(warehouse.dryRun("SELECT x FROM rerun", "dry run"))),
+        ).toBe(true)
+      }),
+    )
+  },
+)
+
+describe("DuckDB warehouse on a file", () => {
+  it.effect("keeps tables between runs", () =>
+    Effect.gen(function* () {
+      const path = join(mkdtempSync(join(tmpdir(), "slipstream-duckdb-")), "warehouse.duckdb")
+      const write = Effect.gen(function* () {
+        yield* (yield* Warehouse).createTableAs("kept", "SELECT 42 AS answer", "write")
+      }).pipe(Effect.provide(duckDbWarehouse({ path })))
+      const read = Effect.gen(function* () {
+        return (yield* (yield* Warehouse).query("SELECT answer FROM kept", "read")).columns
+      }).pipe(Effect.provide(duckDbWarehouse({ path })))
+      yield* write
+      expect(yield* read).toEqual([[42]])
+    }),
+  )
+})
