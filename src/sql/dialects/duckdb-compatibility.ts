@@ -95,6 +95,9 @@ const rewriteAll = (code: string): string => {
     .replace(/\*\s*EXCEPT\s*\(/gi, "* EXCLUDE (")
     .replace(/\bSAFE_CAST\s*\(/gi, "TRY_CAST(")
     .replace(/\bSAFE\.(\w+)\s*\(/gi, "$1(")
+    // BigQuery type names DuckDB spells otherwise (INT64 and BOOL it knows).
+    .replace(/\bFLOAT64\b/gi, "DOUBLE")
+    .replace(/\bAS\s+STRING\b/gi, "AS VARCHAR")
   rewritten = rewriteCalls(rewritten, "DATE_DIFF", (args) => {
     const [end, start, part] = args
     return end === undefined || start === undefined || part === undefined || args.length !== 3

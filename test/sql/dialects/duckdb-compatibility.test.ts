@@ -60,9 +60,10 @@ describe("BigQuery SQL on DuckDB", () => {
 
   it("looks keys up with mozfun.map.get_key and casts safely", async () => {
     expect(
-      await run(`SELECT mozfun.map.get_key(extras, 'branch') AS branch, SAFE_CAST('x' AS INT64)
+      await run(`SELECT mozfun.map.get_key(extras, 'branch') AS branch, SAFE_CAST('x' AS INT64),
+                   CAST(n AS FLOAT64) / 4, CAST(n AS STRING)
                  FROM events ORDER BY client_id, submission_date LIMIT 1`),
-    ).toEqual([["control", null]])
+    ).toEqual([["control", null, 0.5, "2"]])
   })
 
   it("keeps strings and comments untouched by the rewrite", () => {
