@@ -66,7 +66,10 @@ const fixture = {
 const isoDate = (value: unknown): string | null =>
   value instanceof Date ? value.toISOString().slice(0, 10) : null
 
-const rowsBy = (columns: ReadonlyArray<ReadonlyArray<unknown>>, names: ReadonlyArray<string>) =>
+const rowsBy = (
+  columns: ReadonlyArray<ReadonlyArray<unknown>>,
+  names: ReadonlyArray<string>,
+): ReadonlyArray<Record<string, unknown>> =>
   (columns[0] ?? []).map((_, row) =>
     Object.fromEntries(names.map((name, index) => [name, columns[index]?.[row]])),
   )
@@ -84,11 +87,13 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("enrollments query on D
         "enrollments",
       )
       return rowsBy(result.columns, result.columnNames)
-        .map((row) => ({
-          ...row,
-          enrollment_date: isoDate(row.enrollment_date),
-          exposure_date: isoDate(row.exposure_date),
-        }))
+        .map(
+          (row): Record<string, unknown> => ({
+            ...row,
+            enrollment_date: isoDate(row.enrollment_date),
+            exposure_date: isoDate(row.exposure_date),
+          }),
+        )
         .sort((a, b) => String(a.analysis_id).localeCompare(String(b.analysis_id)))
     })
 
