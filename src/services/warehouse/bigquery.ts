@@ -1,0 +1,402 @@
+import { BigQuery, type Dataset, type Job, type Query } from "@google-cloud/bigquery"
+import { Clock, Duration, Effect, Layer } from "effect"
+import { type QueryCost, type QueryResult, Warehouse, WarehouseError } from "./warehouse.js"
+
+/** Where the BigQuery engine writes and whom it bills. */
+export interface BigQuerySettings {
+  readonly projectId: string
+  /** The dataset that holds every table the pipeline writes; bare table names resolve here. */
+  readonly datasetId: string
+  /** Another API host (a local fake in tests); Google's own when absent. */
+  readonly apiEndpoint?: string
+  /** Where jobs run, when the API cannot infer it from the datasets a query reads. */
+  readonly location?: string
+  /** Labels on every job, so billing reports can attribute the pipeline's cost. */
+  readonly labels?: Readonly<Record<string, string>>
+}
+
+/**
+ * The BigQuery engine, through the official client. Every query is a job (not the
+ * jobs.query shortcut) so that its final statistics — bytes, slot-ms, duration — can be
+ * read back and logged; results are read page by page straight into columns. INT64 comes
+ * back as bigint, FLOAT64/NUMERIC/BIGNUMERIC as number, BOOL as boolean, TIMESTAMP as Date,
+ * REPEATED as arrays, RECORD as objects, and every other scalar (STRING, DATE, DATETIME,
+ * TIME, BYTES as base64, JSON) as the string the API sent.
+ */
+export const bigQueryWarehouse = (settings: BigQuerySettings): Layer.Layer<Warehouse> =>
+  Layer.sync(Warehouse, () =>
+    makeWarehouse(
+      new BigQuery({
+        projectId: settings.projectId,
+        ...(settings.apiEndpoint === undefined ? {} : { apiEndpoint: settings.apiEndpoint }),
+        ...(settings.location === undefined ? {} : { location: settings.location }),
+      }),
+      settings,
+    ),
+  )
+
+const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse["Type"] => {
+  const dataset = client.dataset(settings.datasetId)
+  const jobLabels = settings.labels ?? {}
+  /** Bare table names in the SQL resolve in the configured dataset, as the interface promises. */
+  const defaultDataset = { projectId: settings.projectId, datasetId: settings.datasetId }
+
+  return {
+    dialect: "bigquery",
+
+    query: (sql, purpose) =>
+      runJob(client, { query: sql, defaultDataset, ...labelled(jobLabels) }, purpose, "rows").pipe(
+        Effect.map(
+          ({ table, cost }): QueryResult => ({
+            columnNames: table.columnNames,
+            columns: table.columns,
+            cost,
+          }),
+        ),
+      ),
+
+    createTableAs: (table, sql, purpose, options) =>
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const experiment =
+          options?.experimentSlug === undefined
+            ? {}
+            : { experiment: labelValue(options.experimentSlug) }
+        const { cost } = yield* runJob(
+          client,
+          {
+            query: sql,
+            defaultDataset,
+            destination: dataset.table(table),
+            writeDisposition: "WRITE_TRUNCATE",
+            createDisposition: "CREATE_IF_NEEDED",
+            ...labelled({ ...jobLabels, ...experiment }),
+          },
+          purpose,
+          "completion",
+        )
+        /*
+         * Query jobs cannot carry table labels (only load jobs have destinationTableProperties),
+         * so they follow in a patch. The write itself is the single job above: an
+         * interruption between the two leaves a complete table with stale labels, never a
+         * half-written one.
+         */
+        yield* call(purpose, sql, () =>
+          dataset.table(table).setMetadata({
+            labels: { last_updated: timestampLabel(now), ...experiment },
+          }),
+        )
+        return cost
+      }),
+
+    tableExists: (table) =>
+      call(`check whether table ${table} exists`, undefined, () =>
+        dataset.table(table).exists(),
+      ).pipe(Effect.map(([exists]) => exists)),
+
+    deleteTables: (prefix) => deleteTables(dataset, prefix),
+
+    dryRun: (sql, purpose) =>
+      Effect.gen(function* () {
+        const [elapsed, [job]] = yield* Effect.timed(
+          call(purpose, sql, () =>
+            client.createQueryJob({
+              query: sql,
+              defaultDataset,
+              dryRun: true,
+              ...labelled(jobLabels),
+            }),
+          ),
+        )
+        const cost = costOf(job.metadata, Duration.toMillis(elapsed))
+        yield* logCost("dry run", purpose, cost)
+        return cost
+      }),
+  }
+}
+
+/** Query results as columns, in the order of the result schema. */
+interface ColumnTable {
+  readonly columnNames: ReadonlyArray<string>
+  readonly columns: ReadonlyArray<ReadonlyArray<unknown>>
+}
+
+/**
+ * Runs a query job to its end. `wanted` says whether the rows matter ("rows") or only that
+ * the job finished ("completion", for jobs that write a destination table). A run that is
+ * interrupted cancels its job, since BigQuery would otherwise keep running (and billing) it.
+ */
+const runJob = (
+  client: BigQuery,
+  options: Query & { readonly query: string },
+  purpose: string,
+  wanted: "rows" | "completion",
+): Effect.Effect<{ readonly table: ColumnTable; readonly cost: QueryCost }, WarehouseError> =>
+  Effect.gen(function* () {
+    const sql = options.query
+    const started = yield* Clock.currentTimeMillis
+    const [job] = yield* call(purpose, sql, () => client.createQueryJob(options))
+    const table = yield* readResults(job, purpose, sql, wanted).pipe(
+      Effect.onInterrupt(() => Effect.tryPromise(() => job.cancel()).pipe(Effect.ignore)),
+    )
+    const [metadata] = yield* call(purpose, sql, () => job.getMetadata())
+    const failure = jobFailure(metadata)
+    if (failure !== undefined) {
+      return yield* new WarehouseError({ purpose, sql, message: failure })
+    }
+    const finished = yield* Clock.currentTimeMillis
+    const cost = costOf(metadata, finished - started)
+    yield* logCost("query", purpose, cost)
+    return { table, cost }
+  })
+
+/**
+ * Reads getQueryResults until the job is complete and, when rows are wanted, every page
+ * is in. Rows are read raw (`skipParsing`) and decoded here, straight into columns, with
+ * INT64 as bigint rather than the client's lossy numbers.
+ */
+const readResults = (
+  job: Job,
+  purpose: string,
+  sql: string,
+  wanted: "rows" | "completion",
+): Effect.Effect<ColumnTable, WarehouseError> =>
+  Effect.gen(function* () {
+    let fields: ReadonlyArray<Field> = []
+    const columns: Array<Array<unknown>> = []
+    let pageToken: string | undefined
+    for (;;) {
+      const response = yield* call(purpose, sql, () =>
+        job.getQueryResults({
+          autoPaginate: false,
+          skipParsing: true,
+          ...(wanted === "completion" ? { maxResults: 0 } : {}),
+          ...(pageToken === undefined ? {} : { pageToken }),
+        }),
+      )
+      const page = pageOf(response[2])
+      if (!page.complete) continue
+      if (fields.length === 0 && page.fields.length > 0) {
+        fields = page.fields
+        columns.push(...fields.map(() => []))
+      }
+      for (const row of page.rows) {
+        fields.forEach((field, index) => {
+          columns[index]?.push(decodeValue(field, row[index]))
+        })
+      }
+      if (wanted === "completion" || page.pageToken === undefined) break
+      pageToken = page.pageToken
+    }
+    return { columnNames: fields.map((field) => field.name), columns }
+  })
+
+const deleteTables = (
+  dataset: Dataset,
+  prefix: string,
+): Effect.Effect<ReadonlyArray<string>, WarehouseError> => {
+  const purpose = `delete tables starting with "${prefix}"`
+  return Effect.gen(function* () {
+    if (prefix === "") {
+      return yield* new WarehouseError({
+        purpose,
+        message: "refusing to delete every table in the dataset (empty prefix)",
+      })
+    }
+    const [tables] = yield* call(purpose, undefined, () => dataset.getTables())
+    const doomed = tables
+      .map((table) => table.id)
+      .filter((id): id is string => id?.startsWith(prefix) === true)
+      .sort()
+    yield* Effect.forEach(
+      doomed,
+      (name) =>
+        call(purpose, undefined, () => dataset.table(name).delete({ ignoreNotFound: true })),
+      { concurrency: 8, discard: true },
+    )
+    return doomed
+  })
+}
+
+/** Calls the client, turning its rejection into a WarehouseError that keeps the API's words. */
+const call = <A>(
+  purpose: string,
+  sql: string | undefined,
+  run: () => Promise<A>,
+): Effect.Effect<A, WarehouseError> =>
+  Effect.tryPromise({
+    try: run,
+    catch: (cause) =>
+      new WarehouseError({
+        purpose,
+        message: cause instanceof Error ? cause.message : String(cause),
+        ...(sql === undefined ? {} : { sql }),
+      }),
+  })
+
+/** Job labels are sent only when there are some, so requests carry no empty `labels`. */
+const labelled = (labels: Readonly<Record<string, string>>): { labels?: Record<string, string> } =>
+  Object.keys(labels).length === 0 ? {} : { labels: { ...labels } }
+
+/**
+ * BigQuery label values allow lowercase letters, digits, underscores and dashes, at most
+ * 63 characters; anything else in a slug becomes one underscore per run.
+ */
+const labelValue = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "_")
+    .slice(0, 63)
+
+/** When a table was last written, in label-safe form: 2024-05-01t12-30-00. */
+const timestampLabel = (epochMillis: number): string =>
+  labelValue(new Date(epochMillis).toISOString().slice(0, 19).replace(/:/g, "-"))
+
+const logCost = (kind: string, purpose: string, cost: QueryCost): Effect.Effect<void> =>
+  Effect.logInfo(`BigQuery ${kind} cost`).pipe(
+    Effect.annotateLogs(
+      Object.fromEntries(
+        Object.entries({
+          purpose,
+          bytesProcessed: cost.bytesProcessed,
+          bytesBilled: cost.bytesBilled,
+          slotMilliseconds: cost.slotMilliseconds,
+          milliseconds: cost.milliseconds,
+        }).filter(([, value]) => value !== undefined),
+      ),
+    ),
+  )
+
+// The API's JSON, narrowed field by field: the client types most of it as `any`.
+
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+const recordAt = (value: unknown, key: string): Readonly<Record<string, unknown>> => {
+  const inner = isRecord(value) ? value[key] : undefined
+  return isRecord(inner) ? inner : {}
+}
+
+const arrayAt = (value: unknown, key: string): ReadonlyArray<unknown> => {
+  const inner = isRecord(value) ? value[key] : undefined
+  return Array.isArray(inner) ? inner : []
+}
+
+const stringAt = (value: unknown, key: string): string | undefined => {
+  const inner = isRecord(value) ? value[key] : undefined
+  return typeof inner === "string" ? inner : undefined
+}
+
+/** Int64 figures arrive as decimal strings. */
+const numberAt = (value: unknown, key: string): number | undefined => {
+  const inner = isRecord(value) ? value[key] : undefined
+  const parsed = typeof inner === "string" || typeof inner === "number" ? Number(inner) : NaN
+  return Number.isFinite(parsed) ? parsed : undefined
+}
+
+/**
+ * Cost from a job's statistics; the query section is preferred, the top-level figures are
+ * the fallback. The duration is the job's own (start to end) when it reports both, else
+ * the time we waited.
+ */
+const costOf = (job: unknown, waitedMillis: number): QueryCost => {
+  const statistics = recordAt(job, "statistics")
+  const query = recordAt(statistics, "query")
+  const start = numberAt(statistics, "startTime")
+  const end = numberAt(statistics, "endTime")
+  const bytesProcessed =
+    numberAt(query, "totalBytesProcessed") ?? numberAt(statistics, "totalBytesProcessed")
+  const bytesBilled = numberAt(query, "totalBytesBilled")
+  const slotMilliseconds = numberAt(query, "totalSlotMs") ?? numberAt(statistics, "totalSlotMs")
+  return {
+    milliseconds: start !== undefined && end !== undefined ? end - start : waitedMillis,
+    ...(bytesProcessed === undefined ? {} : { bytesProcessed }),
+    ...(bytesBilled === undefined ? {} : { bytesBilled }),
+    ...(slotMilliseconds === undefined ? {} : { slotMilliseconds }),
+  }
+}
+
+/** The error a finished job reports in its status, if any. */
+const jobFailure = (job: unknown): string | undefined => {
+  const errorResult = recordAt(recordAt(job, "status"), "errorResult")
+  return stringAt(errorResult, "message")
+}
+
+/** A result column's schema, as much of it as decoding needs. */
+interface Field {
+  readonly name: string
+  readonly type: string
+  readonly repeated: boolean
+  readonly fields: ReadonlyArray<Field>
+}
+
+const fieldsOf = (schema: unknown): ReadonlyArray<Field> =>
+  arrayAt(schema, "fields").map((field) => ({
+    name: stringAt(field, "name") ?? "",
+    type: (stringAt(field, "type") ?? "STRING").toUpperCase(),
+    repeated: stringAt(field, "mode") === "REPEATED",
+    fields: fieldsOf(field),
+  }))
+
+interface Page {
+  readonly complete: boolean
+  readonly fields: ReadonlyArray<Field>
+  /** Each row's cell values (`f[i].v`), still in the API's JSON form. */
+  readonly rows: ReadonlyArray<ReadonlyArray<unknown>>
+  readonly pageToken?: string
+}
+
+const cellValues = (row: unknown): ReadonlyArray<unknown> =>
+  arrayAt(row, "f").map((cell) => (isRecord(cell) ? cell.v : null))
+
+const pageOf = (response: unknown): Page => {
+  const pageToken = stringAt(response, "pageToken")
+  return {
+    complete: isRecord(response) && response.jobComplete !== false,
+    fields: fieldsOf(recordAt(response, "schema")),
+    rows: arrayAt(response, "rows").map(cellValues),
+    ...(pageToken === undefined ? {} : { pageToken }),
+  }
+}
+
+/** One cell from the API's JSON (`v`) to a JavaScript value; see `bigQueryWarehouse`. */
+const decodeValue = (field: Field, value: unknown): unknown => {
+  if (value === null || value === undefined) return null
+  if (field.repeated) {
+    const element = { ...field, repeated: false }
+    return Array.isArray(value)
+      ? value.map((item) => decodeValue(element, isRecord(item) ? item.v : null))
+      : null
+  }
+  if (field.type === "RECORD" || field.type === "STRUCT") {
+    const values = cellValues(value)
+    return Object.fromEntries(
+      field.fields.map((inner, index) => [inner.name, decodeValue(inner, values[index])]),
+    )
+  }
+  if (typeof value !== "string") return value
+  switch (field.type) {
+    case "INTEGER":
+    case "INT64":
+      return BigInt(value)
+    case "FLOAT":
+    case "FLOAT64":
+    case "NUMERIC":
+    case "BIGNUMERIC":
+      return Number(value)
+    case "BOOLEAN":
+    case "BOOL":
+      return value.toLowerCase() === "true"
+    case "TIMESTAMP":
+      return timestampValue(value)
+    default:
+      return value
+  }
+}
+
+/**
+ * The client asks for int64 microseconds (formatOptions.useInt64Timestamp); older
+ * responses send float seconds.
+ */
+const timestampValue = (value: string): Date =>
+  /^-?\d+$/.test(value) ? new Date(Number(BigInt(value) / 1000n)) : new Date(Number(value) * 1000)
