@@ -3,8 +3,9 @@ import * as Command from "@effect/cli/Command"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Effect } from "effect"
+import { Effect, Logger } from "effect"
 import { analyzeTableCommand } from "./analyze-table-command.js"
+import { demoDataCommand } from "./demo-data-command.js"
 import { setExitCode } from "./exit-code.js"
 import { validateConfigCommand } from "./validate-config-command.js"
 
@@ -12,7 +13,7 @@ const slipstream = Command.make("slipstream").pipe(
   Command.withDescription(
     "Analyse online controlled experiments (A/B tests), the way Jetstream does.",
   ),
-  Command.withSubcommands([validateConfigCommand, analyzeTableCommand]),
+  Command.withSubcommands([validateConfigCommand, analyzeTableCommand, demoDataCommand]),
 )
 
 const cli = Command.run(slipstream, { name: "slipstream", version: "0.1.0" })
@@ -21,6 +22,10 @@ cli(process.argv).pipe(
   // @effect/cli has already printed what was wrong with the command line.
   Effect.catchIf(ValidationError.isValidationError, () => setExitCode(2)),
   Effect.provide(NodeContext.layer),
+  // Logs go to stderr: stdout is for data.
+  Effect.provide(
+    Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger)),
+  ),
   NodeRuntime.runMain({
     disablePrettyLogger: true,
     // 70 (EX_SOFTWARE): an unexpected failure, never to be read as "invalid" (1).

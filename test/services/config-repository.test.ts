@@ -41,8 +41,11 @@ describe("ConfigRepository", () => {
             .active_hours,
         ).toBeDefined()
         expect(repository.collection.outcomes.has("fenix/search")).toBe(true)
+        // The bundled demo configs, then the repository's own.
         expect([...repository.collection.experiments.keys()].sort()).toEqual([
           "bad-experiment",
+          "demo-new-tab-layout",
+          "demo-sidebar-onboarding",
           "good-experiment",
         ])
         expect(repository.problems.map(({ file }) => file)).toEqual([
