@@ -76,8 +76,8 @@ export const demoTelemetryTables = (
     (e) => e.share,
     (e) => stringLiteral(e.slug),
   )
-  const column = (valueOf: (experiment: DemoExperiment) => string) =>
-    `CASE experiment ${experiments.map((e) => `WHEN ${stringLiteral(e.slug)} THEN ${valueOf(e)}`).join(" ")} END`
+  const column = (valueFor: (experiment: DemoExperiment) => string) =>
+    `CASE experiment ${experiments.map((e) => `WHEN ${stringLiteral(e.slug)} THEN ${valueFor(e)}`).join(" ")} END`
   const branchOf = `CASE experiment ${experiments
     .map(
       (e) =>

@@ -59,7 +59,11 @@ const dataSourceQuery = (
   const id =
     request.analysisUnit === "profile_group_id" ? source.groupIdColumn : source.clientIdColumn
   const date = `ds.${identifier(source.submissionDateColumn)}`
-  const branch = recordedBranch(source.experimentsColumnType, request.experimentSlug)
+  const recorded = recordedBranch(source.experimentsColumnType, request.experimentSlug)
+  // Computed once per source row. The source's rows are matched to clients and windows in an
+  // inner join (day-0 filter in its WHERE), then joined back to every client on equalities
+  // only: a disjunction in a LEFT JOIN's condition costs DuckDB a 40× slower join.
+  const branch = recorded === undefined ? undefined : "ds.slipstream_recorded_branch"
   const columns = metrics.map(
     (metric) => `${metric.selectExpression ?? "NULL"} AS ${identifier(metric.name)}`,
   )
@@ -72,7 +76,7 @@ const dataSourceQuery = (
   const dayZeroFilter =
     branch === undefined
       ? ""
-      : `\n      AND (${date} != e.enrollment_date OR ${branch} IS NOT NULL)`
+      : `\n        WHERE ${date} != w.enrollment_date OR ${branch} IS NOT NULL`
   return `${identifier(dataSourceName(source))} AS (
     SELECT
       e.analysis_id,
@@ -80,11 +84,20 @@ const dataSourceQuery = (
       e.analysis_window_start,
       ${columns.join(",\n      ")}
     FROM enrollments e
-    LEFT JOIN ${source.fromExpression} ds
-      ON ds.${identifier(id)} = e.analysis_id
-      AND ${date} BETWEEN ${dateLiteral(request.firstDateDataRequired)} AND ${dateLiteral(request.lastDateDataRequired)}
-      AND ${date} BETWEEN DATE_ADD(e.window_anchor, INTERVAL e.analysis_window_start DAY)
-        AND DATE_ADD(e.window_anchor, INTERVAL e.analysis_window_end DAY)${dayZeroFilter}
+    LEFT JOIN (
+      SELECT w.analysis_id AS slipstream_analysis_id, w.analysis_window_start AS slipstream_window_start, ds.*
+      FROM enrollments w
+      JOIN (
+        SELECT ds.*${recorded === undefined ? "" : `, ${recorded} AS slipstream_recorded_branch`}
+        FROM ${source.fromExpression} ds
+        WHERE ${date} BETWEEN ${dateLiteral(request.firstDateDataRequired)} AND ${dateLiteral(request.lastDateDataRequired)}
+      ) ds
+        ON ds.${identifier(id)} = w.analysis_id
+        AND ${date} BETWEEN DATE_ADD(w.window_anchor, INTERVAL w.analysis_window_start DAY)
+          AND DATE_ADD(w.window_anchor, INTERVAL w.analysis_window_end DAY)${dayZeroFilter}
+    ) ds
+      ON ds.slipstream_analysis_id = e.analysis_id
+      AND ds.slipstream_window_start = e.analysis_window_start
     GROUP BY e.analysis_id, e.branch, e.analysis_window_start
   )`
 }

@@ -4,7 +4,7 @@
  * and comments are set aside and stand in the code as numbered placeholders.
  */
 export interface ScannedSql {
-  /** The SQL with every literal replaced by `\u0000<index>\u0000`. */
+  /** The SQL with every literal replaced by `\uE000<index>\uE001` (private-use characters). */
   readonly code: string
   readonly literals: ReadonlyArray<Literal>
 }
@@ -14,7 +14,7 @@ export type Literal =
   | { readonly kind: "identifier"; readonly text: string }
   | { readonly kind: "comment"; readonly text: string }
 
-const placeholder = (index: number): string => `\u0000${index}\u0000`
+const placeholder = (index: number): string => `\uE000${index}\uE001`
 
 /** Reads a quoted run starting at `start` (the opening quote); returns its content and end. */
 const readQuoted = (sql: string, start: number, quote: string): { text: string; end: number } => {
@@ -73,7 +73,7 @@ export const restoreLiterals = (
   literals: ReadonlyArray<Literal>,
   write: (literal: Literal) => string,
 ): string =>
-  code.replace(/\u0000(\d+)\u0000/g, (match, index: string) => {
+  code.replace(/\uE000(\d+)\uE001/g, (match, index: string) => {
     const literal = literals[Number(index)]
     return literal === undefined ? match : write(literal)
   })

@@ -14,15 +14,24 @@ WITH analysis_windows AS (
       e.analysis_window_start,
       COALESCE(SUM(active_hours_sum), 0) AS `active_hours`,
       COUNT(submission_date) AS `days_of_use`,
-      COALESCE(LOGICAL_OR(mozfun.map.get_key(ds.experiments, 'my-experiment') != e.branch), FALSE) AS `clients_daily_has_contradictory_branch`,
-      COALESCE(LOGICAL_OR(ds.`submission_date` IS NOT NULL AND mozfun.map.get_key(ds.experiments, 'my-experiment') IS NULL), FALSE) AS `clients_daily_has_non_enrolled_data`
+      COALESCE(LOGICAL_OR(ds.slipstream_recorded_branch != e.branch), FALSE) AS `clients_daily_has_contradictory_branch`,
+      COALESCE(LOGICAL_OR(ds.`submission_date` IS NOT NULL AND ds.slipstream_recorded_branch IS NULL), FALSE) AS `clients_daily_has_non_enrolled_data`
     FROM enrollments e
-    LEFT JOIN mozdata.telemetry.clients_daily ds
-      ON ds.`client_id` = e.analysis_id
-      AND ds.`submission_date` BETWEEN DATE '2024-03-01' AND DATE '2024-03-21'
-      AND ds.`submission_date` BETWEEN DATE_ADD(e.window_anchor, INTERVAL e.analysis_window_start DAY)
-        AND DATE_ADD(e.window_anchor, INTERVAL e.analysis_window_end DAY)
-      AND (ds.`submission_date` != e.enrollment_date OR mozfun.map.get_key(ds.experiments, 'my-experiment') IS NOT NULL)
+    LEFT JOIN (
+      SELECT w.analysis_id AS slipstream_analysis_id, w.analysis_window_start AS slipstream_window_start, ds.*
+      FROM enrollments w
+      JOIN (
+        SELECT ds.*, mozfun.map.get_key(ds.experiments, 'my-experiment') AS slipstream_recorded_branch
+        FROM mozdata.telemetry.clients_daily ds
+        WHERE ds.`submission_date` BETWEEN DATE '2024-03-01' AND DATE '2024-03-21'
+      ) ds
+        ON ds.`client_id` = w.analysis_id
+        AND ds.`submission_date` BETWEEN DATE_ADD(w.window_anchor, INTERVAL w.analysis_window_start DAY)
+          AND DATE_ADD(w.window_anchor, INTERVAL w.analysis_window_end DAY)
+        WHERE ds.`submission_date` != w.enrollment_date OR ds.slipstream_recorded_branch IS NOT NULL
+    ) ds
+      ON ds.slipstream_analysis_id = e.analysis_id
+      AND ds.slipstream_window_start = e.analysis_window_start
     GROUP BY e.analysis_id, e.branch, e.analysis_window_start
   ),
   `ds_mobile_search_clients_engines_sources_daily` AS (
@@ -32,11 +41,20 @@ WITH analysis_windows AS (
       e.analysis_window_start,
       COALESCE(SUM(ad_click), 0) AS `ad_clicks`
     FROM enrollments e
-    LEFT JOIN mozdata.search.mobile ds
-      ON ds.`client_id` = e.analysis_id
-      AND ds.`submission_date` BETWEEN DATE '2024-03-01' AND DATE '2024-03-21'
-      AND ds.`submission_date` BETWEEN DATE_ADD(e.window_anchor, INTERVAL e.analysis_window_start DAY)
-        AND DATE_ADD(e.window_anchor, INTERVAL e.analysis_window_end DAY)
+    LEFT JOIN (
+      SELECT w.analysis_id AS slipstream_analysis_id, w.analysis_window_start AS slipstream_window_start, ds.*
+      FROM enrollments w
+      JOIN (
+        SELECT ds.*
+        FROM mozdata.search.mobile ds
+        WHERE ds.`submission_date` BETWEEN DATE '2024-03-01' AND DATE '2024-03-21'
+      ) ds
+        ON ds.`client_id` = w.analysis_id
+        AND ds.`submission_date` BETWEEN DATE_ADD(w.window_anchor, INTERVAL w.analysis_window_start DAY)
+          AND DATE_ADD(w.window_anchor, INTERVAL w.analysis_window_end DAY)
+    ) ds
+      ON ds.slipstream_analysis_id = e.analysis_id
+      AND ds.slipstream_window_start = e.analysis_window_start
     GROUP BY e.analysis_id, e.branch, e.analysis_window_start
   )
 SELECT
