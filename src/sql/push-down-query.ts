@@ -79,3 +79,27 @@ JOIN (
 GROUP BY y.branch
 ORDER BY y.branch`
 }
+
+/**
+ * The sums a ratio of two metrics needs per branch (population_ratio's normal limit):
+ * clients, Σnumerator, Σdenominator, their squares and the cross term Σnumerator·denominator,
+ * over clients having both values.
+ */
+export const buildRatioSumsQuery = (
+  request: Omit<PushDownRequest, "metric">,
+  numerator: string,
+  denominator: string,
+): string => {
+  const n = identifier(numerator)
+  const d = identifier(denominator)
+  return `SELECT branch, COUNT(*) AS clients, SUM(n) AS sum_numerator, SUM(d) AS sum_denominator,
+  SUM(n * n) AS sum_numerator_squares, SUM(d * d) AS sum_denominator_squares, SUM(n * d) AS sum_products
+FROM (
+    SELECT branch, CAST(${n} AS FLOAT64) AS n, CAST(${d} AS FLOAT64) AS d
+    FROM ${identifier(request.metricsTable)}
+    WHERE analysis_window_start = ${Math.trunc(request.windowStart)}
+      AND ${n} IS NOT NULL AND ${d} IS NOT NULL${request.segment === undefined ? "" : `\n      AND ${identifier(request.segment)}`}
+)
+GROUP BY branch
+ORDER BY branch`
+}

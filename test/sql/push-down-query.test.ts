@@ -4,9 +4,11 @@ import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import {
   buildHistogramQuery,
+  buildRatioSumsQuery,
   buildSufficientStatisticsQuery,
 } from "../../src/sql/push-down-query.js"
 import { linearModelSumsOf } from "../../src/stats/linear-model.js"
+import { ratioDataOf } from "../../src/stats/population-ratio.js"
 import { histogramFromSums, histogramOf } from "../../src/stats/value-histogram.js"
 
 /** A metrics table of two windows; days_of_use 0–6 (low cardinality), hours continuous. */
@@ -145,6 +147,38 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("push-down queries on D
       expect(sumX).toBeCloseTo(expected.sumX ?? Number.NaN, 6)
       expect(sumX2).toBeCloseTo(expected.sumX2 ?? Number.NaN, 6)
       expect(sumXY).toBeCloseTo(expected.sumXY ?? Number.NaN, 4)
+    }),
+  )
+
+  it.effect("returns the ratio sums, cross term included, equal to the per-client ones", () =>
+    Effect.gen(function* () {
+      const warehouse = yield* setUp
+      const result = yield* warehouse.query(
+        buildRatioSumsQuery(
+          { metricsTable: "metrics_week", segment: "new_users", windowStart: 7 },
+          "hours",
+          "days_of_use",
+        ),
+        "ratio sums",
+      )
+      const rows = columnsOf(result.columns, result.columnNames)
+      const pick = (name: string) => numbers(rows[name])[0] ?? Number.NaN
+      const paired = yield* warehouse.query(
+        "SELECT hours, days_of_use FROM metrics_week WHERE branch = 'control' AND analysis_window_start = 7 AND new_users AND hours IS NOT NULL",
+        "pairs",
+      )
+      const expected = ratioDataOf(
+        Float64Array.from(numbers(paired.columns[0])),
+        Float64Array.from(numbers(paired.columns[1])),
+        0,
+      )
+      if (expected.kind !== "sums") throw new Error("expected sums")
+      expect(pick("clients")).toBe(expected.clients)
+      expect(pick("sum_numerator")).toBeCloseTo(expected.sumNumerator, 6)
+      expect(pick("sum_denominator")).toBeCloseTo(expected.sumDenominator, 6)
+      expect(pick("sum_numerator_squares")).toBeCloseTo(expected.sumNumeratorSquares, 4)
+      expect(pick("sum_denominator_squares")).toBeCloseTo(expected.sumDenominatorSquares, 6)
+      expect(pick("sum_products")).toBeCloseTo(expected.sumProducts, 4)
     }),
   )
 })
