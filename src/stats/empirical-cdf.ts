@@ -1,12 +1,6 @@
 import type { SummaryParameters } from "../domain/summary-catalogue.js"
 import type { EstimateRow } from "./estimate.js"
-import {
-  type BranchValues,
-  defaultGridSize,
-  evaluationGrid,
-  evaluationPoints,
-  gridHistogramOf,
-} from "./grid.js"
+import { type BranchValues, defaultGridSize, gridHistogramOf, reportedPointsOf } from "./grid.js"
 import type { StatisticOutput } from "./sample-summary.js"
 import type { ValueHistogram } from "./value-histogram.js"
 
@@ -74,12 +68,7 @@ export const empiricalCdf = (
   for (const [branch, data] of branches) {
     const histogram = gridHistogramOf(branch, data, "CDF", warnings)
     if (histogram === undefined) continue
-    const grid = evaluationGrid(histogram.values, {
-      size: options.gridSize,
-      logSpace: options.logSpace,
-    })
-    if (grid.message !== undefined) warnings.push(`branch ${branch}: ${grid.message}`)
-    const points = evaluationPoints(grid)
+    const points = reportedPointsOf(branch, histogram, options, warnings)
     const shares = cumulativeSharesAt(histogram, points)
     points.forEach((x, index) => {
       rows.push({ branch, parameter: x, point: shares[index] ?? Number.NaN })

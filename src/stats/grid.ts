@@ -212,3 +212,18 @@ export const gridHistogramOf = (
   }
   return histogram
 }
+
+/** The x values a grid statistic reports for a branch, with the grid's message as a warning. */
+export const reportedPointsOf = (
+  branch: string,
+  histogram: ValueHistogram,
+  options: { readonly gridSize: number; readonly logSpace: boolean },
+  warnings: string[],
+): Float64Array => {
+  const grid = evaluationGrid(histogram.values, {
+    size: options.gridSize,
+    logSpace: options.logSpace,
+  })
+  if (grid.message !== undefined) warnings.push(`branch ${branch}: ${grid.message}`)
+  return evaluationPoints(grid)
+}

@@ -1,12 +1,6 @@
 import type { SummaryParameters } from "../domain/summary-catalogue.js"
 import type { EstimateRow } from "./estimate.js"
-import {
-  type BranchValues,
-  defaultGridSize,
-  evaluationGrid,
-  evaluationPoints,
-  gridHistogramOf,
-} from "./grid.js"
+import { type BranchValues, defaultGridSize, gridHistogramOf, reportedPointsOf } from "./grid.js"
 import type { StatisticOutput } from "./sample-summary.js"
 import { histogramQuantile, totalCount, type ValueHistogram } from "./value-histogram.js"
 
@@ -139,12 +133,7 @@ export const kernelDensityEstimate = (
       )
       continue
     }
-    const grid = evaluationGrid(histogram.values, {
-      size: options.gridSize,
-      logSpace: options.logSpace,
-    })
-    if (grid.message !== undefined) warnings.push(`branch ${branch}: ${grid.message}`)
-    for (const x of evaluationPoints(grid)) {
+    for (const x of reportedPointsOf(branch, histogram, options, warnings)) {
       rows.push({ branch, parameter: x, point: densityAt(histogram, bandwidth, x) })
     }
   }
