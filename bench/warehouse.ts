@@ -9,35 +9,18 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { demoExperiments } from "../src/demo/demo-calendar.js"
-import type { DataSource, Metric } from "../src/domain/config/analysis-configuration.js"
+import { demoTelemetrySources } from "../src/demo/demo-telemetry.js"
 import { addDays } from "../src/domain/dates.js"
 import { createDemoData } from "../src/pipeline/demo-data.js"
 import { duckDbWarehouse } from "../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../src/services/warehouse/warehouse.js"
 import { buildEnrollmentsQuery } from "../src/sql/enrollments-query.js"
 import { buildMetricsQuery } from "../src/sql/metrics-query.js"
+import { dataSourceFixture, metricFixture } from "../test/support/sql-fixtures.js"
 
-const clientsDaily: DataSource = {
-  name: "clients_daily",
-  fromExpression: "clients_daily",
-  experimentsColumnType: "simple",
-  clientIdColumn: "client_id",
-  groupIdColumn: "profile_group_id",
-  submissionDateColumn: "submission_date",
-  analysisUnits: ["client_id"],
-  joins: [],
-}
-const metric = (name: string, selectExpression: string): Metric => ({
-  name,
-  dataSource: clientsDaily,
-  selectExpression,
-  biggerIsBetter: true,
-  analysisBases: ["enrollments"],
-  type: "scalar",
-  dependsOn: [],
-  owners: [],
-  deprecated: false,
-})
+const clientsDaily = dataSourceFixture("clients_daily", "clients_daily")
+const metric = (name: string, selectExpression: string) =>
+  metricFixture(name, clientsDaily, selectExpression)
 const metrics = [
   metric("active_hours", "COALESCE(SUM(active_hours_sum), 0)"),
   metric("uri_count", "COALESCE(SUM(uri_count), 0)"),
@@ -62,7 +45,7 @@ const measure = (clients: number) =>
         lastEnrollmentDate,
         lastExposureDate: experiment.lastDate,
         segments: [],
-        sources: { desktopEvents: "desktop_events" },
+        sources: demoTelemetrySources,
       }),
       "enrollments",
     )

@@ -1,3 +1,4 @@
+import type { TelemetrySources } from "../sql/enrollments-query.js"
 import { dateLiteral, stringLiteral } from "../sql/identifiers.js"
 import { type DemoExperiment, demoExperiments } from "./demo-calendar.js"
 
@@ -12,6 +13,9 @@ import { type DemoExperiment, demoExperiments } from "./demo-calendar.js"
  * `clients_daily` (one row per client and active day: active hours, URIs, searches, ad
  * clicks, sidebar opens, whether the profile is new, the experiments the client is in).
  */
+/** Where the demo warehouse keeps the events the enrollments query reads. */
+export const demoTelemetrySources: TelemetrySources = { desktopEvents: "desktop_events" }
+
 export interface DemoSettings {
   readonly clients: number
   readonly seed: number

@@ -3,6 +3,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { demoExperiments } from "../../src/demo/demo-calendar.js"
+import { demoTelemetrySources } from "../../src/demo/demo-telemetry.js"
 import { resolveAnalysisConfiguration } from "../../src/domain/config/resolve-analysis.js"
 import { addDays } from "../../src/domain/dates.js"
 import { decodeExperiments } from "../../src/domain/experiment.js"
@@ -65,7 +66,7 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("the demo warehouse", (
             lastEnrollmentDate,
             lastExposureDate: experiment.lastDate,
             segments: [],
-            sources: { desktopEvents: "desktop_events" },
+            sources: demoTelemetrySources,
           })
           const counted = yield* warehouse.query(
             `SELECT branch, COUNT(*), SUM(num_exposure_events > 0) FROM (${sql}) GROUP BY branch ORDER BY branch`,
@@ -101,7 +102,7 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("the demo warehouse", (
           lastEnrollmentDate: "2026-09-08",
           lastExposureDate: "2026-10-12",
           segments: configuration.right.segments,
-          sources: { desktopEvents: "desktop_events" },
+          sources: demoTelemetrySources,
         })
         yield* warehouse.createTableAs("enrollments_demo", enrollments, "enrollments")
         const metrics = buildMetricsQuery({

@@ -14,6 +14,7 @@ import {
   exposureSignalDates,
   type TelemetrySources,
 } from "../../src/sql/enrollments-query.js"
+import { rowObjects } from "../support/sql-fixtures.js"
 
 const segmentSource: Segment["dataSource"] = {
   name: "clients_daily_at_enrollment",
@@ -196,13 +197,7 @@ const typedUrlbar = (
 const isoDate = (value: unknown): string | null =>
   value instanceof Date ? value.toISOString().slice(0, 10) : null
 
-const rowsBy = (
-  columns: ReadonlyArray<ReadonlyArray<unknown>>,
-  names: ReadonlyArray<string>,
-): ReadonlyArray<Record<string, unknown>> =>
-  (columns[0] ?? []).map((_, row) =>
-    Object.fromEntries(names.map((name, index) => [name, columns[index]?.[row]])),
-  )
+const rowsBy = rowObjects
 
 layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("enrollments query on DuckDB", (it) => {
   const enrollments = (changes: Partial<EnrollmentsQueryRequest>) =>

@@ -7,12 +7,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
-import type {
-  DataSource,
-  ExposureSignal,
-  Metric,
-  Segment,
-} from "../../src/domain/config/analysis-configuration.js"
+import type { ExposureSignal, Segment } from "../../src/domain/config/analysis-configuration.js"
 import {
   bigQueryTelemetrySources,
   buildEnrollmentsQuery,
@@ -20,33 +15,10 @@ import {
 } from "../../src/sql/enrollments-query.js"
 import { buildMetricsQuery } from "../../src/sql/metrics-query.js"
 import { buildHistogramQuery } from "../../src/sql/push-down-query.js"
+import { dataSourceFixture, metricFixture } from "../support/sql-fixtures.js"
 
-const dataSource = (
-  name: string,
-  fromExpression: string,
-  experimentsColumnType: DataSource["experimentsColumnType"],
-): DataSource => ({
-  name,
-  fromExpression,
-  experimentsColumnType,
-  clientIdColumn: "client_id",
-  groupIdColumn: "profile_group_id",
-  submissionDateColumn: "submission_date",
-  analysisUnits: ["client_id"],
-  joins: [],
-})
-
-const metric = (name: string, source: DataSource, selectExpression: string): Metric => ({
-  name,
-  dataSource: source,
-  selectExpression,
-  biggerIsBetter: true,
-  analysisBases: ["enrollments", "exposures"],
-  type: "scalar",
-  dependsOn: [],
-  owners: [],
-  deprecated: false,
-})
+const dataSource = dataSourceFixture
+const metric = metricFixture
 
 const clientsDaily = dataSource("clients_daily", "mozdata.telemetry.clients_daily", "simple")
 

@@ -1,35 +1,12 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import type { DataSource, Metric } from "../../src/domain/config/analysis-configuration.js"
 import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { buildMetricsQuery, type MetricsQueryRequest } from "../../src/sql/metrics-query.js"
+import { dataSourceFixture, metricFixture, rowObjects } from "../support/sql-fixtures.js"
 
-const source = (
-  name: string,
-  fromExpression: string,
-  experimentsColumnType: DataSource["experimentsColumnType"],
-): DataSource => ({
-  name,
-  fromExpression,
-  experimentsColumnType,
-  clientIdColumn: "client_id",
-  groupIdColumn: "profile_group_id",
-  submissionDateColumn: "submission_date",
-  analysisUnits: ["client_id", "profile_group_id"],
-  joins: [],
-})
-const metric = (name: string, dataSource: DataSource, selectExpression: string): Metric => ({
-  name,
-  dataSource,
-  selectExpression,
-  biggerIsBetter: true,
-  analysisBases: ["enrollments", "exposures"],
-  type: "scalar",
-  dependsOn: [],
-  owners: [],
-  deprecated: false,
-})
+const source = dataSourceFixture
+const metric = metricFixture
 
 const clientsDaily = source("clients_daily", "clients_daily", "simple")
 const events = source("events", "events", "none")
@@ -72,10 +49,7 @@ const fixture = [
     ) t(client_id, submission_date, n)`,
 ]
 
-const rowsBy = (columns: ReadonlyArray<ReadonlyArray<unknown>>, names: ReadonlyArray<string>) =>
-  (columns[0] ?? []).map((_, row) =>
-    Object.fromEntries(names.map((name, index) => [name, columns[index]?.[row]])),
-  )
+const rowsBy = rowObjects
 
 layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))(
   "per-client metrics query on DuckDB",
@@ -97,7 +71,7 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))(
           buildMetricsQuery({ ...request, ...changes }),
           "metrics",
         )
-        return rowsBy(result.columns, result.columnNames).sort((a, b) =>
+        return [...rowsBy(result.columns, result.columnNames)].sort((a, b) =>
           `${a.analysis_id}${a.analysis_window_start}`.localeCompare(
             `${b.analysis_id}${b.analysis_window_start}`,
           ),

@@ -10,6 +10,7 @@ import {
 import { linearModelSumsOf } from "../../src/stats/linear-model.js"
 import { ratioDataOf } from "../../src/stats/population-ratio.js"
 import { histogramFromSums, histogramOf } from "../../src/stats/value-histogram.js"
+import { numbersOf } from "../support/sql-fixtures.js"
 
 /** A metrics table of two windows; days_of_use 0–6 (low cardinality), hours continuous. */
 const metricsTable = `SELECT
@@ -24,10 +25,7 @@ const metricsTable = `SELECT
 
 const columnsOf = (columns: ReadonlyArray<ReadonlyArray<unknown>>, names: ReadonlyArray<string>) =>
   Object.fromEntries(names.map((name, index) => [name, columns[index] ?? []]))
-const numbers = (column: ReadonlyArray<unknown> | undefined) =>
-  (column ?? []).map((value) =>
-    typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number.NaN,
-  )
+const numbers = numbersOf
 
 layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("push-down queries on DuckDB", (it) => {
   const setUp = Effect.gen(function* () {

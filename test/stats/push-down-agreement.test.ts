@@ -9,6 +9,7 @@ import {
   histogramOf,
   type ValueHistogram,
 } from "../../src/stats/value-histogram.js"
+import { numbersOf } from "../support/sql-fixtures.js"
 
 /**
  * The statistics give the same answers from the warehouse's aggregates as from per-client
@@ -22,10 +23,7 @@ const query = async (sql: string) => {
   connection.closeSync()
   return result
 }
-const numbers = (column: ReadonlyArray<unknown> | undefined) =>
-  Float64Array.from(column ?? [], (value) =>
-    typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number.NaN,
-  )
+const numbers = (column: ReadonlyArray<unknown> | undefined) => Float64Array.from(numbersOf(column))
 const strings = (column: ReadonlyArray<unknown> | undefined) => (column ?? []).map(String)
 
 beforeAll(async () => {

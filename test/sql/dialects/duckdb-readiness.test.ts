@@ -1,28 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { DataSource, Metric } from "../../../src/domain/config/analysis-configuration.js"
 import { duckDbProblems } from "../../../src/sql/dialects/duckdb-readiness.js"
+import { dataSourceFixture, metricFixture } from "../../support/sql-fixtures.js"
 
-const source = (name: string, fromExpression: string): DataSource => ({
-  name,
-  fromExpression,
-  experimentsColumnType: "simple",
-  clientIdColumn: "client_id",
-  groupIdColumn: "profile_group_id",
-  submissionDateColumn: "submission_date",
-  analysisUnits: ["client_id"],
-  joins: [],
-})
-const metric = (name: string, dataSource: DataSource, selectExpression: string): Metric => ({
-  name,
-  dataSource,
-  selectExpression,
-  biggerIsBetter: true,
-  analysisBases: ["enrollments"],
-  type: "scalar",
-  dependsOn: [],
-  owners: [],
-  deprecated: false,
-})
+const source = (name: string, fromExpression: string) => dataSourceFixture(name, fromExpression)
+const metric = metricFixture
 
 describe("duckDbProblems", () => {
   it("names the metric, the data source and the construct DuckDB cannot run", () => {
