@@ -24,6 +24,39 @@ export * from "./domain/experiment-schedule.js"
 export * from "./domain/not-analysed.js"
 export * from "./domain/platform.js"
 export * from "./domain/readiness.js"
+export * from "./domain/statistic-result.js"
 export * from "./domain/summary-catalogue.js"
+export * from "./domain/table-names.js"
+export {
+  type AnalyzeTableRequest,
+  type AnalyzeTableResult,
+  analyzeTable,
+} from "./pipeline/analyze-table.js"
+export { configHash } from "./pipeline/config-hash.js"
+export { createDemoData } from "./pipeline/demo-data.js"
+export { ensureEnrollments } from "./pipeline/enrollments.js"
+export { type PlannedExperiment, planExperiment, selectExperiments } from "./pipeline/plan.js"
+export type { Problem } from "./pipeline/problem.js"
+export { problemsOf, storedConfigHashes } from "./pipeline/results-store.js"
+export {
+  analyseOneExperiment,
+  datesBetween,
+  experimentsWithChangedConfig,
+  type RunSettings,
+  rerunExperiments,
+  runDate,
+  runDates,
+  runSettings,
+} from "./pipeline/run.js"
+export type { RunEvent, WorkItemOutcome } from "./pipeline/run-event.js"
+export { type RunSummary, summariseRun } from "./pipeline/run-summary.js"
 export { type FileReport, validateConfigFiles } from "./pipeline/validate-config.js"
 export { ConfigRepository, loadConfigDirectory } from "./services/config-repository.js"
+export * from "./services/experiment-source.js"
+export { bigQueryWarehouse } from "./services/warehouse/bigquery.js"
+export { defaultDuckDbPath, duckDbWarehouse } from "./services/warehouse/duckdb.js"
+export { type QueryResult, Warehouse, WarehouseError } from "./services/warehouse/warehouse.js"
+export {
+  bigQueryTelemetrySources,
+  type TelemetrySources,
+} from "./sql/enrollments-query.js"

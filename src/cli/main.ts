@@ -5,15 +5,29 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Logger } from "effect"
 import { analyzeTableCommand } from "./analyze-table-command.js"
+import { demoCommand } from "./demo-command.js"
 import { demoDataCommand } from "./demo-data-command.js"
+import { ensureEnrollmentsCommand } from "./ensure-enrollments-command.js"
 import { setExitCode } from "./exit-code.js"
+import { planCommand } from "./plan-command.js"
+import { rerunCommand, rerunConfigChangedCommand, runCommand } from "./run-commands.js"
 import { validateConfigCommand } from "./validate-config-command.js"
 
 const slipstream = Command.make("slipstream").pipe(
   Command.withDescription(
     "Analyse online controlled experiments (A/B tests), the way Jetstream does.",
   ),
-  Command.withSubcommands([validateConfigCommand, analyzeTableCommand, demoDataCommand]),
+  Command.withSubcommands([
+    runCommand,
+    rerunCommand,
+    rerunConfigChangedCommand,
+    planCommand,
+    ensureEnrollmentsCommand,
+    demoCommand,
+    validateConfigCommand,
+    analyzeTableCommand,
+    demoDataCommand,
+  ]),
 )
 
 const cli = Command.run(slipstream, { name: "slipstream", version: "0.1.0" })

@@ -1,10 +1,23 @@
+import type { PreTreatment, Statistic } from "../domain/config/analysis-configuration.js"
 import { identifier } from "./identifiers.js"
+import {
+  type CommonTableExpression,
+  finiteCondition,
+  float64Value,
+  preTreatmentSteps,
+  quantileSelect,
+  withClause,
+} from "./pre-treatment-sql.js"
 
 /**
  * Aggregates the statistics read instead of per-client rows (DESIGN.md, "Push-down"), per
  * branch, over the per-client metrics table of one window. `segment` names a boolean column
- * of the enrollments (absent: every client, the segment "all"). Null metric values are left
- * out, as remove_nulls would.
+ * of the enrollments (absent: every client, the segment "all").
+ *
+ * The rows go through what the per-client path (`computeSummaryOnClients`) does to them, in
+ * its order: the pre-treatments, on NULLs included (a NaN in the table counts as NULL);
+ * then every row with a NULL or infinite value in any column it reads is left out; then,
+ * with `winsorizeAt`, each branch's values are capped at their `winsorizeAt`-quantile.
  */
 export interface PushDownRequest {
   readonly metricsTable: string
@@ -12,13 +25,104 @@ export interface PushDownRequest {
   readonly segment?: string
   /** Window of the metrics table to read (its analysis_window_start). */
   readonly windowStart: number
+  /** Jetstream's pre-treatments, applied in order to the segment's values pooled over branches (quantiles over all branches together). */
+  readonly preTreatments?: ReadonlyArray<PreTreatment>
+  /** Days in the analysis window, for normalize_over_analysis_period (required when that pre-treatment is present). */
+  readonly analysisPeriodLength?: number
+  /**
+   * Per-branch winsorization at this quantile after the pre-treatments (1 − drop_highest of
+   * the statistics whose per-client path winsorizes: `winsorizeQuantileFor`); absent or >= 1: none.
+   */
+  readonly winsorizeAt?: number
 }
 
-const clientValues = (request: PushDownRequest, extra = ""): string =>
-  `SELECT branch, CAST(${identifier(request.metric)} AS FLOAT64) AS value${extra}
+/**
+ * drop_highest where a config gives none, per statistic whose per-client path winsorizes
+ * (as src/stats/compute-summary.ts defaults it); the statistics not listed do not winsorize.
+ */
+const defaultDropHighest: Partial<Record<Statistic["name"], number>> = {
+  bootstrap_mean: 0.005,
+  linear_model_mean: 0.005,
+  per_client_dau_impact: 0,
+  population_ratio: 0.005,
+}
+
+/**
+ * The quantile at which the per-client path (`computeSummaryOnClients`) winsorizes a
+ * statistic's values per branch, 1 − drop_highest with its defaults there, for
+ * `PushDownRequest.winsorizeAt`; undefined where it does not winsorize (deciles, binomial,
+ * densities, count, sum) or drop_highest is 0.
+ */
+export const winsorizeQuantileFor = (statistic: Statistic): number | undefined => {
+  const fallback = defaultDropHighest[statistic.name]
+  if (fallback === undefined) return undefined
+  const dropHighest = statistic.parameters.drop_highest
+  const q = 1 - (typeof dropHighest === "number" ? dropHighest : fallback)
+  return q < 1 ? q : undefined
+}
+
+const segmentFilter = (segment: string | undefined, alias = ""): string =>
+  segment === undefined ? "" : `\n      AND ${alias}${identifier(segment)}`
+
+/**
+ * The CTEs from `source` (keys `branch` and FLOAT64 `columns`, NaN already NULL): the pre-treatments,
+ * then rows finite in every column, then each of `winsorized` capped per branch; the last
+ * CTE is `client_values`.
+ */
+const prepare = (
+  request: Omit<PushDownRequest, "metric">,
+  source: string,
+  columns: ReadonlyArray<string>,
+  winsorized: ReadonlyArray<string>,
+): ReadonlyArray<CommonTableExpression> => {
+  const { steps, result } = preTreatmentSteps({
+    source: "source_values",
+    keys: ["branch"],
+    columns,
+    preTreatments: request.preTreatments ?? [],
+    context:
+      request.analysisPeriodLength === undefined
+        ? {}
+        : { analysisPeriodLength: request.analysisPeriodLength },
+  })
+  const q = request.winsorizeAt
+  const winsorizing = q !== undefined && q < 1
+  const finite: CommonTableExpression = {
+    name: winsorizing ? "finite_values" : "client_values",
+    select: `SELECT * FROM ${result}\n    WHERE ${columns.map(finiteCondition).join("\n      AND ")}`,
+  }
+  const head = [{ name: "source_values", select: source }, ...steps, finite]
+  if (!winsorizing) return head
+  const cuts = winsorized.map((column) => ({
+    name: `${column}_cut`,
+    select: quantileSelect({
+      source: "finite_values",
+      column,
+      q,
+      partitionBy: "branch",
+      interpolation: "linear",
+    }),
+  }))
+  const capped = columns.map((column) =>
+    winsorized.includes(column)
+      ? `LEAST(v.${column}, ${column}_cut.cut) AS ${column}`
+      : `v.${column} AS ${column}`,
+  )
+  const joins = winsorized.map((column) => `\n    JOIN ${column}_cut USING (branch)`).join("")
+  return [
+    ...head,
+    ...cuts,
+    {
+      name: "client_values",
+      select: `-- winsorized per branch at the ${q}-quantile\n    SELECT branch, ${capped.join(", ")}\n    FROM finite_values v${joins}`,
+    },
+  ]
+}
+
+const sourceValues = (request: PushDownRequest): string =>
+  `SELECT branch, ${float64Value(identifier(request.metric))} AS value
     FROM ${identifier(request.metricsTable)}
-    WHERE analysis_window_start = ${Math.trunc(request.windowStart)}
-      AND ${identifier(request.metric)} IS NOT NULL${request.segment === undefined ? "" : `\n      AND ${identifier(request.segment)}`}`
+    WHERE analysis_window_start = ${Math.trunc(request.windowStart)}${segmentFilter(request.segment)}`
 
 /**
  * Distinct values with their counts, for branches with at most `maxBuckets` distinct values;
@@ -28,17 +132,21 @@ const clientValues = (request: PushDownRequest, extra = ""): string =>
  */
 export const buildHistogramQuery = (request: PushDownRequest, maxBuckets: number): string => {
   const bound = Math.max(1, Math.trunc(maxBuckets))
-  return `WITH client_values AS (
-    ${clientValues(request)}
-  ),
-  cardinality AS (
-    SELECT branch, COUNT(DISTINCT value) AS distinct_values FROM client_values GROUP BY branch
-  ),
-  bucketed AS (
-    SELECT v.branch, v.value, NTILE(${bound}) OVER (PARTITION BY v.branch ORDER BY v.value) AS bucket
+  const steps = prepare(request, sourceValues(request), ["value"], ["value"])
+  return `${withClause([
+    ...steps,
+    {
+      name: "cardinality",
+      select:
+        "SELECT branch, COUNT(DISTINCT value) AS distinct_values FROM client_values GROUP BY branch",
+    },
+    {
+      name: "bucketed",
+      select: `SELECT v.branch, v.value, NTILE(${bound}) OVER (PARTITION BY v.branch ORDER BY v.value) AS bucket
     FROM client_values v JOIN cardinality c USING (branch)
-    WHERE c.distinct_values > ${bound}
-  )
+    WHERE c.distinct_values > ${bound}`,
+    },
+  ])}
 SELECT v.branch, 'value' AS kind, v.value, COUNT(*) AS clients, SUM(v.value) AS total, SUM(v.value * v.value) AS squares
 FROM client_values v JOIN cardinality c USING (branch)
 WHERE c.distinct_values <= ${bound}
@@ -52,54 +160,66 @@ ORDER BY 1, 2, 3, 5`
 
 /**
  * n, Σy, Σy² per branch — and with a covariate (the pre-period value of a metric, from
- * `covariateTable` joined on analysis_id), Σx, Σx², Σxy over the clients having both.
+ * `covariate.table` joined on analysis_id), Σx, Σx², Σxy over the clients having both. The
+ * covariate goes through the pre-treatments' value transforms with the metric (as on the
+ * per-client path, where it is a column aligned with the metric); rows are decided by the
+ * metric, and only the metric is winsorized.
  */
 export const buildSufficientStatisticsQuery = (
   request: PushDownRequest,
   covariate?: { readonly table: string; readonly metric: string; readonly windowStart: number },
 ): string => {
   if (covariate === undefined) {
-    return `SELECT branch, COUNT(*) AS n, SUM(value) AS sum_y, SUM(value * value) AS sum_y2
-FROM (
-    ${clientValues(request)}
-)
+    const steps = prepare(request, sourceValues(request), ["value"], ["value"])
+    return `${withClause(steps)}
+SELECT branch, COUNT(*) AS n, SUM(value) AS sum_y, SUM(value * value) AS sum_y2
+FROM client_values
 GROUP BY branch
 ORDER BY branch`
   }
-  return `SELECT y.branch, COUNT(*) AS n, SUM(y.value) AS sum_y, SUM(y.value * y.value) AS sum_y2,
-  SUM(x.value) AS sum_x, SUM(x.value * x.value) AS sum_x2, SUM(x.value * y.value) AS sum_xy
-FROM (
-    ${clientValues(request, ", analysis_id")}
-) y
-JOIN (
-    SELECT analysis_id, CAST(${identifier(covariate.metric)} AS FLOAT64) AS value
-    FROM ${identifier(covariate.table)}
-    WHERE analysis_window_start = ${Math.trunc(covariate.windowStart)} AND ${identifier(covariate.metric)} IS NOT NULL
-) x USING (analysis_id)
-GROUP BY y.branch
-ORDER BY y.branch`
+  const source = `SELECT m.branch, ${float64Value(`m.${identifier(request.metric)}`)} AS value,
+      ${float64Value(`p.${identifier(covariate.metric)}`)} AS covariate
+    FROM ${identifier(request.metricsTable)} m
+    LEFT JOIN (
+      SELECT analysis_id, ${identifier(covariate.metric)}
+      FROM ${identifier(covariate.table)}
+      WHERE analysis_window_start = ${Math.trunc(covariate.windowStart)}
+    ) p USING (analysis_id)
+    WHERE m.analysis_window_start = ${Math.trunc(request.windowStart)}${segmentFilter(request.segment, "m.")}`
+  const steps = prepare(request, source, ["value", "covariate"], ["value"])
+  return `${withClause(steps)}
+SELECT branch, COUNT(*) AS n, SUM(value) AS sum_y, SUM(value * value) AS sum_y2,
+  SUM(covariate) AS sum_x, SUM(covariate * covariate) AS sum_x2, SUM(covariate * value) AS sum_xy
+FROM client_values
+GROUP BY branch
+ORDER BY branch`
 }
 
 /**
  * The sums a ratio of two metrics needs per branch (population_ratio's normal limit):
  * clients, Σnumerator, Σdenominator, their squares and the cross term Σnumerator·denominator,
- * over clients having both values.
+ * over clients having both values. The summary's metric is not read (a ratio's metric is
+ * usually derived, with no column of its own): the pre-treatments transform both columns
+ * and decide rows by the numerator, as the per-client path does when its values are the
+ * numerator column; `winsorizeAt` caps each column at its own per-branch quantile, as
+ * population_ratio's per-client path does.
  */
 export const buildRatioSumsQuery = (
   request: Omit<PushDownRequest, "metric">,
   numerator: string,
   denominator: string,
 ): string => {
-  const n = identifier(numerator)
-  const d = identifier(denominator)
-  return `SELECT branch, COUNT(*) AS clients, SUM(n) AS sum_numerator, SUM(d) AS sum_denominator,
-  SUM(n * n) AS sum_numerator_squares, SUM(d * d) AS sum_denominator_squares, SUM(n * d) AS sum_products
-FROM (
-    SELECT branch, CAST(${n} AS FLOAT64) AS n, CAST(${d} AS FLOAT64) AS d
+  const source = `SELECT branch, ${float64Value(identifier(numerator))} AS numerator,
+      ${float64Value(identifier(denominator))} AS denominator
     FROM ${identifier(request.metricsTable)}
-    WHERE analysis_window_start = ${Math.trunc(request.windowStart)}
-      AND ${n} IS NOT NULL AND ${d} IS NOT NULL${request.segment === undefined ? "" : `\n      AND ${identifier(request.segment)}`}
-)
+    WHERE analysis_window_start = ${Math.trunc(request.windowStart)}${segmentFilter(request.segment)}`
+  const columns = ["numerator", "denominator"]
+  const steps = prepare(request, source, columns, columns)
+  return `${withClause(steps)}
+SELECT branch, COUNT(*) AS clients, SUM(numerator) AS sum_numerator, SUM(denominator) AS sum_denominator,
+  SUM(numerator * numerator) AS sum_numerator_squares, SUM(denominator * denominator) AS sum_denominator_squares,
+  SUM(numerator * denominator) AS sum_products
+FROM client_values
 GROUP BY branch
 ORDER BY branch`
 }

@@ -1,4 +1,4 @@
-import { dirichletInto, standardNormal } from "./distributions.js"
+import { dirichletSampler, standardNormal } from "./distributions.js"
 import type { RandomSource } from "./random.js"
 import { type StatisticOutput, summariseSamples } from "./sample-summary.js"
 import { totalCount, type ValueHistogram, winsorizeHistogram } from "./value-histogram.js"
@@ -15,7 +15,9 @@ export interface BootstrapParameters {
  * over the distinct values, which is the same distribution as Dirichlet(1, ..., 1) over the
  * clients (the aggregation property of the Dirichlet). For quantile buckets the weights
  * inside a bucket are still Dirichlet(1, ..., 1), so its weighted mean varies around the
- * bucket mean with variance σ²_bucket / (n_bucket + 1); each draw adds that spread.
+ * bucket mean with variance σ²_bucket / (n_bucket + 1); each draw adds that spread. Given the
+ * weights w, the buckets' independent normal spreads add up to one normal of variance
+ * Σ wᵢ² σᵢ² / (nᵢ + 1), drawn once per sample rather than once per bucket.
  */
 export const bootstrapMeanSamples = (
   histogram: ValueHistogram,
@@ -23,21 +25,20 @@ export const bootstrapMeanSamples = (
   random: RandomSource,
 ): Float64Array => {
   const { values, counts, variances } = histogram
-  const spreads = variances?.map((variance, index) =>
-    Math.sqrt(variance / ((counts[index] ?? 0) + 1)),
-  )
+  const spreadVariances = variances?.map((variance, index) => variance / ((counts[index] ?? 0) + 1))
   const weights = new Float64Array(values.length)
   const samples = new Float64Array(numSamples)
+  const dirichlet = dirichletSampler(counts)
   for (let sample = 0; sample < numSamples; sample++) {
-    dirichletInto(random, counts, weights)
+    dirichlet(random, weights)
     let draw = 0
+    let spread = 0
     for (let index = 0; index < values.length; index++) {
-      let value = values[index] ?? 0
-      const spread = spreads?.[index] ?? 0
-      if (spread > 0) value += spread * standardNormal(random)
-      draw += (weights[index] ?? 0) * value
+      const weight = weights[index] ?? 0
+      draw += weight * (values[index] ?? 0)
+      if (spreadVariances !== undefined) spread += weight * weight * (spreadVariances[index] ?? 0)
     }
-    samples[sample] = draw
+    samples[sample] = spread > 0 ? draw + Math.sqrt(spread) * standardNormal(random) : draw
   }
   return samples
 }

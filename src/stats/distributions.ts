@@ -52,21 +52,54 @@ export const beta = (random: RandomSource, a: number, b: number): number => {
 }
 
 /**
- * Dirichlet(alphas) into `weights` (reused between draws to spare allocation):
- * independent Gamma(alpha_i) normalised to sum to 1.
+ * A Dirichlet(alphas) sampler for many draws with the same alphas (a bootstrap's 10,000):
+ * Marsaglia–Tsang's constants are computed once per alpha instead of once per draw, and
+ * Gamma(1), the alpha of every distinct value seen once, is drawn as −log U, one logarithm
+ * instead of a normal, a uniform and the squeeze. The draws have the same distribution as
+ * `gamma`'s.
  */
-export const dirichletInto = (
-  random: RandomSource,
+export const dirichletSampler = (
   alphas: Float64Array,
-  weights: Float64Array,
-): void => {
-  let total = 0
-  for (let index = 0; index < alphas.length; index++) {
-    const draw = gamma(random, alphas[index] ?? 0)
-    weights[index] = draw
-    total += draw
+): ((random: RandomSource, weights: Float64Array) => void) => {
+  const n = alphas.length
+  const d = new Float64Array(n)
+  const c = new Float64Array(n)
+  for (let index = 0; index < n; index++) {
+    const alpha = alphas[index] ?? 0
+    if (alpha > 1) {
+      d[index] = alpha - 1 / 3
+      c[index] = 1 / Math.sqrt(9 * (alpha - 1 / 3))
+    }
   }
-  for (let index = 0; index < alphas.length; index++) weights[index] = (weights[index] ?? 0) / total
+  const draw = (random: RandomSource, index: number): number => {
+    const alpha = alphas[index] ?? 0
+    if (alpha === 1) return -Math.log(1 - random.nextDouble())
+    if (!(alpha > 1)) return gamma(random, alpha)
+    const dIndex = d[index] ?? 0
+    const cIndex = c[index] ?? 0
+    for (;;) {
+      let x: number
+      let v: number
+      do {
+        x = standardNormal(random)
+        v = 1 + cIndex * x
+      } while (v <= 0)
+      v = v * v * v
+      const u = random.nextDouble()
+      const xx = x * x
+      if (u < 1 - 0.0331 * xx * xx) return dIndex * v
+      if (Math.log(u) < 0.5 * xx + dIndex * (1 - v + Math.log(v))) return dIndex * v
+    }
+  }
+  return (random, weights) => {
+    let total = 0
+    for (let index = 0; index < n; index++) {
+      const value = draw(random, index)
+      weights[index] = value
+      total += value
+    }
+    for (let index = 0; index < n; index++) weights[index] = (weights[index] ?? 0) / total
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { dirichletInto, standardNormal } from "./distributions.js"
+import { dirichletSampler, standardNormal } from "./distributions.js"
 import type { RandomSource } from "./random.js"
 import { type StatisticOutput, summariseSamples } from "./sample-summary.js"
 import { defaultMaxBuckets, winsorize } from "./value-histogram.js"
@@ -87,8 +87,9 @@ export const ratioSamples = (
   const samples = new Float64Array(numSamples)
   if (data.kind === "pairs") {
     const weights = new Float64Array(data.counts.length)
+    const dirichlet = dirichletSampler(data.counts)
     for (let sample = 0; sample < numSamples; sample++) {
-      dirichletInto(random, data.counts, weights)
+      dirichlet(random, weights)
       let numerator = 0
       let denominator = 0
       for (let index = 0; index < weights.length; index++) {

@@ -1,14 +1,20 @@
-import { expect, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { describe, expect, layer, it as plainIt } from "@effect/vitest"
+import { Effect, Either } from "effect"
+import type { PreTreatment } from "../../src/domain/config/analysis-configuration.js"
 import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
+import { toDuckDbSql } from "../../src/sql/dialects/duckdb-compatibility.js"
+import { float64Literal, quantileSelect } from "../../src/sql/pre-treatment-sql.js"
 import {
   buildHistogramQuery,
   buildRatioSumsQuery,
   buildSufficientStatisticsQuery,
 } from "../../src/sql/push-down-query.js"
 import { linearModelSumsOf } from "../../src/stats/linear-model.js"
-import { ratioDataOf } from "../../src/stats/population-ratio.js"
+import { ratioDataOf, winsorizePairs } from "../../src/stats/population-ratio.js"
+import { applyPreTreatmentsAcrossBranches } from "../../src/stats/pre-treatments.js"
+import { quantileOfSorted } from "../../src/stats/quantile.js"
+import { seededRandom } from "../../src/stats/random.js"
 import { histogramFromSums, histogramOf } from "../../src/stats/value-histogram.js"
 import { numbersOf } from "../support/sql-fixtures.js"
 
@@ -180,3 +186,257 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("push-down queries on D
     }),
   )
 })
+
+const preTreatment = (
+  name: PreTreatment["name"],
+  parameters: PreTreatment["parameters"] = {},
+): PreTreatment => ({ name, parameters })
+
+describe("push-down SQL with pre-treatments", () => {
+  const request = {
+    metricsTable: "metrics_week",
+    metric: "hours",
+    segment: "new_users",
+    windowStart: 7,
+    analysisPeriodLength: 7,
+  }
+
+  plainIt("reads NULLs and NaNs alike, pre-treats them, then keeps finite values only", () => {
+    const sql = buildHistogramQuery(
+      { ...request, preTreatments: [preTreatment("zero_fill"), preTreatment("log")] },
+      100,
+    )
+    expect(sql).toContain(
+      "CASE WHEN IS_NAN(CAST(`hours` AS FLOAT64)) THEN NULL ELSE CAST(`hours` AS FLOAT64) END AS value",
+    )
+    expect(sql).not.toContain("IS NOT NULL\n      AND `new_users`")
+    expect(sql).toContain(`pre_treatment_1 AS (
+    -- zero_fill
+    SELECT branch, COALESCE(value, 0) AS value
+    FROM source_values
+  ),
+  pre_treatment_2 AS (
+    -- log
+    SELECT branch, CASE WHEN value > 0 THEN LOG10(value) WHEN value = 0 THEN CAST('-inf' AS FLOAT64) END AS value
+    FROM pre_treatment_1
+  ),
+  client_values AS (
+    SELECT * FROM pre_treatment_2
+    WHERE value IS NOT NULL AND NOT IS_INF(value)
+  ),`)
+  })
+
+  plainIt("pools censoring quantiles over branches and winsorizes per branch", () => {
+    const sql = buildHistogramQuery(
+      {
+        ...request,
+        preTreatments: [preTreatment("censor_highest_values", { fraction: 0.999 })],
+        winsorizeAt: 0.995,
+      },
+      100,
+    )
+    expect(sql).toContain("(COUNT(*) OVER () - 1) * CAST('0.999' AS FLOAT64) AS position")
+    expect(sql).toContain(
+      "SELECT * FROM source_values WHERE value < (SELECT cut FROM pre_treatment_1_cut)",
+    )
+    expect(sql).toContain(
+      "(COUNT(*) OVER (PARTITION BY branch) - 1) * CAST('0.995' AS FLOAT64) AS position",
+    )
+    expect(sql).toContain("SELECT branch, LEAST(v.value, value_cut.cut) AS value")
+    // No winsorization at or beyond the maximum.
+    expect(buildHistogramQuery({ ...request, winsorizeAt: 1 }, 100)).not.toContain("value_cut")
+  })
+
+  plainIt("writes thresholds, bases and periods as FLOAT64 literals that round-trip", () => {
+    const sql = buildSufficientStatisticsQuery({
+      ...request,
+      preTreatments: [
+        preTreatment("normalize_over_analysis_period"),
+        preTreatment("censor_values_below_threshold", { threshold: 0.1 }),
+        preTreatment("censor_values_above_threshold", { threshold: 1e21 }),
+        preTreatment("log", { base: 0.5 }),
+      ],
+    })
+    expect(sql).toContain("SELECT branch, value / CAST('7' AS FLOAT64) AS value")
+    expect(sql).toContain("WHERE value > CAST('0.1' AS FLOAT64)")
+    expect(sql).toContain("WHERE value < CAST('1e+21' AS FLOAT64)")
+    // log₀.₅ 0 = −∞ / ln 0.5 = +∞.
+    expect(sql).toContain(
+      `CASE WHEN value > 0 THEN LN(value) / ${float64Literal(Math.log(0.5))} WHEN value = 0 THEN CAST('inf' AS FLOAT64) END AS value`,
+    )
+  })
+
+  plainIt("transforms a covariate with the metric and rows by the metric alone", () => {
+    const sql = buildSufficientStatisticsQuery(
+      { ...request, preTreatments: [preTreatment("zero_fill"), preTreatment("remove_nulls")] },
+      { table: "metrics_pre", metric: "hours", windowStart: -7 },
+    )
+    expect(sql).toContain("LEFT JOIN (")
+    expect(sql).toContain(
+      "SELECT branch, COALESCE(value, 0) AS value, COALESCE(covariate, 0) AS covariate",
+    )
+    expect(sql).toContain("SELECT * FROM pre_treatment_1 WHERE value IS NOT NULL")
+    expect(sql).toContain("AND covariate IS NOT NULL AND NOT IS_INF(covariate)")
+  })
+
+  plainIt("translates for DuckDB", () => {
+    const translated = toDuckDbSql(
+      buildRatioSumsQuery(
+        { ...request, preTreatments: [preTreatment("remove_indefinites")], winsorizeAt: 0.995 },
+        "hours",
+        "days_of_use",
+      ),
+    )
+    expect(Either.isRight(translated)).toBe(true)
+    const sql = Either.getOrElse(translated, () => "")
+    expect(sql).toContain("isinf(numerator)")
+    expect(sql).toContain('isnan(CAST("hours" AS DOUBLE))')
+    expect(sql).not.toMatch(/IS_INF|IS_NAN|FLOAT64/)
+  })
+
+  plainIt("refuses a threshold censor without its threshold", () => {
+    expect(() =>
+      buildHistogramQuery(
+        { ...request, preTreatments: [preTreatment("censor_values_above_threshold")] },
+        100,
+      ),
+    ).toThrow(/threshold/)
+  })
+})
+
+/** numpy's quantile (linear, with its `_lerp`), NULLs skipped, limits at infinities. */
+const numpyQuantile = (values: ReadonlyArray<number>, q: number): number => {
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b)
+  const n = sorted.length
+  if (n === 0) return Number.NaN
+  const position = (n - 1) * q
+  const below = Math.floor(position)
+  const t = position - below
+  const a = sorted[below] ?? Number.NaN
+  const b = sorted[Math.min(below + 1, n - 1)] ?? Number.NaN
+  if (t === 0 || a === b) return a
+  if (a === Number.NEGATIVE_INFINITY) return b === Number.POSITIVE_INFINITY ? Number.NaN : a
+  if (b === Number.POSITIVE_INFINITY) return b
+  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t
+}
+
+layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("SQL quantiles on DuckDB", (it) => {
+  const cutOf = (values: ReadonlyArray<number>, q: number, interpolation: "numpy" | "linear") =>
+    Effect.gen(function* () {
+      const warehouse = yield* Warehouse
+      // NaN is written as NULL; an empty sample as one NULL row.
+      const rows = (values.length === 0 ? [Number.NaN] : values).map(
+        (value) => `SELECT ${float64Literal(value)} AS value`,
+      )
+      const result = yield* warehouse.query(
+        `WITH sample AS (${rows.join(" UNION ALL ")})\n${quantileSelect({ source: "sample", column: "value", q, interpolation })}`,
+        "quantile",
+      )
+      const cut = result.columns[0]?.[0]
+      return cut === null ? Number.NaN : Number(cut)
+    })
+
+  it.effect(
+    "gives numpy's and the winsorization's quantiles to the bit, unlike quantile_cont",
+    () =>
+      Effect.gen(function* () {
+        const warehouse = yield* Warehouse
+        const random = seededRandom(3)
+        let numpyIsNotLinear = 0
+        let nativeDiffers = 0
+        for (let trial = 0; trial < 60; trial++) {
+          const values = Array.from(
+            { length: 3 + Math.floor(random.nextDouble() * 40) },
+            () => Math.round((random.nextDouble() - 0.3) * 1e6) / 7,
+          )
+          const q = 0.5 + random.nextDouble() / 2
+          const numpy = numpyQuantile(values, q)
+          const linear = quantileOfSorted(Float64Array.from(values).sort(), q)
+          if (numpy !== linear) numpyIsNotLinear++
+          expect(yield* cutOf(values, q, "numpy")).toBe(numpy)
+          expect(yield* cutOf(values, q, "linear")).toBe(linear)
+          const native = yield* warehouse.query(
+            `SELECT quantile_cont(value, '${q}'::DOUBLE) FROM (VALUES ${values.map((value) => `('${value}'::DOUBLE)`).join(", ")}) t(value)`,
+            "native quantile",
+          )
+          if (native.columns[0]?.[0] !== numpy || native.columns[0]?.[0] !== linear) nativeDiffers++
+        }
+        expect(numpyIsNotLinear).toBeGreaterThan(0)
+        expect(nativeDiffers).toBeGreaterThan(0)
+      }),
+  )
+
+  it.effect(
+    "takes the limit where an infinity meets the interpolation, and NULL for −∞ with +∞",
+    () =>
+      Effect.gen(function* () {
+        const inf = Number.POSITIVE_INFINITY
+        const cases: ReadonlyArray<readonly [ReadonlyArray<number>, number]> = [
+          [[-inf, 1, 2, 3], 0.1],
+          [[-inf, -inf, 1, 2], 0.2],
+          [[1, 2, inf], 0.9],
+          [[1, inf, inf], 0.9],
+          [[-inf, inf], 0.5],
+          [[Number.NaN, 1, 2], 0.5],
+          [[], 0.5],
+        ]
+        for (const [values, q] of cases) {
+          expect(yield* cutOf(values, q, "numpy")).toBe(numpyQuantile(values, q))
+        }
+      }),
+  )
+})
+
+layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))(
+  "pre-treated push-down through the DuckDB warehouse",
+  (it) => {
+    it.effect("equals the per-client pre-treatments and winsorized ratio sums", () =>
+      Effect.gen(function* () {
+        const warehouse = yield* Warehouse
+        yield* warehouse.createTableAs("metrics_week", metricsTable, "fixture")
+        const preTreatments = [
+          preTreatment("zero_fill"),
+          preTreatment("censor_highest_values", { fraction: 0.98 }),
+        ]
+        const result = yield* warehouse.query(
+          buildRatioSumsQuery(
+            { metricsTable: "metrics_week", windowStart: 7, preTreatments, winsorizeAt: 0.9 },
+            "hours",
+            "days_of_use",
+          ),
+          "ratio sums",
+        )
+        const rows = columnsOf(result.columns, result.columnNames)
+        const read = yield* warehouse.query(
+          "SELECT branch, hours, days_of_use FROM metrics_week WHERE analysis_window_start = 7 ORDER BY branch",
+          "pairs",
+        )
+        const branches = (read.columns[0] ?? []).map(String)
+        const [hours, days] = [numbers(read.columns[1]), numbers(read.columns[2])]
+        const columnsFor = (branch: string) => {
+          const rowsOf = branches.flatMap((name, row) => (name === branch ? [row] : []))
+          const pick = (list: ReadonlyArray<number>) =>
+            Float64Array.from(rowsOf, (row) => list[row] ?? Number.NaN)
+          return [pick(hours), pick(hours), pick(days)]
+        }
+        const treated = applyPreTreatmentsAcrossBranches(
+          new Map(["control", "treatment"].map((branch) => [branch, columnsFor(branch)])),
+          preTreatments,
+          { analysisPeriodLength: 7 },
+        )
+        ;["control", "treatment"].forEach((branch, index) => {
+          const [, numerators = new Float64Array(), denominators = new Float64Array()] =
+            treated.get(branch) ?? []
+          const expected = ratioDataOf(...winsorizePairs(numerators, denominators, 0.1), 0)
+          if (expected.kind !== "sums") throw new Error("expected sums")
+          const at = (name: string) => numbers(rows[name])[index] ?? Number.NaN
+          expect(rows.branch?.[index]).toBe(branch)
+          expect(at("clients")).toBe(expected.clients)
+          expect(at("sum_numerator")).toBeCloseTo(expected.sumNumerator, 6)
+          expect(at("sum_denominator")).toBeCloseTo(expected.sumDenominator, 6)
+          expect(at("sum_products")).toBeCloseTo(expected.sumProducts, 4)
+        })
+      }),
+    )
+  },
+)

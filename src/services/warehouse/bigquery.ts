@@ -94,6 +94,10 @@ const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse[
         dataset.table(table).exists(),
       ).pipe(Effect.map(([exists]) => exists)),
 
+    listTables: (prefix) => listTables(dataset, prefix, `list tables starting with "${prefix}"`),
+
+    qualifiedName: (table) => `${settings.projectId}.${settings.datasetId}.${table}`,
+
     deleteTables: (prefix) => deleteTables(dataset, prefix),
 
     dryRun: (sql, purpose) =>
@@ -191,6 +195,20 @@ const readResults = (
     return { columnNames: fields.map((field) => field.name), columns }
   })
 
+const listTables = (
+  dataset: Dataset,
+  prefix: string,
+  purpose: string,
+): Effect.Effect<ReadonlyArray<string>, WarehouseError> =>
+  call(purpose, undefined, () => dataset.getTables()).pipe(
+    Effect.map(([tables]) =>
+      tables
+        .map((table) => table.id)
+        .filter((id): id is string => id?.startsWith(prefix) === true)
+        .sort(),
+    ),
+  )
+
 const deleteTables = (
   dataset: Dataset,
   prefix: string,
@@ -203,11 +221,7 @@ const deleteTables = (
         message: "refusing to delete every table in the dataset (empty prefix)",
       })
     }
-    const [tables] = yield* call(purpose, undefined, () => dataset.getTables())
-    const doomed = tables
-      .map((table) => table.id)
-      .filter((id): id is string => id?.startsWith(prefix) === true)
-      .sort()
+    const doomed = yield* listTables(dataset, prefix, purpose)
     yield* Effect.forEach(
       doomed,
       (name) =>

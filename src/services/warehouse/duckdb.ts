@@ -72,6 +72,8 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
           onRight: (translated) => Effect.succeed(translated),
         })
 
+      // One connection runs one statement at a time; DuckDB parallelises inside each.
+      const oneAtATime = yield* Effect.makeSemaphore(1)
       const timed = <A>(sql: string, purpose: string, run: () => Promise<A>) =>
         Effect.gen(function* () {
           const started = performance.now()
@@ -85,7 +87,7 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
             Effect.annotateLogs({ engine: "duckdb", purpose, milliseconds: cost.milliseconds }),
           )
           return { result, cost }
-        })
+        }).pipe(oneAtATime.withPermits(1))
 
       const query = (sql: string, purpose: string): Effect.Effect<QueryResult, WarehouseError> =>
         Effect.gen(function* () {
@@ -103,25 +105,43 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
           return (yield* timed(statement, purpose, () => connection.run(statement))).cost
         })
 
-      const tableNames = (purpose: string) =>
+      /** Tables and views of the schema, sorted by name. */
+      const relations = (purpose: string) =>
         timed("information_schema.tables", purpose, () =>
           connection.runAndReadAll(
-            `SELECT table_name FROM information_schema.tables WHERE table_schema = ${literal(schema)} ORDER BY table_name`,
+            `SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = ${literal(schema)} ORDER BY table_name`,
           ),
-        ).pipe(Effect.map(({ result }) => (result.getColumnsJS()[0] ?? []).map(String)))
+        ).pipe(
+          Effect.map(({ result }) => {
+            const [names = [], types = []] = result.getColumnsJS()
+            return names.map((name, row) => ({
+              name: String(name),
+              kind: types[row] === "VIEW" ? "VIEW" : "TABLE",
+            }))
+          }),
+        )
 
       const tableExists = (table: string) =>
-        tableNames(`checking for table ${table}`).pipe(Effect.map((names) => names.includes(table)))
+        relations(`checking for table ${table}`).pipe(
+          Effect.map((found) => found.some(({ name }) => name === table)),
+        )
+
+      const listTables = (prefix: string) =>
+        relations(`listing tables ${prefix}*`).pipe(
+          Effect.map((found) =>
+            found.filter(({ name }) => name.startsWith(prefix)).map(({ name }) => name),
+          ),
+        )
 
       const deleteTables = (prefix: string) =>
         Effect.gen(function* () {
           const purpose = `deleting tables ${prefix}*`
-          const doomed = (yield* tableNames(purpose)).filter((name) => name.startsWith(prefix))
-          for (const name of doomed) {
-            const statement = `DROP TABLE IF EXISTS ${quote(schema)}.${quote(name)}`
+          const doomed = (yield* relations(purpose)).filter(({ name }) => name.startsWith(prefix))
+          for (const { name, kind } of doomed) {
+            const statement = `DROP ${kind} IF EXISTS ${quote(schema)}.${quote(name)}`
             yield* timed(statement, purpose, () => connection.run(statement))
           }
-          return doomed
+          return doomed.map(({ name }) => name)
         })
 
       const dryRun = (sql: string, purpose: string) =>
@@ -136,6 +156,8 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
         query,
         createTableAs,
         tableExists,
+        listTables,
+        qualifiedName: (table) => `${schema}.${table}`,
         deleteTables,
         dryRun,
       })

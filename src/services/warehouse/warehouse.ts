@@ -48,6 +48,13 @@ export class Warehouse extends Context.Tag("slipstream/Warehouse")<
       options?: TableOptions,
     ) => Effect.Effect<QueryCost, WarehouseError>
     readonly tableExists: (table: string) => Effect.Effect<boolean, WarehouseError>
+    /** The names of the tables (and views) starting with `prefix`, sorted. */
+    readonly listTables: (prefix: string) => Effect.Effect<ReadonlyArray<string>, WarehouseError>
+    /**
+     * `table` with its dataset (`project.dataset.table`, `schema.table`), for SQL that outlives
+     * the query's default dataset: a view's body is resolved when the view is read.
+     */
+    readonly qualifiedName: (table: string) => string
     /** Deletes the tables whose names start with `prefix` (an experiment's tables). */
     readonly deleteTables: (prefix: string) => Effect.Effect<ReadonlyArray<string>, WarehouseError>
     /** Checks a query without running it; bytes it would process where the engine says. */

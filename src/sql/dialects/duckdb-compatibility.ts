@@ -98,6 +98,9 @@ const rewriteAll = (code: string): string => {
     // BigQuery type names DuckDB spells otherwise (INT64 and BOOL it knows).
     .replace(/\bFLOAT64\b/gi, "DOUBLE")
     .replace(/\bAS\s+STRING\b/gi, "AS VARCHAR")
+    // BigQuery's NaN and infinity tests, which DuckDB spells without the underscore.
+    .replace(/\bIS_NAN\s*\(/gi, "isnan(")
+    .replace(/\bIS_INF\s*\(/gi, "isinf(")
   rewritten = rewriteCalls(rewritten, "DATE_DIFF", (args) => {
     const [end, start, part] = args
     return end === undefined || start === undefined || part === undefined || args.length !== 3

@@ -1,9 +1,12 @@
-WITH client_values AS (
-    SELECT branch, CAST(`active_hours` AS FLOAT64) AS value
+WITH source_values AS (
+    SELECT branch, CASE WHEN IS_NAN(CAST(`active_hours` AS FLOAT64)) THEN NULL ELSE CAST(`active_hours` AS FLOAT64) END AS value
     FROM `statistics_my_experiment_week_2`
     WHERE analysis_window_start = 7
-      AND `active_hours` IS NOT NULL
       AND `new_or_resurrected`
+  ),
+  client_values AS (
+    SELECT * FROM source_values
+    WHERE value IS NOT NULL AND NOT IS_INF(value)
   ),
   cardinality AS (
     SELECT branch, COUNT(DISTINCT value) AS distinct_values FROM client_values GROUP BY branch

@@ -1,0 +1,60 @@
+import * as Path from "node:path"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import { Effect, Layer } from "effect"
+import {
+  countDueWindows,
+  demoRunSettings,
+  ensureDemoData,
+  runDemoCalendar,
+} from "../pipeline/demo-run.js"
+import { bundledConfigDirectory, ConfigRepository } from "../services/config-repository.js"
+import { ExperimentSource } from "../services/experiment-source.js"
+import { defaultDuckDbPath, duckDbWarehouse } from "../services/warehouse/duckdb.js"
+import { loggerLayer } from "./layers.js"
+import { executeRun, reportRunFailures } from "./run-commands.js"
+import { jsonOption, logFormatOption, seedOption } from "./run-options.js"
+
+const clients = Options.integer("clients").pipe(
+  Options.withDefault(20_000),
+  Options.withDescription("clients of the generated telemetry (when the warehouse is created)"),
+)
+const db = Options.text("duckdb-path").pipe(
+  Options.withDefault(defaultDuckDbPath),
+  Options.withDescription("the demo's DuckDB database file (created with telemetry when absent)"),
+)
+
+/** The demo's experiments: the Experimenter records shipped with the bundled config. */
+export const demoExperimentsFile = Path.join(bundledConfigDirectory, "demo", "experiments.json")
+
+export const demoCommand = Command.make(
+  "demo",
+  { clients, db, seed: seedOption, json: jsonOption, logFormat: logFormatOption },
+  (options) =>
+    Effect.gen(function* () {
+      const settings = demoRunSettings(options.seed)
+      yield* ensureDemoData({ clients: options.clients, seed: options.seed })
+      const total = yield* countDueWindows(settings)
+      yield* executeRun(runDemoCalendar(settings), {
+        json: options.json,
+        total,
+        outputs: [
+          `results: statistics_* tables and views, problems in the logs table, in ${options.db}`,
+        ],
+      })
+    }).pipe(
+      Effect.provide(
+        Layer.mergeAll(
+          duckDbWarehouse({ path: options.db }),
+          ExperimentSource.local(demoExperimentsFile),
+          ConfigRepository.fromDirectories([]),
+        ),
+      ),
+      reportRunFailures,
+      Effect.provide(loggerLayer(options.logFormat)),
+    ),
+).pipe(
+  Command.withDescription(
+    "The whole pipeline on the embedded default: creates the demo warehouse (DuckDB, generated telemetry with known effects) if absent, then runs the daily job over every date of the demo calendar.",
+  ),
+)

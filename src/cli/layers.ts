@@ -1,0 +1,85 @@
+import { FileSystem } from "@effect/platform/FileSystem"
+import { Config, Data, Effect, Layer, Logger, Option } from "effect"
+import { demoTelemetrySources } from "../demo/demo-telemetry.js"
+import { parseConfigFile } from "../domain/config/parse-file.js"
+import type { AnalysisSpec } from "../domain/config/spec.js"
+import { ConfigRepository } from "../services/config-repository.js"
+import { ExperimentSource } from "../services/experiment-source.js"
+import { bigQueryWarehouse } from "../services/warehouse/bigquery.js"
+import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
+import { bigQueryTelemetrySources, type TelemetrySources } from "../sql/enrollments-query.js"
+import type { SourceOptions, WarehouseOptions } from "./run-options.js"
+
+/** A setting the command line or environment got wrong: exit status 2, like a bad flag. */
+export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+
+/** The warehouse the options name: DuckDB (a file) or BigQuery (project and dataset). */
+export const warehouseLayer = (options: WarehouseOptions) => {
+  if (options.engine === "duckdb")
+    return Effect.succeed(duckDbWarehouse({ path: options.duckDbPath }))
+  if (Option.isNone(options.projectId) || Option.isNone(options.datasetId)) {
+    return Effect.fail(
+      new UsageError({
+        message:
+          "--engine bigquery needs --project-id and --dataset-id (or SLIPSTREAM_PROJECT_ID, SLIPSTREAM_DATASET_ID)",
+      }),
+    )
+  }
+  return Effect.succeed(
+    bigQueryWarehouse({
+      projectId: options.projectId.value,
+      datasetId: options.datasetId.value,
+      labels: { application: "slipstream" },
+    }),
+  )
+}
+
+/** Where enrollment events are: BigQuery's tables, or the demo warehouse's. */
+export const telemetrySourcesFor = (engine: WarehouseOptions["engine"]): TelemetrySources =>
+  engine === "bigquery" ? bigQueryTelemetrySources : demoTelemetrySources
+
+/** `--config-repo` flags, else SLIPSTREAM_CONFIG_REPOS (comma-separated). */
+const configRepos = (flags: ReadonlyArray<string>) =>
+  flags.length > 0
+    ? Effect.succeed(flags)
+    : Config.array(Config.string(), "SLIPSTREAM_CONFIG_REPOS").pipe(
+        Config.withDefault([] as ReadonlyArray<string>),
+        Effect.map((repos) => repos.filter((repo) => repo.trim() !== "")),
+        Effect.mapError((error) => new UsageError({ message: String(error) })),
+      )
+
+/** The experiment source and configuration repository the options name. */
+export const sourceLayers = (options: SourceOptions) =>
+  Effect.gen(function* () {
+    const repos = yield* configRepos(options.configRepos)
+    const experiments = Option.match(options.experimentsFile, {
+      onNone: () => ExperimentSource.http({ baseUrl: options.experimenterUrl }),
+      onSome: (path) => ExperimentSource.local(path),
+    })
+    return Layer.merge(experiments, ConfigRepository.fromDirectories(repos))
+  })
+
+/** `--config-file`: one experiment's config, decoded (its issues are a usage error). */
+export const customConfigOf = (file: Option.Option<string>) =>
+  Effect.gen(function* () {
+    if (Option.isNone(file)) return undefined
+    const fs = yield* FileSystem
+    const text = yield* fs.readFileString(file.value)
+    const parsed = parseConfigFile(file.value, text)
+    if (parsed.issues.length > 0 || parsed.decoded?.kind !== "experiment") {
+      return yield* new UsageError({
+        message: `${file.value} is not a valid experiment config: ${
+          parsed.issues.map(({ path, message }) => `${path}: ${message}`).join("; ") ||
+          "not an experiment config"
+        }`,
+      })
+    }
+    return parsed.decoded.spec satisfies AnalysisSpec
+  })
+
+/** Readable lines (logfmt) or JSON lines, on stderr: stdout is for data. */
+export const loggerLayer = (format: "text" | "json") =>
+  Logger.replace(
+    Logger.defaultLogger,
+    Logger.withConsoleError(format === "json" ? Logger.jsonLogger : Logger.logfmtLogger),
+  )

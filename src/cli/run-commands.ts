@@ -1,0 +1,246 @@
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import type { PlatformError } from "@effect/platform/Error"
+import { Clock, Console, Effect, Layer, Option, Stream } from "effect"
+import { type AnalysisPeriod, analysisPeriods } from "../domain/analysis-period.js"
+import { addDays, type IsoDate, isIsoDateOnly } from "../domain/dates.js"
+import {
+  experimentsWithChangedConfig,
+  type RunSettings,
+  rerunExperiments,
+  runDate,
+  runSettings,
+  todayUtc,
+} from "../pipeline/run.js"
+import type { RunEvent } from "../pipeline/run-event.js"
+import { summariseRun } from "../pipeline/run-summary.js"
+import type { ConfigRepository } from "../services/config-repository.js"
+import type { ExperimentSource, ExperimentSourceError } from "../services/experiment-source.js"
+import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import { setExitCode } from "./exit-code.js"
+import {
+  customConfigOf,
+  loggerLayer,
+  sourceLayers,
+  telemetrySourcesFor,
+  UsageError,
+  warehouseLayer,
+} from "./layers.js"
+import { makeProgress } from "./progress.js"
+import {
+  concurrencyOption,
+  configFileOption,
+  dateOption,
+  experimentOption,
+  jsonOption,
+  logFormatOption,
+  metricOption,
+  periodsOption,
+  recreateEnrollmentsOption,
+  seedOption,
+  sourceOptions,
+  statisticsOnlyOption,
+  warehouseOptions,
+} from "./run-options.js"
+import { formatRunSummary } from "./run-summary-output.js"
+
+const runOptions = {
+  ...warehouseOptions,
+  ...sourceOptions,
+  concurrency: concurrencyOption,
+  logFormat: logFormatOption,
+  experiments: experimentOption,
+  periods: periodsOption,
+  metrics: metricOption,
+  statisticsOnly: statisticsOnlyOption,
+  recreateEnrollments: recreateEnrollmentsOption,
+  configFile: configFileOption,
+  seed: seedOption,
+  json: jsonOption,
+}
+
+type RunCommandOptions = Command.Command.ParseConfig<typeof runOptions>
+
+export const parseDate = (text: string): Effect.Effect<IsoDate, UsageError> =>
+  isIsoDateOnly(text)
+    ? Effect.succeed(text as IsoDate)
+    : Effect.fail(new UsageError({ message: `--date ${text}: not a YYYY-MM-DD date` }))
+
+/** `--date`, or yesterday in UTC: the last complete day of telemetry. */
+export const dateOrYesterday = (date: Option.Option<string>) =>
+  Option.match(date, {
+    onNone: () => todayUtc.pipe(Effect.map((today) => addDays(today, -1))),
+    onSome: parseDate,
+  })
+
+const parsePeriods = (text: Option.Option<string>) =>
+  Effect.gen(function* () {
+    if (Option.isNone(text)) return undefined
+    const periods = text.value.split(",").map((period) => period.trim())
+    const unknown = periods.filter((period) => !analysisPeriods.some((known) => known === period))
+    if (unknown.length > 0) {
+      return yield* new UsageError({
+        message: `--analysis-periods: unknown ${unknown.join(", ")}; known: ${analysisPeriods.join(", ")}`,
+      })
+    }
+    return periods as ReadonlyArray<AnalysisPeriod>
+  })
+
+const settingsOf = (options: RunCommandOptions) =>
+  Effect.gen(function* () {
+    const customConfig = yield* customConfigOf(options.configFile)
+    if (customConfig !== undefined && options.experiments.length !== 1) {
+      return yield* new UsageError({ message: "--config-file applies to exactly one --experiment" })
+    }
+    const periods = yield* parsePeriods(options.periods)
+    const settings: RunSettings = runSettings({
+      sources: telemetrySourcesFor(options.engine),
+      seed: options.seed,
+      metrics: options.metrics,
+      statisticsOnly: options.statisticsOnly,
+      recreateEnrollments: options.recreateEnrollments,
+      concurrency: Math.max(1, options.concurrency),
+      experiments: options.experiments,
+      ...(periods === undefined ? {} : { periods }),
+      ...(customConfig === undefined ? {} : { customConfig }),
+    })
+    return settings
+  })
+
+/** How a run is shown: progress on stderr, summary on stdout. */
+export interface RunDisplay {
+  readonly json: boolean
+  /** Windows the run will compute, when known: the progress bar's length. */
+  readonly total?: number
+  /** Where the outputs are, for the summary's last lines. */
+  readonly outputs: ReadonlyArray<string>
+}
+
+/**
+ * Runs a stream of run events with progress, then prints the summary (text, or JSON with
+ * `--json`) and sets the exit status: 1 when anything failed.
+ */
+export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display: RunDisplay) =>
+  Effect.gen(function* () {
+    const progress = makeProgress({
+      quiet: display.json,
+      ...(display.total === undefined ? {} : { total: display.total }),
+    })
+    const started = yield* Clock.currentTimeMillis
+    const collected = yield* events.pipe(Stream.tap(progress.onEvent), Stream.runCollect)
+    yield* progress.done
+    const summary = summariseRun(collected, (yield* Clock.currentTimeMillis) - started)
+    yield* Effect.logInfo("run finished").pipe(
+      Effect.annotateLogs({
+        windows: summary.items,
+        statistics_rows: summary.statisticsRows,
+        errors: summary.errors.length,
+        warnings: summary.warnings,
+        milliseconds: summary.milliseconds,
+      }),
+    )
+    yield* Console.log(
+      display.json ? JSON.stringify(summary, null, 2) : formatRunSummary(summary, display.outputs),
+    )
+    if (summary.failed) yield* setExitCode(1)
+    return summary
+  })
+
+/** Usage errors exit 2; an unreachable experiment source exits 1 with its words. */
+export const reportRunFailures = <A, R>(
+  effect: Effect.Effect<A, UsageError | ExperimentSourceError | WarehouseError | PlatformError, R>,
+) =>
+  effect.pipe(
+    Effect.catchTags({
+      UsageError: (error) =>
+        Console.error(`slipstream: ${error.message}`).pipe(Effect.zipRight(setExitCode(2))),
+      ExperimentSourceError: (error) =>
+        Console.error(`slipstream: ${error.source}: ${error.message}`).pipe(
+          Effect.zipRight(setExitCode(1)),
+        ),
+      WarehouseError: (error) =>
+        Console.error(`slipstream: ${error.purpose}: ${error.message}`).pipe(
+          Effect.zipRight(setExitCode(1)),
+        ),
+      SystemError: (error) =>
+        Console.error(`slipstream: ${error.message}`).pipe(Effect.zipRight(setExitCode(1))),
+      BadArgument: (error) =>
+        Console.error(`slipstream: ${error.message}`).pipe(Effect.zipRight(setExitCode(1))),
+    }),
+  )
+
+const execute = (
+  options: RunCommandOptions,
+  events: (
+    settings: RunSettings,
+  ) => Stream.Stream<
+    RunEvent,
+    ExperimentSourceError | WarehouseError | UsageError,
+    Warehouse | ConfigRepository | ExperimentSource
+  >,
+) =>
+  Effect.gen(function* () {
+    const settings = yield* settingsOf(options)
+    const warehouse = yield* warehouseLayer(options)
+    const sources = yield* sourceLayers(options)
+    const place =
+      options.engine === "duckdb"
+        ? options.duckDbPath
+        : `${Option.getOrElse(options.projectId, () => "")}.${Option.getOrElse(options.datasetId, () => "")}`
+    yield* executeRun(events(settings), {
+      json: options.json,
+      outputs: [`results: statistics_* tables and views, problems in the logs table, in ${place}`],
+    }).pipe(Effect.provide(Layer.merge(warehouse, sources)))
+  }).pipe(reportRunFailures, Effect.provide(loggerLayer(options.logFormat)))
+
+export const runCommand = Command.make("run", { ...runOptions, date: dateOption }, (options) =>
+  execute(options, (settings) =>
+    Stream.unwrap(
+      dateOrYesterday(options.date).pipe(Effect.map((date) => runDate(date, settings))),
+    ),
+  ),
+).pipe(
+  Command.withDescription(
+    "The daily run: every experiment live on --date (default yesterday) or ended at most 90 days before, each due analysis window computed and written. Exit 0 when everything ran, 1 when anything failed (the rest still ran).",
+  ),
+)
+
+const requiredExperiments = Options.text("experiment").pipe(
+  Options.repeated,
+  Options.withDescription("the experiment to recompute (repeatable, at least one)"),
+)
+
+export const rerunCommand = Command.make(
+  "rerun",
+  { ...runOptions, experiments: requiredExperiments },
+  (options) =>
+    options.experiments.length === 0
+      ? Console.error("slipstream rerun: name at least one --experiment").pipe(
+          Effect.zipRight(setExitCode(2)),
+        )
+      : execute(options, (settings) => rerunExperiments(options.experiments, settings)),
+).pipe(
+  Command.withDescription(
+    "Recompute experiments from scratch: every date from the start to the day after the end, or yesterday; enrollments recreated.",
+  ),
+)
+
+export const rerunConfigChangedCommand = Command.make(
+  "rerun-config-changed",
+  runOptions,
+  (options) =>
+    execute(options, (settings) =>
+      Stream.unwrap(
+        experimentsWithChangedConfig().pipe(
+          Effect.tap((slugs) =>
+            Effect.logInfo(`configuration changed: ${slugs.join(", ") || "none"}`),
+          ),
+          Effect.map((slugs) => rerunExperiments(slugs, settings)),
+        ),
+      ),
+    ),
+).pipe(
+  Command.withDescription(
+    "Rerun exactly the experiments whose resolved configuration (custom config, defaults, definitions, outcomes) changed since their results were computed.",
+  ),
+)

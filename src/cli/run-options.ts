@@ -1,0 +1,124 @@
+import * as Options from "@effect/cli/Options"
+import { Config, type Option } from "effect"
+import { analysisPeriods } from "../domain/analysis-period.js"
+import { defaultExperimenterUrl } from "../services/experiment-source.js"
+import { defaultDuckDbPath } from "../services/warehouse/duckdb.js"
+
+/**
+ * The settings of the commands that run the pipeline: each a flag, and an environment
+ * variable `SLIPSTREAM_*` for the containerized job (the flag wins).
+ */
+
+const fromEnv = <A>(config: Config.Config<A>) => Options.withFallbackConfig(config)
+
+export const engineOption = Options.choice("engine", ["duckdb", "bigquery"]).pipe(
+  fromEnv(Config.literal("duckdb", "bigquery")("SLIPSTREAM_ENGINE")),
+  Options.withDefault("duckdb" as const),
+  Options.withDescription("the warehouse: embedded DuckDB, or BigQuery (env SLIPSTREAM_ENGINE)"),
+)
+export const duckDbPathOption = Options.text("duckdb-path").pipe(
+  fromEnv(Config.string("SLIPSTREAM_DUCKDB_PATH")),
+  Options.withDefault(defaultDuckDbPath),
+  Options.withDescription("the DuckDB database file (env SLIPSTREAM_DUCKDB_PATH)"),
+)
+export const projectIdOption = Options.text("project-id").pipe(
+  fromEnv(Config.string("SLIPSTREAM_PROJECT_ID")),
+  Options.optional,
+  Options.withDescription("BigQuery project that runs the jobs (env SLIPSTREAM_PROJECT_ID)"),
+)
+export const datasetIdOption = Options.text("dataset-id").pipe(
+  fromEnv(Config.string("SLIPSTREAM_DATASET_ID")),
+  Options.optional,
+  Options.withDescription("BigQuery dataset the results go to (env SLIPSTREAM_DATASET_ID)"),
+)
+export const experimenterUrlOption = Options.text("experimenter-url").pipe(
+  fromEnv(Config.string("SLIPSTREAM_EXPERIMENTER_URL")),
+  Options.withDefault(defaultExperimenterUrl),
+  Options.withDescription("Experimenter's base URL (env SLIPSTREAM_EXPERIMENTER_URL)"),
+)
+export const experimentsFileOption = Options.text("experiments-file").pipe(
+  fromEnv(Config.string("SLIPSTREAM_EXPERIMENTS_FILE")),
+  Options.optional,
+  Options.withDescription(
+    "a JSON file or folder of Experimenter v8 records, read instead of Experimenter (env SLIPSTREAM_EXPERIMENTS_FILE)",
+  ),
+)
+export const configReposOption = Options.directory("config-repo", { exists: "yes" }).pipe(
+  Options.repeated,
+  Options.withDescription(
+    "a metric-hub checkout layered over the bundled config, later ones winning (repeatable; env SLIPSTREAM_CONFIG_REPOS, comma-separated)",
+  ),
+)
+export const concurrencyOption = Options.integer("concurrency").pipe(
+  fromEnv(Config.integer("SLIPSTREAM_CONCURRENCY")),
+  Options.withDefault(2),
+  Options.withDescription("experiments analysed at once (env SLIPSTREAM_CONCURRENCY)"),
+)
+export const logFormatOption = Options.choice("log-format", ["text", "json"]).pipe(
+  fromEnv(Config.literal("text", "json")("SLIPSTREAM_LOG_FORMAT")),
+  Options.withDefault("text" as const),
+  Options.withDescription(
+    "logs on stderr as readable lines or JSON lines (env SLIPSTREAM_LOG_FORMAT)",
+  ),
+)
+export const dateOption = Options.text("date").pipe(
+  Options.optional,
+  Options.withDescription("the analysis date, YYYY-MM-DD (default: yesterday, UTC)"),
+)
+export const experimentOption = Options.text("experiment").pipe(
+  Options.repeated,
+  Options.withDescription("only this experiment (repeatable)"),
+)
+export const periodsOption = Options.text("analysis-periods").pipe(
+  Options.optional,
+  Options.withDescription(`comma-separated periods to compute: ${analysisPeriods.join(",")}`),
+)
+export const metricOption = Options.text("metric").pipe(
+  Options.repeated,
+  Options.withDescription("only this metric (repeatable)"),
+)
+export const statisticsOnlyOption = Options.boolean("statistics-only").pipe(
+  Options.withDescription("reuse the metrics tables; recompute statistics only"),
+)
+export const recreateEnrollmentsOption = Options.boolean("recreate-enrollments").pipe(
+  Options.withDescription("rebuild enrollments_<slug> even when it exists"),
+)
+export const configFileOption = Options.file("config-file", { exists: "yes" }).pipe(
+  Options.optional,
+  Options.withDescription(
+    "one experiment's config (metric-hub TOML) used instead of the repository's",
+  ),
+)
+export const seedOption = Options.integer("seed").pipe(
+  Options.withDefault(1),
+  Options.withDescription("seed of every bootstrap: the same seed gives the same results"),
+)
+export const jsonOption = Options.boolean("json").pipe(
+  Options.withDescription("print the outcome as JSON on stdout"),
+)
+
+export const warehouseOptions = {
+  engine: engineOption,
+  duckDbPath: duckDbPathOption,
+  projectId: projectIdOption,
+  datasetId: datasetIdOption,
+}
+
+export const sourceOptions = {
+  experimenterUrl: experimenterUrlOption,
+  experimentsFile: experimentsFileOption,
+  configRepos: configReposOption,
+}
+
+export type WarehouseOptions = {
+  readonly engine: "duckdb" | "bigquery"
+  readonly duckDbPath: string
+  readonly projectId: Option.Option<string>
+  readonly datasetId: Option.Option<string>
+}
+
+export type SourceOptions = {
+  readonly experimenterUrl: string
+  readonly experimentsFile: Option.Option<string>
+  readonly configRepos: ReadonlyArray<string>
+}

@@ -1,0 +1,285 @@
+import { Clock, Effect, Stream } from "effect"
+import {
+  type AnalysisBasis,
+  type AnalysisWindow,
+  analysisBases,
+  preEnrollmentPeriods,
+} from "../domain/analysis-period.js"
+import type { AnalysisConfiguration } from "../domain/config/analysis-configuration.js"
+import type { IsoDate } from "../domain/dates.js"
+import type { StatisticResult } from "../domain/statistic-result.js"
+import { metricsTableName } from "../domain/table-names.js"
+import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import type { TelemetrySources } from "../sql/enrollments-query.js"
+import { ensureEnrollments } from "./enrollments.js"
+import { computeMetricsTable, metricsFor } from "./metrics.js"
+import type { PlannedExperiment } from "./plan.js"
+import { describeFailure, type Problem, type ProblemPlace, problemAt } from "./problem.js"
+import {
+  appendProblems,
+  clearProblems,
+  recordConfigHash,
+  writeStatistics,
+} from "./results-store.js"
+import type { RunEvent, WorkItemOutcome } from "./run-event.js"
+import { computePopulation, computeSummary, type StatisticsSettings } from "./statistics.js"
+
+export interface AnalysisSettings extends StatisticsSettings {
+  readonly sources: TelemetrySources
+  /** Only these metrics (all when empty). */
+  readonly metrics: ReadonlyArray<string>
+  /** Reuse the metrics tables already written; compute statistics only. */
+  readonly statisticsOnly: boolean
+  readonly recreateEnrollments: boolean
+  /** Summaries and segments computed at once inside one window. */
+  readonly summaryConcurrency: number
+}
+
+const now = Clock.currentTimeMillis.pipe(Effect.map((millis) => new Date(millis)))
+
+const problemFrom = (place: ProblemPlace, error: unknown, level: Problem["level"] = "ERROR") =>
+  now.pipe(Effect.map((at) => problemAt(place, { ...describeFailure(error), level }, at)))
+
+const warningsAt = (place: ProblemPlace, warnings: ReadonlyArray<string>) =>
+  now.pipe(
+    Effect.map((at) =>
+      warnings.map((message) =>
+        problemAt(place, { message, exceptionType: "Warning", level: "WARNING" }, at),
+      ),
+    ),
+  )
+
+/** Pre-enrollment windows first: the covariates of linear models are read from them. */
+const inComputeOrder = (windows: ReadonlyArray<AnalysisWindow>) =>
+  [...windows].sort(
+    (a, b) =>
+      Number(!preEnrollmentPeriods.some((period) => period === a.period)) -
+      Number(!preEnrollmentPeriods.some((period) => period === b.period)),
+  )
+
+/** One basis of one window: its metrics table, its populations, its summaries by segment. */
+const analyseBasis = (
+  configuration: AnalysisConfiguration,
+  window: AnalysisWindow,
+  basis: AnalysisBasis,
+  date: IsoDate,
+  settings: AnalysisSettings,
+) =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    const slug = configuration.experiment.slug
+    const place: ProblemPlace = {
+      experiment: slug,
+      analysisDate: date,
+      period: window.period,
+      analysisBasis: basis,
+    }
+    const metrics = metricsFor(configuration, window, basis, settings.metrics)
+    if (metrics.length === 0) return undefined
+    const written = settings.statisticsOnly
+      ? { table: metricsTableName(slug, basis, window.period, window.index), failed: [] }
+      : yield* computeMetricsTable(configuration, window, basis, metrics)
+    const metricsTable = written.table
+    if (settings.statisticsOnly && !(yield* warehouse.tableExists(metricsTable))) {
+      return yield* new WarehouseError({
+        purpose: `statistics of ${slug} (${window.period} ${window.index}, ${basis})`,
+        message: `--statistics-only needs ${metricsTable}, which does not exist`,
+      })
+    }
+    const metricProblems = yield* Effect.forEach(written.failed, ({ metric, error }) =>
+      problemFrom({ ...place, metric }, error),
+    )
+    const computed = new Set(
+      metrics
+        .map(({ name }) => name)
+        .filter((name) => !written.failed.some(({ metric }) => metric === name)),
+    )
+    const summaries = configuration.periods[window.period].summaries.filter(
+      ({ metric }) =>
+        metric.analysisBases.includes(basis) &&
+        (computed.has(metric.name) || metric.dataSource === undefined) &&
+        (settings.metrics.length === 0 || settings.metrics.includes(metric.name)),
+    )
+    const segments = ["all", ...configuration.segments.map(({ name }) => name)]
+    const population = yield* computePopulation({ configuration, window, basis, metricsTable })
+    const tasks = segments.flatMap((segment) => summaries.map((summary) => ({ segment, summary })))
+    const outcomes = yield* Effect.forEach(
+      tasks,
+      ({ segment, summary }) => {
+        const at: ProblemPlace = {
+          ...place,
+          segment,
+          metric: summary.metric.name,
+          statistic: summary.statistic.name,
+        }
+        return computeSummary(
+          summary,
+          { configuration, window, basis, metricsTable, segment },
+          settings,
+        ).pipe(
+          Effect.flatMap(({ results, warnings }) =>
+            warningsAt(at, warnings).pipe(Effect.map((problems) => ({ results, problems }))),
+          ),
+          Effect.catchAll((error) =>
+            problemFrom(at, error).pipe(
+              Effect.map((problem) => ({
+                results: [] as ReadonlyArray<StatisticResult>,
+                problems: [problem],
+              })),
+            ),
+          ),
+        )
+      },
+      { concurrency: settings.summaryConcurrency },
+    )
+    return {
+      metricsTable,
+      results: [...population, ...outcomes.flatMap(({ results }) => results)],
+      problems: [...metricProblems, ...outcomes.flatMap(({ problems }) => problems)],
+    }
+  })
+
+/** A work item: every basis of one window, then its statistics table. Never fails. */
+const analyseWindow = (
+  configuration: AnalysisConfiguration,
+  window: AnalysisWindow,
+  date: IsoDate,
+  settings: AnalysisSettings,
+): Effect.Effect<WorkItemOutcome, never, Warehouse> =>
+  Effect.gen(function* () {
+    const slug = configuration.experiment.slug
+    const started = yield* Clock.currentTimeMillis
+    const metricsTables: string[] = []
+    const results: StatisticResult[] = []
+    const problems: Problem[] = []
+    for (const basis of analysisBases) {
+      const place: ProblemPlace = {
+        experiment: slug,
+        analysisDate: date,
+        period: window.period,
+        analysisBasis: basis,
+      }
+      const outcome = yield* analyseBasis(configuration, window, basis, date, settings).pipe(
+        Effect.catchAll((error) =>
+          problemFrom(place, error).pipe(
+            Effect.map((problem) => {
+              problems.push(problem)
+              return undefined
+            }),
+          ),
+        ),
+      )
+      if (outcome === undefined) continue
+      metricsTables.push(outcome.metricsTable)
+      results.push(...outcome.results)
+      problems.push(...outcome.problems)
+    }
+    const place: ProblemPlace = { experiment: slug, analysisDate: date, period: window.period }
+    const statisticsTable = yield* writeStatistics(slug, window.period, window.index, results).pipe(
+      Effect.catchAll((error) =>
+        problemFrom(place, error).pipe(
+          Effect.map((problem) => {
+            problems.push(problem)
+            return undefined
+          }),
+        ),
+      ),
+    )
+    yield* appendProblems(problems).pipe(
+      Effect.catchAll((error) =>
+        Effect.logError(`could not log the problems of ${slug}: ${error.message}`),
+      ),
+    )
+    const finished = yield* Clock.currentTimeMillis
+    return {
+      experiment: slug,
+      date,
+      period: window.period,
+      windowIndex: window.index,
+      metricsTables,
+      ...(statisticsTable === undefined ? {} : { statisticsTable }),
+      results: results.length,
+      problems,
+      milliseconds: finished - started,
+    }
+  })
+
+/**
+ * One experiment on one date as a stream: "started", one "item" per due window as soon as
+ * its statistics are written, "finished". Its enrollments come first; if they fail, nothing
+ * else runs for it. Never fails: every failure becomes a logged problem.
+ */
+export const analyseExperiment = (
+  planned: Extract<PlannedExperiment, { status: "due" }>,
+  date: IsoDate,
+  settings: AnalysisSettings,
+): Stream.Stream<RunEvent, never, Warehouse> => {
+  const { configuration } = planned
+  const slug = configuration.experiment.slug
+  const windows = inComputeOrder(planned.due.map(({ window }) => window))
+  const started: RunEvent = {
+    kind: "started",
+    experiment: slug,
+    date,
+    windows: windows.map(({ period, index }) => ({ period, index })),
+  }
+  const counts = { errors: 0, warnings: 0 }
+  const prepared = Effect.gen(function* () {
+    yield* clearProblems(slug, date)
+    const enrollments = yield* ensureEnrollments(configuration, date, {
+      sources: settings.sources,
+      recreate: settings.recreateEnrollments,
+    })
+    yield* Effect.logInfo(
+      `${enrollments.table} ${enrollments.created ? "created" : "exists, kept"}`,
+    ).pipe(Effect.annotateLogs({ experiment: slug, date }))
+  }).pipe(
+    Effect.as(undefined),
+    Effect.catchAll((error) =>
+      problemFrom({ experiment: slug, analysisDate: date }, error).pipe(
+        Effect.tap((problem) => appendProblems([problem]).pipe(Effect.ignore)),
+        Effect.tap(() =>
+          Effect.sync(() => {
+            counts.errors++
+          }),
+        ),
+      ),
+    ),
+  )
+  const items = Stream.fromIterable(windows).pipe(
+    Stream.mapEffect((window) => analyseWindow(configuration, window, date, settings)),
+    Stream.tap((outcome) =>
+      Effect.sync(() => {
+        for (const { level } of outcome.problems) {
+          if (level === "ERROR") counts.errors++
+          else counts.warnings++
+        }
+      }),
+    ),
+    Stream.map((outcome): RunEvent => ({ kind: "item", outcome })),
+  )
+  const finish = Effect.gen(function* () {
+    if (counts.errors === 0) {
+      yield* recordConfigHash(slug, planned.configHash, date).pipe(
+        Effect.catchAll((error) =>
+          Effect.logError(`could not record the configuration hash of ${slug}: ${error.message}`),
+        ),
+      )
+    }
+    return { kind: "finished", experiment: slug, date, ...counts } satisfies RunEvent
+  })
+  return Stream.make(started).pipe(
+    Stream.concat(
+      Stream.unwrap(
+        prepared.pipe(
+          Effect.map((problem) =>
+            problem === undefined
+              ? items
+              : Stream.succeed<RunEvent>({ kind: "experiment-failed", problem }),
+          ),
+        ),
+      ),
+    ),
+    Stream.concat(Stream.fromEffect(finish)),
+  )
+}

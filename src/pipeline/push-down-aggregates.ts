@@ -1,0 +1,119 @@
+import type { QueryResult } from "../services/warehouse/warehouse.js"
+import type { LinearModelSums } from "../stats/linear-model.js"
+import type { RatioData } from "../stats/population-ratio.js"
+import { histogramFromSums, type ValueHistogram } from "../stats/value-histogram.js"
+
+/**
+ * Push-down query results (src/sql/push-down-query.ts) read back into the aggregates the
+ * statistics take, per branch. Warehouse numbers may arrive as bigint or string (INT64 on
+ * BigQuery), so every cell goes through `numberOf`.
+ */
+
+const numberOf = (cell: unknown): number => {
+  if (typeof cell === "number") return cell
+  if (typeof cell === "bigint") return Number(cell)
+  if (typeof cell === "string") return Number(cell)
+  return Number.NaN
+}
+
+/** The result's columns by name: a missing column reads as an empty one. */
+const columnsOf = (result: QueryResult) => {
+  const byName = new Map(result.columnNames.map((name, index) => [name, result.columns[index]]))
+  return (name: string): ReadonlyArray<unknown> => byName.get(name) ?? []
+}
+
+const branchesOf = (result: QueryResult): ReadonlyArray<string> =>
+  columnsOf(result)("branch").map(String)
+
+/** Rows of `buildHistogramQuery`: exact (value, clients) rows, or buckets with sums. */
+export const histogramsFrom = (result: QueryResult): ReadonlyMap<string, ValueHistogram> => {
+  const column = columnsOf(result)
+  const [kind, value, clients, total, squares] = [
+    "kind",
+    "value",
+    "clients",
+    "total",
+    "squares",
+  ].map(column) as [
+    ReadonlyArray<unknown>,
+    ReadonlyArray<unknown>,
+    ReadonlyArray<unknown>,
+    ReadonlyArray<unknown>,
+    ReadonlyArray<unknown>,
+  ]
+  const rowsByBranch = new Map<string, number[]>()
+  branchesOf(result).forEach((branch, row) => {
+    rowsByBranch.set(branch, [...(rowsByBranch.get(branch) ?? []), row])
+  })
+  const histograms = new Map<string, ValueHistogram>()
+  for (const [branch, rows] of rowsByBranch) {
+    const counts = Float64Array.from(rows, (row) => numberOf(clients[row]))
+    if (rows.every((row) => kind[row] === "value")) {
+      histograms.set(branch, {
+        values: Float64Array.from(rows, (row) => numberOf(value[row])),
+        counts,
+      })
+    } else {
+      histograms.set(
+        branch,
+        histogramFromSums(
+          counts,
+          Float64Array.from(rows, (row) => numberOf(total[row])),
+          Float64Array.from(rows, (row) => numberOf(squares[row])),
+        ),
+      )
+    }
+  }
+  return histograms
+}
+
+/** Rows of `buildSufficientStatisticsQuery`: n, Σy, Σy² (and Σx, Σx², Σxy with a covariate). */
+export const sumsFrom = (result: QueryResult): ReadonlyMap<string, LinearModelSums> => {
+  const column = columnsOf(result)
+  const hasCovariate = result.columnNames.includes("sum_x")
+  return new Map(
+    branchesOf(result).map((branch, row) => {
+      const at = (name: string) => numberOf(column(name)[row])
+      const sums: LinearModelSums = hasCovariate
+        ? {
+            n: at("n"),
+            sumY: at("sum_y"),
+            sumY2: at("sum_y2"),
+            sumX: at("sum_x"),
+            sumX2: at("sum_x2"),
+            sumXY: at("sum_xy"),
+          }
+        : { n: at("n"), sumY: at("sum_y"), sumY2: at("sum_y2") }
+      return [branch, sums]
+    }),
+  )
+}
+
+/** Rows of `buildRatioSumsQuery`: population_ratio's sums per branch. */
+export const ratiosFrom = (result: QueryResult): ReadonlyMap<string, RatioData> => {
+  const column = columnsOf(result)
+  return new Map(
+    branchesOf(result).map((branch, row) => {
+      const at = (name: string) => numberOf(column(name)[row])
+      const ratio: RatioData = {
+        kind: "sums",
+        clients: at("clients"),
+        sumNumerator: at("sum_numerator"),
+        sumDenominator: at("sum_denominator"),
+        sumNumeratorSquares: at("sum_numerator_squares"),
+        sumDenominatorSquares: at("sum_denominator_squares"),
+        sumProducts: at("sum_products"),
+      }
+      return [branch, ratio]
+    }),
+  )
+}
+
+/** Clients per branch from a `branch, clients` result. */
+export const clientCountsFrom = (
+  result: QueryResult,
+  column: string,
+): ReadonlyMap<string, number> => {
+  const counts = columnsOf(result)(column)
+  return new Map(branchesOf(result).map((branch, row) => [branch, numberOf(counts[row])]))
+}

@@ -1,0 +1,218 @@
+import { Effect } from "effect"
+import type { AnalysisPeriod } from "../domain/analysis-period.js"
+import type { IsoDate } from "../domain/dates.js"
+import type { StatisticResult } from "../domain/statistic-result.js"
+import {
+  configHashesTable,
+  logsTable,
+  statisticsTableName,
+  statisticsTablePrefix,
+  statisticsViewName,
+} from "../domain/table-names.js"
+import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
+import { identifier, stringLiteral } from "../sql/identifiers.js"
+import { type Cell, type ColumnSpec, literalRowsQuery } from "../sql/literal-rows.js"
+import type { Problem } from "./problem.js"
+
+/**
+ * Where a run's results live in the warehouse: statistics tables per window and a view per
+ * period, the logs table, the configuration hashes. Every write replaces or deletes before
+ * it appends, so rerunning a date leaves the same rows, never duplicates.
+ */
+
+export const statisticsColumns: ReadonlyArray<ColumnSpec> = [
+  { name: "metric", type: "STRING" },
+  { name: "statistic", type: "STRING" },
+  { name: "parameter", type: "STRING" },
+  { name: "branch", type: "STRING" },
+  { name: "comparison", type: "STRING" },
+  { name: "comparison_to_branch", type: "STRING" },
+  { name: "ci_width", type: "FLOAT64" },
+  { name: "point", type: "FLOAT64" },
+  { name: "lower", type: "FLOAT64" },
+  { name: "upper", type: "FLOAT64" },
+  { name: "segment", type: "STRING" },
+  { name: "analysis_basis", type: "STRING" },
+  { name: "window_index", type: "STRING" },
+  { name: "p_value", type: "FLOAT64" },
+]
+
+const statisticsCells = (row: StatisticResult): ReadonlyArray<Cell> => [
+  row.metric,
+  row.statistic,
+  row.parameter === null ? null : String(row.parameter),
+  row.branch,
+  row.comparison,
+  row.comparison_to_branch,
+  row.ci_width,
+  row.point,
+  row.lower,
+  row.upper,
+  row.segment,
+  row.analysis_basis,
+  row.window_index,
+  row.p_value ?? null,
+]
+
+/**
+ * Writes one window's statistics (one statement: the table is replaced whole or not at all)
+ * and refreshes the period's view over every window written so far.
+ */
+export const writeStatistics = (
+  slug: string,
+  period: AnalysisPeriod,
+  windowIndex: number,
+  results: ReadonlyArray<StatisticResult>,
+): Effect.Effect<string, WarehouseError, Warehouse> =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    const table = statisticsTableName(slug, period, windowIndex)
+    yield* warehouse.createTableAs(
+      table,
+      literalRowsQuery(warehouse.dialect, statisticsColumns, results.map(statisticsCells)),
+      `statistics of ${slug}, ${period} window ${windowIndex}`,
+      { experimentSlug: slug },
+    )
+    const prefix = statisticsTablePrefix(slug, period)
+    const windows = (yield* warehouse.listTables(prefix)).filter((name) =>
+      /^\d+$/.test(name.slice(prefix.length)),
+    )
+    const view = statisticsViewName(slug, period)
+    const body = windows
+      .map((name) => `SELECT * FROM ${identifier(warehouse.qualifiedName(name))}`)
+      .join("\nUNION ALL\n")
+    yield* warehouse.query(
+      `CREATE OR REPLACE VIEW ${identifier(warehouse.qualifiedName(view))} AS\n${body}`,
+      `view ${view}`,
+    )
+    return table
+  })
+
+export const problemColumns: ReadonlyArray<ColumnSpec> = [
+  { name: "timestamp", type: "TIMESTAMP" },
+  { name: "experiment", type: "STRING" },
+  { name: "analysis_date", type: "STRING" },
+  { name: "metric", type: "STRING" },
+  { name: "statistic", type: "STRING" },
+  { name: "segment", type: "STRING" },
+  { name: "analysis_basis", type: "STRING" },
+  { name: "period", type: "STRING" },
+  { name: "message", type: "STRING" },
+  { name: "exception_type", type: "STRING" },
+  { name: "log_level", type: "STRING" },
+]
+
+const problemCells = (problem: Problem): ReadonlyArray<Cell> => [
+  problem.timestamp,
+  problem.experiment,
+  problem.analysisDate,
+  problem.metric,
+  problem.statistic,
+  problem.segment,
+  problem.analysisBasis,
+  problem.period,
+  problem.message,
+  problem.exceptionType,
+  problem.level,
+]
+
+/** Creates a shared table from its columns when it does not exist yet. */
+const ensureTable = (table: string, columns: ReadonlyArray<ColumnSpec>) =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    if (yield* warehouse.tableExists(table)) return
+    yield* warehouse.createTableAs(
+      table,
+      literalRowsQuery(warehouse.dialect, columns, []),
+      `creating ${table}`,
+    )
+  })
+
+/** Forgets an experiment's logged problems of one date: a rerun logs afresh, never twice. */
+export const clearProblems = (
+  experiment: string,
+  date: IsoDate,
+): Effect.Effect<void, WarehouseError, Warehouse> =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    yield* ensureTable(logsTable, problemColumns)
+    yield* warehouse.query(
+      `DELETE FROM ${identifier(logsTable)} WHERE experiment = ${stringLiteral(experiment)} AND analysis_date = ${stringLiteral(date)}`,
+      `clearing earlier logs of ${experiment} on ${date}`,
+    )
+  })
+
+/** Appends problems to the logs table. */
+export const appendProblems = (
+  problems: ReadonlyArray<Problem>,
+): Effect.Effect<void, WarehouseError, Warehouse> =>
+  Effect.gen(function* () {
+    if (problems.length === 0) return
+    const warehouse = yield* Warehouse
+    yield* ensureTable(logsTable, problemColumns)
+    yield* warehouse.query(
+      `INSERT INTO ${identifier(logsTable)}\n${literalRowsQuery(warehouse.dialect, problemColumns, problems.map(problemCells))}`,
+      `logging ${problems.length} problems`,
+    )
+  })
+
+/** The problems logged for an experiment, oldest first (for errors_<slug>.json). */
+export const problemsOf = (
+  experiment: string,
+): Effect.Effect<ReadonlyArray<Record<string, unknown>>, WarehouseError, Warehouse> =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    if (!(yield* warehouse.tableExists(logsTable))) return []
+    const result = yield* warehouse.query(
+      `SELECT * FROM ${identifier(logsTable)} WHERE experiment = ${stringLiteral(experiment)} ORDER BY timestamp`,
+      `reading the logs of ${experiment}`,
+    )
+    const rows = result.columns[0]?.length ?? 0
+    return Array.from({ length: rows }, (_, row) =>
+      Object.fromEntries(
+        result.columnNames.map((name, column) => [name, result.columns[column]?.[row]]),
+      ),
+    )
+  })
+
+const configHashColumns: ReadonlyArray<ColumnSpec> = [
+  { name: "experiment", type: "STRING" },
+  { name: "config_hash", type: "STRING" },
+  { name: "analysis_date", type: "STRING" },
+]
+
+/** Stores the hash of the configuration an experiment's results were computed with. */
+export const recordConfigHash = (
+  experiment: string,
+  hash: string,
+  date: IsoDate,
+): Effect.Effect<void, WarehouseError, Warehouse> =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    yield* ensureTable(configHashesTable, configHashColumns)
+    yield* warehouse.query(
+      `DELETE FROM ${identifier(configHashesTable)} WHERE experiment = ${stringLiteral(experiment)}`,
+      `replacing the configuration hash of ${experiment}`,
+    )
+    yield* warehouse.query(
+      `INSERT INTO ${identifier(configHashesTable)}\n${literalRowsQuery(warehouse.dialect, configHashColumns, [[experiment, hash, date]])}`,
+      `recording the configuration hash of ${experiment}`,
+    )
+  })
+
+/** The stored configuration hash of every experiment analysed so far. */
+export const storedConfigHashes = (): Effect.Effect<
+  ReadonlyMap<string, string>,
+  WarehouseError,
+  Warehouse
+> =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    if (!(yield* warehouse.tableExists(configHashesTable))) return new Map()
+    const result = yield* warehouse.query(
+      `SELECT experiment, config_hash FROM ${identifier(configHashesTable)}`,
+      "reading configuration hashes",
+    )
+    const [experiments = [], hashes = []] = result.columns
+    return new Map(experiments.map((experiment, row) => [String(experiment), String(hashes[row])]))
+  })

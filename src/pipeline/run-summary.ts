@@ -1,0 +1,78 @@
+import type { IsoDate } from "../domain/dates.js"
+import type { Problem } from "./problem.js"
+import { isFailure, type RunEvent } from "./run-event.js"
+
+/** What a run did, for its closing summary and its exit status. */
+export interface RunSummary {
+  readonly dates: ReadonlyArray<IsoDate>
+  /** Experiments with at least one item computed. */
+  readonly analysed: ReadonlyArray<string>
+  readonly items: number
+  readonly statisticsRows: number
+  readonly statisticsTables: ReadonlyArray<string>
+  /** Experiments whose configuration did not resolve, with the reason (once each). */
+  readonly invalid: ReadonlyArray<{ readonly experiment: string; readonly reason: string }>
+  readonly errors: ReadonlyArray<Problem>
+  readonly warnings: number
+  readonly milliseconds: number
+  readonly failed: boolean
+}
+
+/** Folds a run's events into its summary. */
+export const summariseRun = (events: Iterable<RunEvent>, milliseconds: number): RunSummary => {
+  const dates = new Set<IsoDate>()
+  const analysed = new Set<string>()
+  const tables = new Set<string>()
+  const invalid = new Map<string, string>()
+  const errors: Problem[] = []
+  let items = 0
+  let rows = 0
+  let warnings = 0
+  let failed = false
+  for (const event of events) {
+    failed ||= isFailure(event)
+    switch (event.kind) {
+      case "item": {
+        const { outcome } = event
+        dates.add(outcome.date)
+        analysed.add(outcome.experiment)
+        items++
+        rows += outcome.results
+        if (outcome.statisticsTable !== undefined) tables.add(outcome.statisticsTable)
+        for (const problem of outcome.problems) {
+          if (problem.level === "ERROR") errors.push(problem)
+          else warnings++
+        }
+        break
+      }
+      case "skipped":
+        dates.add(event.date)
+        if (event.status === "invalid") invalid.set(event.experiment, event.reason)
+        break
+      case "experiment-failed":
+        errors.push(event.problem)
+        break
+      case "source-problem":
+        if (event.problem.level === "ERROR") errors.push(event.problem)
+        else warnings++
+        break
+      case "finished":
+        dates.add(event.date)
+        break
+      case "started":
+        break
+    }
+  }
+  return {
+    dates: [...dates].sort(),
+    analysed: [...analysed].sort(),
+    items,
+    statisticsRows: rows,
+    statisticsTables: [...tables].sort(),
+    invalid: [...invalid].map(([experiment, reason]) => ({ experiment, reason })),
+    errors,
+    warnings,
+    milliseconds,
+    failed,
+  }
+}
