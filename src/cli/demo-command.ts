@@ -13,7 +13,7 @@ import { ExperimentSource } from "../services/experiment-source.js"
 import { defaultDuckDbPath, duckDbWarehouse } from "../services/warehouse/duckdb.js"
 import { loggerLayer } from "./layers.js"
 import { executeRun, reportRunFailures } from "./run-commands.js"
-import { jsonOption, logFormatOption, seedOption } from "./run-options.js"
+import { jsonOption, logFormatOption, logLevelChoice, seedOption } from "./run-options.js"
 
 const clients = Options.integer("clients").pipe(
   Options.withDefault(20_000),
@@ -24,12 +24,22 @@ const db = Options.text("duckdb-path").pipe(
   Options.withDescription("the demo's DuckDB database file (created with telemetry when absent)"),
 )
 
+/** The demo draws a progress bar: logs below warnings would break it, unless asked for. */
+const demoLogLevel = logLevelChoice.pipe(Options.withDefault("warning" as const))
+
 /** The demo's experiments: the Experimenter records shipped with the bundled config. */
 export const demoExperimentsFile = Path.join(bundledConfigDirectory, "demo", "experiments.json")
 
 export const demoCommand = Command.make(
   "demo",
-  { clients, db, seed: seedOption, json: jsonOption, logFormat: logFormatOption },
+  {
+    clients,
+    db,
+    seed: seedOption,
+    json: jsonOption,
+    logFormat: logFormatOption,
+    logLevel: demoLogLevel,
+  },
   (options) =>
     Effect.gen(function* () {
       const settings = demoRunSettings(options.seed)
@@ -51,7 +61,7 @@ export const demoCommand = Command.make(
         ),
       ),
       reportRunFailures,
-      Effect.provide(loggerLayer(options.logFormat)),
+      Effect.provide(loggerLayer(options)),
     ),
 ).pipe(
   Command.withDescription(

@@ -15,7 +15,7 @@ import {
 import { dateOrYesterday, reportRunFailures } from "./run-commands.js"
 import {
   dateOption,
-  logFormatOption,
+  loggingOptions,
   recreateEnrollmentsOption,
   sourceOptions,
   warehouseOptions,
@@ -31,7 +31,7 @@ export const ensureEnrollmentsCommand = Command.make(
     experiment,
     date: dateOption,
     recreate: recreateEnrollmentsOption,
-    logFormat: logFormatOption,
+    ...loggingOptions,
   },
   (options) =>
     Effect.gen(function* () {
@@ -53,7 +53,7 @@ export const ensureEnrollmentsCommand = Command.make(
         })
         yield* Console.log(`${outcome.table}\t${outcome.created ? "created" : "exists"}`)
       }).pipe(Effect.provide(layers))
-    }).pipe(reportRunFailures, Effect.provide(loggerLayer(options.logFormat))),
+    }).pipe(reportRunFailures, Effect.provide(loggerLayer(options))),
 ).pipe(
   Command.withDescription(
     "Create an experiment's enrollments table (enrollments_<slug>) unless it exists (--recreate-enrollments: always).",

@@ -1,5 +1,5 @@
 import { FileSystem } from "@effect/platform/FileSystem"
-import { Config, Data, Effect, Layer, Logger, Option } from "effect"
+import { Config, Data, Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { demoTelemetrySources } from "../demo/demo-telemetry.js"
 import { parseConfigFile } from "../domain/config/parse-file.js"
 import type { AnalysisSpec } from "../domain/config/spec.js"
@@ -8,7 +8,7 @@ import { ExperimentSource } from "../services/experiment-source.js"
 import { bigQueryWarehouse } from "../services/warehouse/bigquery.js"
 import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
 import { bigQueryTelemetrySources, type TelemetrySources } from "../sql/enrollments-query.js"
-import type { SourceOptions, WarehouseOptions } from "./run-options.js"
+import type { LoggingOptions, SourceOptions, WarehouseOptions } from "./run-options.js"
 
 /** A setting the command line or environment got wrong: exit status 2, like a bad flag. */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
@@ -77,9 +77,36 @@ export const customConfigOf = (file: Option.Option<string>) =>
     return parsed.decoded.spec satisfies AnalysisSpec
   })
 
-/** Readable lines (logfmt) or JSON lines, on stderr: stdout is for data. */
-export const loggerLayer = (format: "text" | "json") =>
-  Logger.replace(
-    Logger.defaultLogger,
-    Logger.withConsoleError(format === "json" ? Logger.jsonLogger : Logger.logfmtLogger),
+/** Readable lines (logfmt) on stderr, stdout being for data: every command's default. */
+export const textLogger = Logger.withConsoleError(Logger.logfmtLogger)
+
+/**
+ * One JSON object per line on stderr, with `severity` as Cloud Logging reads it, the
+ * message, the time and the annotations (experiment, purpose, milliseconds, bytes, ...).
+ */
+export const jsonLineLogger = Logger.make(({ logLevel, message, annotations, date }) => {
+  const text = Array.isArray(message) ? message.map(String).join(" ") : String(message)
+  const fields = Object.fromEntries(
+    [...annotations].map(([key, value]) => [
+      key,
+      typeof value === "bigint" ? Number(value) : value,
+    ]),
+  )
+  process.stderr.write(
+    `${JSON.stringify({ severity: logLevel.label, time: date.toISOString(), message: text, ...fields })}\n`,
+  )
+})
+
+const logLevels = {
+  debug: LogLevel.Debug,
+  info: LogLevel.Info,
+  warning: LogLevel.Warning,
+  error: LogLevel.Error,
+} as const
+
+/** `--log-format` and `--log-level`: the logger replaces the default text one. */
+export const loggerLayer = (options: LoggingOptions) =>
+  Layer.merge(
+    options.logFormat === "json" ? Logger.replace(textLogger, jsonLineLogger) : Layer.empty,
+    Logger.minimumLogLevel(logLevels[options.logLevel]),
   )

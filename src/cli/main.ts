@@ -9,6 +9,7 @@ import { demoCommand } from "./demo-command.js"
 import { demoDataCommand } from "./demo-data-command.js"
 import { ensureEnrollmentsCommand } from "./ensure-enrollments-command.js"
 import { setExitCode } from "./exit-code.js"
+import { textLogger } from "./layers.js"
 import { planCommand } from "./plan-command.js"
 import { rerunCommand, rerunConfigChangedCommand, runCommand } from "./run-commands.js"
 import { validateConfigCommand } from "./validate-config-command.js"
@@ -37,9 +38,7 @@ cli(process.argv).pipe(
   Effect.catchIf(ValidationError.isValidationError, () => setExitCode(2)),
   Effect.provide(NodeContext.layer),
   // Logs go to stderr: stdout is for data.
-  Effect.provide(
-    Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger)),
-  ),
+  Effect.provide(Logger.replace(Logger.defaultLogger, textLogger)),
   NodeRuntime.runMain({
     disablePrettyLogger: true,
     // 70 (EX_SOFTWARE): an unexpected failure, never to be read as "invalid" (1).

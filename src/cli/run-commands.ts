@@ -16,7 +16,7 @@ import type { RunEvent } from "../pipeline/run-event.js"
 import { summariseRun } from "../pipeline/run-summary.js"
 import type { ConfigRepository } from "../services/config-repository.js"
 import type { ExperimentSource, ExperimentSourceError } from "../services/experiment-source.js"
-import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
 import { setExitCode } from "./exit-code.js"
 import {
   customConfigOf,
@@ -33,7 +33,7 @@ import {
   dateOption,
   experimentOption,
   jsonOption,
-  logFormatOption,
+  loggingOptions,
   metricOption,
   periodsOption,
   recreateEnrollmentsOption,
@@ -48,7 +48,7 @@ const runOptions = {
   ...warehouseOptions,
   ...sourceOptions,
   concurrency: concurrencyOption,
-  logFormat: logFormatOption,
+  ...loggingOptions,
   experiments: experimentOption,
   periods: periodsOption,
   metrics: metricOption,
@@ -130,6 +130,7 @@ export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display:
     const collected = yield* events.pipe(Stream.tap(progress.onEvent), Stream.runCollect)
     yield* progress.done
     const summary = summariseRun(collected, (yield* Clock.currentTimeMillis) - started)
+    const cost = yield* (yield* Warehouse).costTotals
     yield* Effect.logInfo("run finished").pipe(
       Effect.annotateLogs({
         windows: summary.items,
@@ -137,10 +138,17 @@ export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display:
         errors: summary.errors.length,
         warnings: summary.warnings,
         milliseconds: summary.milliseconds,
+        queries: cost.queries,
+        query_milliseconds: cost.milliseconds,
+        bytes_processed: cost.bytesProcessed,
+        bytes_billed: cost.bytesBilled,
+        slot_milliseconds: cost.slotMilliseconds,
       }),
     )
     yield* Console.log(
-      display.json ? JSON.stringify(summary, null, 2) : formatRunSummary(summary, display.outputs),
+      display.json
+        ? JSON.stringify({ ...summary, warehouse: cost }, null, 2)
+        : formatRunSummary(summary, cost, display.outputs),
     )
     if (summary.failed) yield* setExitCode(1)
     return summary
@@ -191,7 +199,7 @@ const execute = (
       json: options.json,
       outputs: [`results: statistics_* tables and views, problems in the logs table, in ${place}`],
     }).pipe(Effect.provide(Layer.merge(warehouse, sources)))
-  }).pipe(reportRunFailures, Effect.provide(loggerLayer(options.logFormat)))
+  }).pipe(reportRunFailures, Effect.provide(loggerLayer(options)))
 
 export const runCommand = Command.make("run", { ...runOptions, date: dateOption }, (options) =>
   execute(options, (settings) =>

@@ -61,6 +61,20 @@ export const logFormatOption = Options.choice("log-format", ["text", "json"]).pi
     "logs on stderr as readable lines or JSON lines (env SLIPSTREAM_LOG_FORMAT)",
   ),
 )
+/** `--log-level` without its default: the demo's default differs. */
+export const logLevelChoice = Options.choice("log-level", [
+  "debug",
+  "info",
+  "warning",
+  "error",
+]).pipe(
+  fromEnv(Config.literal("debug", "info", "warning", "error")("SLIPSTREAM_LOG_LEVEL")),
+  Options.withDescription(
+    "least severe log shown; debug shows every query with its duration (and bytes, slot-ms on BigQuery) (env SLIPSTREAM_LOG_LEVEL)",
+  ),
+)
+export const logLevelOption = logLevelChoice.pipe(Options.withDefault("info" as const))
+
 export const dateOption = Options.text("date").pipe(
   Options.optional,
   Options.withDescription("the analysis date, YYYY-MM-DD (default: yesterday, UTC)"),
@@ -121,4 +135,11 @@ export type SourceOptions = {
   readonly experimenterUrl: string
   readonly experimentsFile: Option.Option<string>
   readonly configRepos: ReadonlyArray<string>
+}
+
+export const loggingOptions = { logFormat: logFormatOption, logLevel: logLevelOption }
+
+export type LoggingOptions = {
+  readonly logFormat: "text" | "json"
+  readonly logLevel: "debug" | "info" | "warning" | "error"
 }

@@ -1,7 +1,16 @@
 import type { RunSummary } from "../pipeline/run-summary.js"
+import type { CostTotals } from "../services/warehouse/cost-totals.js"
 
 /** The closing summary of a run as a person reads it. */
-export const formatRunSummary = (summary: RunSummary, outputs: ReadonlyArray<string>): string => {
+export const formatRunSummary = (
+  summary: RunSummary,
+  cost: CostTotals,
+  outputs: ReadonlyArray<string>,
+): string => {
+  const billed =
+    cost.bytesProcessed > 0
+      ? `, ${(cost.bytesProcessed / 1e9).toFixed(2)} GB processed, ${(cost.bytesBilled / 1e9).toFixed(2)} GB billed, ${(cost.slotMilliseconds / 1000).toFixed(0)} slot-seconds`
+      : ""
   const dates =
     summary.dates.length === 0
       ? "no date"
@@ -11,6 +20,7 @@ export const formatRunSummary = (summary: RunSummary, outputs: ReadonlyArray<str
   const lines = [
     `${summary.failed ? "FAILED" : "OK"}: ${dates}, ${summary.analysed.length} experiments analysed (${summary.analysed.join(", ") || "none"}), ${summary.items} windows, ${summary.statisticsRows} statistics rows in ${(summary.milliseconds / 1000).toFixed(1)} s`,
     `${summary.errors.length} errors, ${summary.warnings} warnings (all in the logs table)`,
+    `warehouse: ${cost.queries} queries, ${(cost.milliseconds / 1000).toFixed(1)} s${billed}`,
     ...summary.invalid.map(
       ({ experiment, reason }) => `invalid configuration of ${experiment}: ${reason}`,
     ),

@@ -54,9 +54,62 @@ const statisticsCells = (row: StatisticResult): ReadonlyArray<Cell> => [
   row.p_value ?? null,
 ]
 
+/** Rows per literal query: BigQuery refuses query text over 1 MB (a row is ~250 bytes). */
+const rowsPerQuery = 1_000
+
 /**
- * Writes one window's statistics (one statement: the table is replaced whole or not at all)
- * and refreshes the period's view over every window written so far.
+ * Replaces `table` with `rows` in one statement. More rows than one query can carry go to a
+ * staging table chunk by chunk first, then replace the table in one statement: readers see
+ * the old rows or the new ones, never a part.
+ */
+const replaceWithRows = (
+  table: string,
+  columns: ReadonlyArray<ColumnSpec>,
+  rows: ReadonlyArray<ReadonlyArray<Cell>>,
+  purpose: string,
+  slug: string,
+) =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    const chunks: Array<ReadonlyArray<ReadonlyArray<Cell>>> = []
+    for (let start = 0; start < rows.length; start += rowsPerQuery) {
+      chunks.push(rows.slice(start, start + rowsPerQuery))
+    }
+    const [first = [], ...rest] = chunks
+    if (rest.length === 0) {
+      yield* warehouse.createTableAs(
+        table,
+        literalRowsQuery(warehouse.dialect, columns, first),
+        purpose,
+        { experimentSlug: slug },
+      )
+      return
+    }
+    const staging = `${table}__staging`
+    const stagingName = identifier(warehouse.qualifiedName(staging))
+    yield* warehouse.createTableAs(
+      staging,
+      literalRowsQuery(warehouse.dialect, columns, first),
+      purpose,
+      {
+        experimentSlug: slug,
+      },
+    )
+    for (const chunk of rest) {
+      yield* warehouse.query(
+        `INSERT INTO ${stagingName}\n${literalRowsQuery(warehouse.dialect, columns, chunk)}`,
+        purpose,
+      )
+    }
+    yield* warehouse.createTableAs(table, `SELECT * FROM ${stagingName}`, purpose, {
+      experimentSlug: slug,
+    })
+    yield* warehouse.query(`DROP TABLE IF EXISTS ${stagingName}`, `${purpose}: dropping ${staging}`)
+  })
+
+/**
+ * Writes one window's statistics (the table is replaced whole or not at all) and refreshes
+ * the period's view over every window written so far.
  */
 export const writeStatistics = (
   slug: string,
@@ -67,11 +120,12 @@ export const writeStatistics = (
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
     const table = statisticsTableName(slug, period, windowIndex)
-    yield* warehouse.createTableAs(
+    yield* replaceWithRows(
       table,
-      literalRowsQuery(warehouse.dialect, statisticsColumns, results.map(statisticsCells)),
+      statisticsColumns,
+      results.map(statisticsCells),
       `statistics of ${slug}, ${period} window ${windowIndex}`,
-      { experimentSlug: slug },
+      slug,
     )
     const prefix = statisticsTablePrefix(slug, period)
     const windows = (yield* warehouse.listTables(prefix)).filter((name) =>
@@ -142,7 +196,7 @@ export const clearProblems = (
     )
   })
 
-/** Appends problems to the logs table. */
+/** Appends problems to the logs table, a query per thousand. */
 export const appendProblems = (
   problems: ReadonlyArray<Problem>,
 ): Effect.Effect<void, WarehouseError, Warehouse> =>
@@ -150,10 +204,13 @@ export const appendProblems = (
     if (problems.length === 0) return
     const warehouse = yield* Warehouse
     yield* ensureTable(logsTable, problemColumns)
-    yield* warehouse.query(
-      `INSERT INTO ${identifier(logsTable)}\n${literalRowsQuery(warehouse.dialect, problemColumns, problems.map(problemCells))}`,
-      `logging ${problems.length} problems`,
-    )
+    for (let start = 0; start < problems.length; start += rowsPerQuery) {
+      const chunk = problems.slice(start, start + rowsPerQuery)
+      yield* warehouse.query(
+        `INSERT INTO ${identifier(logsTable)}\n${literalRowsQuery(warehouse.dialect, problemColumns, chunk.map(problemCells))}`,
+        `logging ${chunk.length} problems`,
+      )
+    }
   })
 
 /** The problems logged for an experiment, oldest first (for errors_<slug>.json). */

@@ -128,7 +128,9 @@ const sourceValues = (request: PushDownRequest): string =>
  * Distinct values with their counts, for branches with at most `maxBuckets` distinct values;
  * equal-count quantile buckets (NTILE) with count, Σy and Σy² for the others. One row per
  * (branch, bucket): kind 'value' or 'bucket', value (the distinct value; NULL for buckets),
- * clients, total, squares.
+ * clients, total, squares, bucket (NULL for values). Rows come in value or bucket order, never
+ * by their float sums, whose last bits vary with the engine's parallel summing: a seeded
+ * bootstrap then sees the same histogram in the same order on every run.
  */
 export const buildHistogramQuery = (request: PushDownRequest, maxBuckets: number): string => {
   const bound = Math.max(1, Math.trunc(maxBuckets))
@@ -147,15 +149,15 @@ export const buildHistogramQuery = (request: PushDownRequest, maxBuckets: number
     WHERE c.distinct_values > ${bound}`,
     },
   ])}
-SELECT v.branch, 'value' AS kind, v.value, COUNT(*) AS clients, SUM(v.value) AS total, SUM(v.value * v.value) AS squares
+SELECT v.branch, 'value' AS kind, v.value, COUNT(*) AS clients, SUM(v.value) AS total, SUM(v.value * v.value) AS squares, NULL AS bucket
 FROM client_values v JOIN cardinality c USING (branch)
 WHERE c.distinct_values <= ${bound}
 GROUP BY v.branch, v.value
 UNION ALL
-SELECT branch, 'bucket' AS kind, NULL AS value, COUNT(*) AS clients, SUM(value) AS total, SUM(value * value) AS squares
+SELECT branch, 'bucket' AS kind, NULL AS value, COUNT(*) AS clients, SUM(value) AS total, SUM(value * value) AS squares, bucket
 FROM bucketed
 GROUP BY branch, bucket
-ORDER BY 1, 2, 3, 5`
+ORDER BY 1, 2, 3, 7`
 }
 
 /**

@@ -38,7 +38,11 @@ export const bootstrapMeanSamples = (
       draw += weight * (values[index] ?? 0)
       if (spreadVariances !== undefined) spread += weight * weight * (spreadVariances[index] ?? 0)
     }
-    samples[sample] = spread > 0 ? draw + Math.sqrt(spread) * standardNormal(random) : draw
+    // Drawn for every sample of a bucketed histogram, spread or not: whether a bucket's
+    // variance comes out 0 or 1e-17 depends on the warehouse's summing order, and must not
+    // shift the random stream.
+    samples[sample] =
+      spreadVariances === undefined ? draw : draw + Math.sqrt(spread) * standardNormal(random)
   }
   return samples
 }

@@ -69,7 +69,7 @@ const quantileBuckets = (sorted: Float64Array, buckets: number): ValueHistogram 
 
 /**
  * Buckets from (count, Σy, Σy²), as the warehouse's push-down returns them. Empty buckets are
- * dropped; the variance is clamped at 0 against rounding.
+ * dropped; a variance within rounding of zero is zero.
  */
 export const histogramFromSums = (
   counts: Float64Array,
@@ -86,7 +86,10 @@ export const histogramFromSums = (
     const bucketMean = (sums[source] ?? 0) / count
     values[index] = bucketMean
     keptCounts[index] = count
-    variances[index] = Math.max(0, (sumSquares[source] ?? 0) / count - bucketMean * bucketMean)
+    const variance = (sumSquares[source] ?? 0) / count - bucketMean * bucketMean
+    // Below rounding of Σy²/n a variance is noise of the summing order: a bucket of equal values.
+    variances[index] =
+      variance > 1e-12 * Math.max(1e-300, (sumSquares[source] ?? 0) / count) ? variance : 0
   })
   return { values, counts: keptCounts, variances }
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { beta, binomial, gamma, standardNormal } from "../../src/stats/distributions.js"
+import {
+  beta,
+  binomial,
+  dirichletSampler,
+  gamma,
+  standardNormal,
+} from "../../src/stats/distributions.js"
 import { seededRandom, splitmix64, xoshiro128StarStar } from "../../src/stats/random.js"
 
 const moments = (draw: () => number, n: number) => {
@@ -48,6 +54,46 @@ describe("distributions", () => {
     const { mean, variance } = moments(() => standardNormal(random), n)
     expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(n))
     expect(Math.abs(variance - 1)).toBeLessThan(5 * Math.sqrt(2 / n))
+  })
+
+  it.each([
+    [-4, 3.167124183311998e-5],
+    [-3.442619855899, 2.8805425619582437e-4],
+    [-1, 0.15865525393145707],
+    [0, 0.5],
+    [0.25, 0.5987063256829237],
+    [2, 0.9772498680518208],
+    [3.5, 0.9997673709209645],
+  ])(
+    "puts the normal's mass below %s where Φ does (ziggurat layers, wedges and tail)",
+    (x, phi) => {
+      const random = seededRandom(3, `${x}`)
+      const draws = 1_000_000
+      let below = 0
+      for (let draw = 0; draw < draws; draw++) if (standardNormal(random) < x) below++
+      expect(Math.abs(below / draws - phi)).toBeLessThan(5 * Math.sqrt((phi * (1 - phi)) / draws))
+    },
+  )
+
+  it("draws Dirichlet weights with mean αᵢ/Σα, for shapes below, at and above 1", () => {
+    const alphas = Float64Array.from([0.5, 1, 1, 2.5, 40])
+    const sample = dirichletSampler(alphas)
+    const random = seededRandom(4)
+    const weights = new Float64Array(alphas.length)
+    const sums = new Float64Array(alphas.length)
+    const draws = 100_000
+    for (let draw = 0; draw < draws; draw++) {
+      sample(random, weights)
+      weights.forEach((weight, index) => {
+        sums[index] = (sums[index] ?? 0) + weight
+      })
+    }
+    const total = 45
+    alphas.forEach((alpha, index) => {
+      const mean = alpha / total
+      const sd = Math.sqrt((mean * (1 - mean)) / (total + 1) / draws)
+      expect(Math.abs((sums[index] ?? 0) / draws - mean)).toBeLessThan(5 * sd)
+    })
   })
 
   it.each([0.3, 1, 3.5, 1000])(

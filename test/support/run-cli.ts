@@ -9,12 +9,19 @@ export interface CliResult {
   readonly stderr: string
 }
 
-/** Runs the real `slipstream` CLI from source in a child process, from the project root. */
-export const runCli = (args: ReadonlyArray<string>): CliResult => {
+/**
+ * Runs the real `slipstream` CLI from source in a child process, from the project root,
+ * with `env` added to the environment.
+ */
+export const runCli = (
+  args: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>> = {},
+): CliResult => {
   const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
     cwd: projectRoot,
     encoding: "utf8",
-    timeout: 60_000,
+    timeout: 120_000,
+    env: { ...process.env, ...env },
   })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }

@@ -1,5 +1,6 @@
 import { BigQuery, type Dataset, type Job, type Query } from "@google-cloud/bigquery"
 import { Clock, Duration, Effect, Layer } from "effect"
+import { makeCostTally } from "./cost-totals.js"
 import { type QueryCost, type QueryResult, Warehouse, WarehouseError } from "./warehouse.js"
 
 /** Where the BigQuery engine writes and whom it bills. */
@@ -40,12 +41,14 @@ const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse[
   const jobLabels = settings.labels ?? {}
   /** Bare table names in the SQL resolve in the configured dataset, as the interface promises. */
   const defaultDataset = { projectId: settings.projectId, datasetId: settings.datasetId }
+  const tally = makeCostTally()
 
   return {
     dialect: "bigquery",
 
     query: (sql, purpose) =>
       runJob(client, { query: sql, defaultDataset, ...labelled(jobLabels) }, purpose, "rows").pipe(
+        Effect.tap(({ cost }) => tally.add(cost)),
         Effect.map(
           ({ table, cost }): QueryResult => ({
             columnNames: table.columnNames,
@@ -75,6 +78,7 @@ const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse[
           purpose,
           "completion",
         )
+        yield* tally.add(cost)
         /*
          * Query jobs cannot carry table labels (only load jobs have destinationTableProperties),
          * so they follow in a patch. The write itself is the single job above: an
@@ -95,6 +99,8 @@ const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse[
       ).pipe(Effect.map(([exists]) => exists)),
 
     listTables: (prefix) => listTables(dataset, prefix, `list tables starting with "${prefix}"`),
+
+    costTotals: tally.read,
 
     qualifiedName: (table) => `${settings.projectId}.${settings.datasetId}.${table}`,
 
@@ -267,7 +273,7 @@ const timestampLabel = (epochMillis: number): string =>
   labelValue(new Date(epochMillis).toISOString().slice(0, 19).replace(/:/g, "-"))
 
 const logCost = (kind: string, purpose: string, cost: QueryCost): Effect.Effect<void> =>
-  Effect.logInfo(`BigQuery ${kind} cost`).pipe(
+  Effect.logDebug(`BigQuery ${kind} cost`).pipe(
     Effect.annotateLogs(
       Object.fromEntries(
         Object.entries({

@@ -4,6 +4,7 @@ import {
   duckDbCompatibilityStatements,
   toDuckDbSql,
 } from "../../sql/dialects/duckdb-compatibility.js"
+import { makeCostTally } from "./cost-totals.js"
 import { type QueryCost, type QueryResult, Warehouse, WarehouseError } from "./warehouse.js"
 
 export interface DuckDbSettings {
@@ -74,6 +75,7 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
 
       // One connection runs one statement at a time; DuckDB parallelises inside each.
       const oneAtATime = yield* Effect.makeSemaphore(1)
+      const tally = makeCostTally()
       const timed = <A>(sql: string, purpose: string, run: () => Promise<A>) =>
         Effect.gen(function* () {
           const started = performance.now()
@@ -83,6 +85,7 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
               new WarehouseError({ purpose, sql, message: messageOf(error).split("\n")[0] ?? "" }),
           })
           const cost: QueryCost = { milliseconds: Math.round(performance.now() - started) }
+          yield* tally.add(cost)
           yield* Effect.logDebug("query").pipe(
             Effect.annotateLogs({ engine: "duckdb", purpose, milliseconds: cost.milliseconds }),
           )
@@ -158,6 +161,7 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
         tableExists,
         listTables,
         qualifiedName: (table) => `${schema}.${table}`,
+        costTotals: tally.read,
         deleteTables,
         dryRun,
       })

@@ -1,4 +1,5 @@
 import { Context, Data, type Effect } from "effect"
+import type { CostTotals } from "./cost-totals.js"
 
 /** A warehouse query or table operation that failed, with the SQL's purpose in words. */
 export class WarehouseError extends Data.TaggedError("WarehouseError")<{
@@ -57,6 +58,8 @@ export class Warehouse extends Context.Tag("slipstream/Warehouse")<
     readonly qualifiedName: (table: string) => string
     /** Deletes the tables whose names start with `prefix` (an experiment's tables). */
     readonly deleteTables: (prefix: string) => Effect.Effect<ReadonlyArray<string>, WarehouseError>
+    /** The summed cost of every query so far (for the run's closing totals). */
+    readonly costTotals: Effect.Effect<CostTotals>
     /** Checks a query without running it; bytes it would process where the engine says. */
     readonly dryRun: (sql: string, purpose: string) => Effect.Effect<QueryCost, WarehouseError>
   }

@@ -16,12 +16,12 @@ WITH source_values AS (
     FROM client_values v JOIN cardinality c USING (branch)
     WHERE c.distinct_values > 1000
   )
-SELECT v.branch, 'value' AS kind, v.value, COUNT(*) AS clients, SUM(v.value) AS total, SUM(v.value * v.value) AS squares
+SELECT v.branch, 'value' AS kind, v.value, COUNT(*) AS clients, SUM(v.value) AS total, SUM(v.value * v.value) AS squares, NULL AS bucket
 FROM client_values v JOIN cardinality c USING (branch)
 WHERE c.distinct_values <= 1000
 GROUP BY v.branch, v.value
 UNION ALL
-SELECT branch, 'bucket' AS kind, NULL AS value, COUNT(*) AS clients, SUM(value) AS total, SUM(value * value) AS squares
+SELECT branch, 'bucket' AS kind, NULL AS value, COUNT(*) AS clients, SUM(value) AS total, SUM(value * value) AS squares, bucket
 FROM bucketed
 GROUP BY branch, bucket
-ORDER BY 1, 2, 3, 5
+ORDER BY 1, 2, 3, 7

@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as Path from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { runCli } from "../support/run-cli.js"
+
+/**
+ * The daily-run commands through the real CLI on a small demo warehouse. Periods and metrics
+ * are narrowed with their flags so each run takes seconds.
+ */
+const experiments = "config/demo/experiments.json"
+const fixtures = "test/fixtures/run"
+let folder = ""
+let db = ""
+const narrow = ["--analysis-periods", "overall", "--metric", "active_hours"]
+
+beforeAll(() => {
+  folder = mkdtempSync(Path.join(tmpdir(), "slipstream-run-"))
+  db = Path.join(folder, "demo.duckdb")
+  expect(runCli(["demo-data", "--clients", "3000", "--db", db]).status).toBe(0)
+}, 120_000)
+
+afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+describe("slipstream plan", () => {
+  it("shows what is due and why the rest is not, as JSON, without running", () => {
+    const result = runCli([
+      "plan",
+      "--date",
+      "2026-10-12",
+      "--experiments-file",
+      experiments,
+      "--json",
+    ])
+    expect(result.status).toBe(0)
+    const plan = JSON.parse(result.stdout)
+    expect(plan.date).toBe("2026-10-12")
+    const bySlug = new Map(
+      plan.experiments.map((line: { experiment: string }) => [line.experiment, line]),
+    )
+    expect(bySlug.get("demo-new-tab-layout")).toMatchObject({
+      status: "due",
+      windows: expect.arrayContaining([
+        { period: "overall", index: 1 },
+        { period: "week", index: 5 },
+      ]),
+    })
+    expect(bySlug.get("demo-sidebar-onboarding")).toMatchObject({
+      status: "not-analysed",
+      reasonType: "EnrollmentNotComplete",
+    })
+    // Not started on that date: not even looked at.
+    expect(bySlug.has("demo-aa-check")).toBe(false)
+  })
+})
+
+describe("slipstream run", () => {
+  it("runs a date from settings in the environment, JSON logs on stderr and a JSON summary on stdout", () => {
+    const result = runCli(
+      ["run", "--date", "2026-10-12", "--experiment", "demo-new-tab-layout", ...narrow, "--json"],
+      {
+        SLIPSTREAM_DUCKDB_PATH: db,
+        SLIPSTREAM_EXPERIMENTS_FILE: experiments,
+        SLIPSTREAM_LOG_FORMAT: "json",
+        SLIPSTREAM_LOG_LEVEL: "debug",
+      },
+    )
+    expect(result.status).toBe(0)
+    const summary = JSON.parse(result.stdout)
+    expect(summary).toMatchObject({
+      failed: false,
+      analysed: ["demo-new-tab-layout"],
+      items: 1,
+      statisticsTables: ["statistics_demo_new_tab_layout_overall_1"],
+    })
+    expect(summary.warehouse.queries).toBeGreaterThan(5)
+    const logs = result.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+    expect(logs.filter(({ message }) => message === "query").length).toBe(summary.warehouse.queries)
+    expect(logs.every(({ severity }) => ["DEBUG", "INFO", "WARN"].includes(severity))).toBe(true)
+    expect(logs.at(-1)).toMatchObject({
+      severity: "INFO",
+      message: "run finished",
+      queries: summary.warehouse.queries,
+    })
+  })
+
+  it("logs a broken metric, computes the others, and exits 1", () => {
+    const result = runCli([
+      "run",
+      "--date",
+      "2026-10-12",
+      "--duckdb-path",
+      db,
+      "--experiments-file",
+      experiments,
+      "--experiment",
+      "demo-new-tab-layout",
+      "--analysis-periods",
+      "overall",
+      "--config-file",
+      `${fixtures}/broken-metric.toml`,
+      "--json",
+    ])
+    expect(result.status).toBe(1)
+    const summary = JSON.parse(result.stdout)
+    expect(summary.errors).toEqual([
+      expect.objectContaining({
+        metric: "broken_metric",
+        period: "overall",
+        exceptionType: "WarehouseError",
+      }),
+      expect.objectContaining({
+        metric: "broken_metric",
+        period: "overall",
+        exceptionType: "WarehouseError",
+      }),
+    ])
+    expect(summary.errors[0].message).toContain("no_such_column")
+    expect(summary.statisticsRows).toBeGreaterThan(1000)
+  })
+
+  it("refuses a config file that does not decode, naming the key (exit 2)", () => {
+    const result = runCli([
+      "run",
+      "--date",
+      "2026-10-12",
+      "--duckdb-path",
+      db,
+      "--experiments-file",
+      experiments,
+      "--experiment",
+      "demo-new-tab-layout",
+      "--config-file",
+      `${fixtures}/not-a-config.toml`,
+    ])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain("segmnts")
+  })
+
+  it("exits 2 when BigQuery is asked for without a project and dataset", () => {
+    const result = runCli(["run", "--date", "2026-10-12"], { SLIPSTREAM_ENGINE: "bigquery" })
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain("--project-id")
+  })
+
+  it("exits 2 on a date that is not one", () => {
+    const result = runCli([
+      "run",
+      "--date",
+      "12/10/2026",
+      "--experiments-file",
+      experiments,
+      "--duckdb-path",
+      db,
+    ])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain("not a YYYY-MM-DD date")
+  })
+})
+
+describe("slipstream rerun-config-changed", () => {
+  it("reruns exactly the experiments whose resolved configuration changed", () => {
+    const common = ["--duckdb-path", db, "--experiments-file", experiments, ...narrow, "--json"]
+    const first = runCli([
+      "run",
+      "--date",
+      "2026-10-12",
+      "--experiment",
+      "demo-new-tab-layout",
+      ...common,
+    ])
+    expect(first.status).toBe(0)
+    const unchanged = runCli(["rerun-config-changed", ...common])
+    expect(JSON.parse(unchanged.stdout).analysed).toEqual([])
+    const changed = runCli([
+      "rerun-config-changed",
+      "--config-repo",
+      `${fixtures}/changed-config`,
+      ...common,
+    ])
+    expect(changed.status).toBe(0)
+    expect(JSON.parse(changed.stdout)).toMatchObject({
+      analysed: ["demo-new-tab-layout"],
+      dates: expect.arrayContaining(["2026-09-01", "2026-10-12", "2026-10-13"]),
+    })
+    // The new hash is stored: nothing changed since.
+    const again = runCli([
+      "rerun-config-changed",
+      "--config-repo",
+      `${fixtures}/changed-config`,
+      ...common,
+    ])
+    expect(JSON.parse(again.stdout).analysed).toEqual([])
+  })
+})
+
+describe("slipstream ensure-enrollments", () => {
+  it("creates the enrollments table once, and again with --recreate-enrollments", () => {
+    const args = [
+      "ensure-enrollments",
+      "--duckdb-path",
+      db,
+      "--experiments-file",
+      experiments,
+      "--experiment",
+      "demo-aa-check",
+      "--date",
+      "2026-10-28",
+    ]
+    expect(runCli(args).stdout.trim()).toBe("enrollments_demo_aa_check\tcreated")
+    expect(runCli(args).stdout.trim()).toBe("enrollments_demo_aa_check\texists")
+    expect(runCli([...args, "--recreate-enrollments"]).stdout.trim()).toBe(
+      "enrollments_demo_aa_check\tcreated",
+    )
+  })
+})
