@@ -25,6 +25,35 @@ const columnsOf = (result: QueryResult) => {
 const branchesOf = (result: QueryResult): ReadonlyArray<string> =>
   columnsOf(result)("branch").map(String)
 
+/**
+ * Values closer than this, relatively, are one value: a per-client sum of floats can come out
+ * a few ulps apart depending on the warehouse's summing order, and whether two clients' sums
+ * are one distinct value or two must not change between runs (the bootstrap draws one weight
+ * per distinct value, so the seeded draws would shift).
+ */
+const sameValueTolerance = 1e-12
+
+/** Ascending distinct values with counts, rounding twins merged into the first of them. */
+const mergeRoundingTwins = (values: Float64Array, counts: Float64Array): ValueHistogram => {
+  const mergedValues: number[] = []
+  const mergedCounts: number[] = []
+  values.forEach((value, index) => {
+    const last = mergedValues.length - 1
+    const previous = mergedValues[last]
+    if (
+      previous !== undefined &&
+      Math.abs(value - previous) <=
+        sameValueTolerance * Math.max(Math.abs(value), Math.abs(previous))
+    ) {
+      mergedCounts[last] = (mergedCounts[last] ?? 0) + (counts[index] ?? 0)
+    } else {
+      mergedValues.push(value)
+      mergedCounts.push(counts[index] ?? 0)
+    }
+  })
+  return { values: Float64Array.from(mergedValues), counts: Float64Array.from(mergedCounts) }
+}
+
 /** Rows of `buildHistogramQuery`: exact (value, clients) rows, or buckets with sums. */
 export const histogramsFrom = (result: QueryResult): ReadonlyMap<string, ValueHistogram> => {
   const column = columnsOf(result)
@@ -49,10 +78,13 @@ export const histogramsFrom = (result: QueryResult): ReadonlyMap<string, ValueHi
   for (const [branch, rows] of rowsByBranch) {
     const counts = Float64Array.from(rows, (row) => numberOf(clients[row]))
     if (rows.every((row) => kind[row] === "value")) {
-      histograms.set(branch, {
-        values: Float64Array.from(rows, (row) => numberOf(value[row])),
-        counts,
-      })
+      histograms.set(
+        branch,
+        mergeRoundingTwins(
+          Float64Array.from(rows, (row) => numberOf(value[row])),
+          counts,
+        ),
+      )
     } else {
       histograms.set(
         branch,

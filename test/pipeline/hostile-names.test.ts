@@ -68,7 +68,7 @@ describe("hostile experiment slugs", () => {
     for (const table of added) expect(table).toMatch(/^[a-z0-9_]+$/)
     expect(added).toEqual(
       expect.arrayContaining([
-        "enrollments______x",
+        "enrollments_______x",
         "statistics_a___drop_table_logs_____preenrollment_week_1",
         "_evil__tbl_enrollments_preenrollment_week_1",
         "statistics_quote_d_slug_preenrollment_weekly",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, HashMap, Logger, Schedule } from "effect"
+import { Effect, Fiber, HashMap, Logger, LogLevel, Schedule } from "effect"
 import {
   type BigQuerySettings,
   bigQueryWarehouse,
@@ -143,44 +143,49 @@ describe("bigQueryWarehouse", () => {
     }),
   )
 
-  it.scoped("cost comes from the job statistics and is logged with the purpose", () =>
-    Effect.gen(function* () {
-      const fake = yield* fakeBigQuery
-      fake.answer("SELECT 1", {
-        fields: [{ name: "x", type: "INT64" }],
-        rows: [["1"]],
-        statistics: {
+  it.scoped(
+    "cost comes from the job statistics and is logged (at debug level) with the purpose",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* fakeBigQuery
+        fake.answer("SELECT 1", {
+          fields: [{ name: "x", type: "INT64" }],
+          rows: [["1"]],
+          statistics: {
+            bytesProcessed: 1234,
+            bytesBilled: 10_485_760,
+            slotMilliseconds: 77,
+            milliseconds: 420,
+          },
+        })
+        const logged: Array<{ message: unknown; annotations: Record<string, unknown> }> = []
+        const capture = Logger.make(({ message, annotations }) => {
+          logged.push({ message, annotations: Object.fromEntries(HashMap.toEntries(annotations)) })
+        })
+        const warehouse = yield* warehouseOn(fake)
+
+        const result = yield* warehouse
+          .query("SELECT 1", "one row")
+          .pipe(
+            Effect.provide(Logger.replace(Logger.defaultLogger, capture)),
+            Logger.withMinimumLogLevel(LogLevel.Debug),
+          )
+
+        expect(result.cost).toEqual({
           bytesProcessed: 1234,
           bytesBilled: 10_485_760,
           slotMilliseconds: 77,
           milliseconds: 420,
-        },
-      })
-      const logged: Array<{ message: unknown; annotations: Record<string, unknown> }> = []
-      const capture = Logger.make(({ message, annotations }) => {
-        logged.push({ message, annotations: Object.fromEntries(HashMap.toEntries(annotations)) })
-      })
-      const warehouse = yield* warehouseOn(fake)
-
-      const result = yield* warehouse
-        .query("SELECT 1", "one row")
-        .pipe(Effect.provide(Logger.replace(Logger.defaultLogger, capture)))
-
-      expect(result.cost).toEqual({
-        bytesProcessed: 1234,
-        bytesBilled: 10_485_760,
-        slotMilliseconds: 77,
-        milliseconds: 420,
-      })
-      expect(logged).toHaveLength(1)
-      expect(logged[0]?.annotations).toEqual({
-        purpose: "one row",
-        bytesProcessed: 1234,
-        bytesBilled: 10_485_760,
-        slotMilliseconds: 77,
-        milliseconds: 420,
-      })
-    }),
+        })
+        expect(logged).toHaveLength(1)
+        expect(logged[0]?.annotations).toEqual({
+          purpose: "one row",
+          bytesProcessed: 1234,
+          bytesBilled: 10_485_760,
+          slotMilliseconds: 77,
+          milliseconds: 420,
+        })
+      }),
   )
 
   it.scoped(

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import type { StatisticResult } from "../../src/domain/statistic-result.js"
+import { writeStatistics } from "../../src/pipeline/results-store.js"
+import { bigQueryWarehouse } from "../../src/services/warehouse/bigquery.js"
+import { fakeBigQuery } from "../support/fake-bigquery.js"
+
+process.env.METADATA_SERVER_DETECTION = "none"
+
+const row = (index: number): StatisticResult => ({
+  metric: "active_hours",
+  statistic: "deciles",
+  parameter: index / 10_000,
+  branch: "control",
+  comparison: null,
+  comparison_to_branch: null,
+  ci_width: 0.95,
+  point: index,
+  lower: index - 1,
+  upper: Number.NaN,
+  segment: "all",
+  analysis_basis: "enrollments",
+  window_index: "2",
+})
+
+/** What the real BigQuery client sends when a window's statistics are written. */
+describe("statistics tables on BigQuery", () => {
+  it.scoped(
+    "stage more rows than one query carries, replace the table in one job, and unite the windows in a qualified view",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* fakeBigQuery
+        fake.answer(() => true, { fields: [], rows: [] })
+        fake.addTable("analysis", "statistics_my_exp_week_1")
+        fake.addTable("analysis", "statistics_my_exp_week_10")
+        fake.addTable("analysis", "statistics_my_exp_weekly")
+        const rows = Array.from({ length: 1_500 }, (_, index) => row(index))
+        const table = yield* writeStatistics("My-Exp", "week", 2, rows).pipe(
+          Effect.provide(
+            bigQueryWarehouse({
+              projectId: "p",
+              datasetId: "analysis",
+              apiEndpoint: fake.endpoint,
+            }),
+          ),
+        )
+        expect(table).toBe("statistics_my_exp_week_2")
+        const jobs = fake.requests
+          .filter(({ method, path }) => method === "POST" && path.endsWith("/jobs"))
+          .map(({ body }) => {
+            const query = (body as { configuration: { query: Record<string, unknown> } })
+              .configuration.query
+            return {
+              sql: String(query.query),
+              destination: (query.destinationTable as { tableId?: string } | undefined)?.tableId,
+              writeDisposition: query.writeDisposition,
+            }
+          })
+        expect(
+          jobs.map(({ destination, writeDisposition }) => [destination, writeDisposition]),
+        ).toEqual([
+          ["statistics_my_exp_week_2__staging", "WRITE_TRUNCATE"],
+          [undefined, undefined],
+          ["statistics_my_exp_week_2", "WRITE_TRUNCATE"],
+          [undefined, undefined],
+          [undefined, undefined],
+        ])
+        expect(jobs[0]?.sql).toMatch(
+          /^SELECT \* FROM UNNEST\(ARRAY<STRUCT<`metric` STRING, `statistic` STRING, `parameter` STRING/,
+        )
+        expect(jobs[0]?.sql.split("\n").length).toBe(1_000 + 2)
+        expect(jobs[0]?.sql).toContain(
+          "('active_hours', 'deciles', '0.0001', 'control', NULL, NULL, 0.95, 1, 0, NULL, 'all', 'enrollments', '2', NULL)",
+        )
+        expect(jobs[1]?.sql).toMatch(
+          /^INSERT INTO `p\.analysis\.statistics_my_exp_week_2__staging`\nSELECT \* FROM UNNEST/,
+        )
+        expect(jobs[2]?.sql).toBe("SELECT * FROM `p.analysis.statistics_my_exp_week_2__staging`")
+        expect(jobs[3]?.sql).toBe(
+          "DROP TABLE IF EXISTS `p.analysis.statistics_my_exp_week_2__staging`",
+        )
+        // Windows 1, 2 and 10; not the staging table, not the view itself.
+        expect(jobs[4]?.sql).toBe(
+          [
+            "CREATE OR REPLACE VIEW `p.analysis.statistics_my_exp_weekly` AS",
+            "SELECT * FROM `p.analysis.statistics_my_exp_week_1`",
+            "UNION ALL",
+            "SELECT * FROM `p.analysis.statistics_my_exp_week_10`",
+            "UNION ALL",
+            "SELECT * FROM `p.analysis.statistics_my_exp_week_2`",
+          ].join("\n"),
+        )
+      }),
+  )
+})
