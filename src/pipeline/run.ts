@@ -85,8 +85,11 @@ const runExperiments = (
     }),
   )
 
-/** The source's experiments, its undecodable records reported as problems of the run. */
-const experimentsOf = (date: IsoDate) =>
+/**
+ * The source's experiments, its undecodable records reported as problems of the run, and
+ * each `wanted` slug it does not know as an error.
+ */
+const experimentsOf = (date: IsoDate, wanted: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const source = yield* ExperimentSource
     const { experiments, errors } = yield* source.list
@@ -101,7 +104,23 @@ const experimentsOf = (date: IsoDate) =>
         ),
       }),
     )
-    return { experiments, problems }
+    const unknown = wanted
+      .filter((slug) => !experiments.some((experiment) => experiment.slug === slug))
+      .map(
+        (slug): RunEvent => ({
+          kind: "source-problem",
+          problem: problemAt(
+            { experiment: slug, analysisDate: date },
+            {
+              message: `no experiment ${JSON.stringify(slug)} in the experiment source`,
+              exceptionType: "UnknownExperiment",
+              level: "ERROR",
+            },
+            at,
+          ),
+        }),
+      )
+    return { experiments, problems: [...problems, ...unknown] }
   })
 
 /**
@@ -113,7 +132,7 @@ export const runDate = (
   settings: RunSettings,
 ): Stream.Stream<RunEvent, ExperimentSourceError, RunRequirements> =>
   Stream.unwrap(
-    experimentsOf(date).pipe(
+    experimentsOf(date, settings.experiments).pipe(
       Effect.map(({ experiments, problems }) =>
         Stream.fromIterable(problems).pipe(
           Stream.concat(

@@ -87,6 +87,31 @@ describe("slipstream run", () => {
     })
   })
 
+  it("--statistics-only reuses the metrics tables, and says which one is missing", () => {
+    const common = [
+      "run",
+      "--date",
+      "2026-10-12",
+      "--duckdb-path",
+      db,
+      "--experiments-file",
+      experiments,
+      "--experiment",
+      "demo-new-tab-layout",
+      "--metric",
+      "active_hours",
+      "--json",
+    ]
+    const reused = runCli([...common, "--analysis-periods", "overall", "--statistics-only"])
+    expect(reused.status).toBe(0)
+    expect(JSON.parse(reused.stdout)).toMatchObject({ items: 1, failed: false })
+    const missing = runCli([...common, "--analysis-periods", "week", "--statistics-only"])
+    expect(missing.status).toBe(1)
+    expect(missing.stdout).toContain(
+      "--statistics-only needs demo_new_tab_layout_enrollments_week_5",
+    )
+  })
+
   it("logs a broken metric, computes the others, and exits 1", () => {
     const result = runCli([
       "run",
@@ -144,6 +169,22 @@ describe("slipstream run", () => {
     const result = runCli(["run", "--date", "2026-10-12"], { SLIPSTREAM_ENGINE: "bigquery" })
     expect(result.status).toBe(2)
     expect(result.stderr).toContain("--project-id")
+  })
+
+  it("reports an experiment the source does not know and exits 1", () => {
+    const result = runCli([
+      "run",
+      "--date",
+      "2026-10-12",
+      "--duckdb-path",
+      db,
+      "--experiments-file",
+      experiments,
+      "--experiment",
+      "no-such-experiment",
+    ])
+    expect(result.status).toBe(1)
+    expect(result.stdout).toContain('no experiment "no-such-experiment" in the experiment source')
   })
 
   it("exits 2 on a date that is not one", () => {
