@@ -10,10 +10,17 @@ import {
 } from "../pipeline/demo-run.js"
 import { bundledConfigDirectory, ConfigRepository } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
+import { ObjectStore } from "../services/object-store.js"
 import { defaultDuckDbPath, duckDbWarehouse } from "../services/warehouse/duckdb.js"
 import { loggerLayer } from "./layers.js"
 import { executeRun, reportRunFailures } from "./run-commands.js"
-import { jsonOption, logFormatOption, logLevelChoice, seedOption } from "./run-options.js"
+import {
+  jsonOption,
+  logFormatOption,
+  logLevelChoice,
+  outputDirOption,
+  seedOption,
+} from "./run-options.js"
 
 const clients = Options.integer("clients").pipe(
   Options.withDefault(20_000),
@@ -39,6 +46,7 @@ export const demoCommand = Command.make(
     json: jsonOption,
     logFormat: logFormatOption,
     logLevel: demoLogLevel,
+    outputDir: outputDirOption,
   },
   (options) =>
     Effect.gen(function* () {
@@ -58,6 +66,7 @@ export const demoCommand = Command.make(
           duckDbWarehouse({ path: options.db }),
           ExperimentSource.local(demoExperimentsFile),
           ConfigRepository.fromDirectories([]),
+          ObjectStore.localDirectory(options.outputDir),
         ),
       ),
       reportRunFailures,

@@ -5,10 +5,16 @@ import { parseConfigFile } from "../domain/config/parse-file.js"
 import type { AnalysisSpec } from "../domain/config/spec.js"
 import { ConfigRepository } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
+import { ObjectStore } from "../services/object-store.js"
 import { bigQueryWarehouse } from "../services/warehouse/bigquery.js"
 import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
 import { bigQueryTelemetrySources, type TelemetrySources } from "../sql/enrollments-query.js"
-import type { LoggingOptions, SourceOptions, WarehouseOptions } from "./run-options.js"
+import type {
+  LoggingOptions,
+  PublishOptions,
+  SourceOptions,
+  WarehouseOptions,
+} from "./run-options.js"
 
 /** A setting the command line or environment got wrong: exit status 2, like a bad flag. */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
@@ -33,6 +39,19 @@ export const warehouseLayer = (options: WarehouseOptions) => {
     }),
   )
 }
+
+/** Where exports go: a GCS bucket (`bucket` or `bucket/prefix`), else a local folder. */
+export const objectStoreLayer = (options: PublishOptions) =>
+  Option.match(options.bucket, {
+    onNone: () => ObjectStore.localDirectory(options.outputDir),
+    onSome: (address) => {
+      const [bucket = "", ...prefix] = address.replace(/^gs:\/\//, "").split("/")
+      return ObjectStore.gcs({
+        bucket,
+        ...(prefix.length === 0 ? {} : { prefix: prefix.join("/") }),
+      })
+    },
+  })
 
 /** Where enrollment events are: BigQuery's tables, or the demo warehouse's. */
 export const telemetrySourcesFor = (engine: WarehouseOptions["engine"]): TelemetrySources =>

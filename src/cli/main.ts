@@ -9,6 +9,7 @@ import { demoCommand } from "./demo-command.js"
 import { demoDataCommand } from "./demo-data-command.js"
 import { ensureEnrollmentsCommand } from "./ensure-enrollments-command.js"
 import { setExitCode } from "./exit-code.js"
+import { exportCommand } from "./export-command.js"
 import { textLogger } from "./layers.js"
 import { planCommand } from "./plan-command.js"
 import { rerunCommand, rerunConfigChangedCommand, runCommand } from "./run-commands.js"
@@ -24,6 +25,7 @@ const slipstream = Command.make("slipstream").pipe(
     rerunConfigChangedCommand,
     planCommand,
     ensureEnrollmentsCommand,
+    exportCommand,
     demoCommand,
     validateConfigCommand,
     analyzeTableCommand,

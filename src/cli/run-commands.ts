@@ -4,6 +4,8 @@ import type { PlatformError } from "@effect/platform/Error"
 import { Clock, Console, Effect, Layer, Option, Stream } from "effect"
 import { type AnalysisPeriod, analysisPeriods } from "../domain/analysis-period.js"
 import { addDays, type IsoDate, isIsoDateOnly } from "../domain/dates.js"
+import { describeFailure } from "../pipeline/problem.js"
+import { exportExperiments } from "../pipeline/publish/export.js"
 import {
   experimentsWithChangedConfig,
   type RunSettings,
@@ -13,14 +15,16 @@ import {
   todayUtc,
 } from "../pipeline/run.js"
 import type { RunEvent } from "../pipeline/run-event.js"
-import { summariseRun } from "../pipeline/run-summary.js"
+import { type RunSummary, summariseRun } from "../pipeline/run-summary.js"
 import type { ConfigRepository } from "../services/config-repository.js"
 import type { ExperimentSource, ExperimentSourceError } from "../services/experiment-source.js"
+import type { ObjectStoreError } from "../services/object-store.js"
 import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
 import { setExitCode } from "./exit-code.js"
 import {
   customConfigOf,
   loggerLayer,
+  objectStoreLayer,
   sourceLayers,
   telemetrySourcesFor,
   UsageError,
@@ -36,6 +40,7 @@ import {
   loggingOptions,
   metricOption,
   periodsOption,
+  publishOptions,
   recreateEnrollmentsOption,
   seedOption,
   sourceOptions,
@@ -47,6 +52,7 @@ import { formatRunSummary } from "./run-summary-output.js"
 const runOptions = {
   ...warehouseOptions,
   ...sourceOptions,
+  ...publishOptions,
   concurrency: concurrencyOption,
   ...loggingOptions,
   experiments: experimentOption,
@@ -145,18 +151,49 @@ export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display:
         slot_milliseconds: cost.slotMilliseconds,
       }),
     )
+    const published = yield* exportExperiments(experimentsToPublish(summary), {
+      analysisStartTime: new Date(started).toISOString(),
+    })
+    const written = published.exported.flatMap(({ files }) =>
+      files.filter(({ outcome }) => outcome === "written"),
+    ).length
+    const unchanged = published.exported.flatMap(({ files }) =>
+      files.filter(({ outcome }) => outcome === "unchanged"),
+    ).length
+    const publishFailures = published.failures.map(
+      ({ slug, error }) => `${slug}: ${describeFailure(error).message}`,
+    )
+    for (const failure of publishFailures) yield* Effect.logError(`export failed: ${failure}`)
+    const publication = { index: published.index, written, unchanged, failures: publishFailures }
     yield* Console.log(
       display.json
-        ? JSON.stringify({ ...summary, warehouse: cost }, null, 2)
-        : formatRunSummary(summary, cost, display.outputs),
+        ? JSON.stringify({ ...summary, warehouse: cost, published: publication }, null, 2)
+        : formatRunSummary(summary, cost, [
+            ...display.outputs,
+            `published: ${written} files written, ${unchanged} unchanged${publishFailures.length === 0 ? "" : `, ${publishFailures.length} experiments failed to export`}`,
+            `report: ${published.index}`,
+          ]),
     )
-    if (summary.failed) yield* setExitCode(1)
+    if (summary.failed || publishFailures.length > 0) yield* setExitCode(1)
     return summary
   })
 
-/** Usage errors exit 2; an unreachable experiment source exits 1 with its words. */
+/** The experiments a run touched: analysed, or with an error to show. */
+const experimentsToPublish = (summary: RunSummary): ReadonlyArray<string> =>
+  [
+    ...new Set([
+      ...summary.analysed,
+      ...summary.errors.flatMap(({ experiment }) => (experiment === null ? [] : [experiment])),
+    ]),
+  ].sort()
+
+/** Usage errors exit 2; an unreachable source, warehouse or object store exits 1 with its words. */
 export const reportRunFailures = <A, R>(
-  effect: Effect.Effect<A, UsageError | ExperimentSourceError | WarehouseError | PlatformError, R>,
+  effect: Effect.Effect<
+    A,
+    UsageError | ExperimentSourceError | WarehouseError | ObjectStoreError | PlatformError,
+    R
+  >,
 ) =>
   effect.pipe(
     Effect.catchTags({
@@ -168,6 +205,10 @@ export const reportRunFailures = <A, R>(
         ),
       WarehouseError: (error) =>
         Console.error(`slipstream: ${error.purpose}: ${error.message}`).pipe(
+          Effect.zipRight(setExitCode(1)),
+        ),
+      ObjectStoreError: (error) =>
+        Console.error(`slipstream: ${error.path}: ${error.message}`).pipe(
           Effect.zipRight(setExitCode(1)),
         ),
       SystemError: (error) =>
@@ -198,7 +239,7 @@ const execute = (
     yield* executeRun(events(settings), {
       json: options.json,
       outputs: [`results: statistics_* tables and views, problems in the logs table, in ${place}`],
-    }).pipe(Effect.provide(Layer.merge(warehouse, sources)))
+    }).pipe(Effect.provide(Layer.mergeAll(warehouse, sources, objectStoreLayer(options))))
   }).pipe(reportRunFailures, Effect.provide(loggerLayer(options)))
 
 export const runCommand = Command.make("run", { ...runOptions, date: dateOption }, (options) =>

@@ -2,6 +2,7 @@ import * as Options from "@effect/cli/Options"
 import { Config, type Option } from "effect"
 import { analysisPeriods } from "../domain/analysis-period.js"
 import { defaultExperimenterUrl } from "../services/experiment-source.js"
+import { defaultOutputDirectory } from "../services/object-store.js"
 import { defaultDuckDbPath } from "../services/warehouse/duckdb.js"
 
 /**
@@ -49,6 +50,28 @@ export const configReposOption = Options.directory("config-repo", { exists: "yes
     "a metric-hub checkout layered over the bundled config, later ones winning (repeatable; env SLIPSTREAM_CONFIG_REPOS, comma-separated)",
   ),
 )
+export const outputDirOption = Options.text("output-dir").pipe(
+  fromEnv(Config.string("SLIPSTREAM_OUTPUT_DIR")),
+  Options.withDefault(defaultOutputDirectory),
+  Options.withDescription(
+    "folder the JSON exports and reports are written to, unless --bucket (env SLIPSTREAM_OUTPUT_DIR)",
+  ),
+)
+export const bucketOption = Options.text("bucket").pipe(
+  fromEnv(Config.string("SLIPSTREAM_BUCKET")),
+  Options.optional,
+  Options.withDescription(
+    "GCS bucket (optionally bucket/prefix) the JSON exports and reports go to (env SLIPSTREAM_BUCKET)",
+  ),
+)
+
+export const publishOptions = { outputDir: outputDirOption, bucket: bucketOption }
+
+export type PublishOptions = {
+  readonly outputDir: string
+  readonly bucket: Option.Option<string>
+}
+
 export const concurrencyOption = Options.integer("concurrency").pipe(
   fromEnv(Config.integer("SLIPSTREAM_CONCURRENCY")),
   Options.withDefault(2),

@@ -1,0 +1,276 @@
+import { Clock, Effect, Either, Option } from "effect"
+import { analysisPeriods, tableSuffix } from "../../domain/analysis-period.js"
+import type { AnalysisConfiguration } from "../../domain/config/analysis-configuration.js"
+import { resolveAnalysisConfiguration } from "../../domain/config/resolve-analysis.js"
+import type { Experiment } from "../../domain/experiment.js"
+import type { StatisticResult } from "../../domain/statistic-result.js"
+import { sanitizeName, statisticsViewName } from "../../domain/table-names.js"
+import { renderExperimentReport } from "../../report/experiment-page.js"
+import { renderReportIndex } from "../../report/index-page.js"
+import type { ExperimentReport, IndexEntry, ReportProblem } from "../../report/report-model.js"
+import { ConfigRepository } from "../../services/config-repository.js"
+import { ExperimentSource, type ExperimentSourceError } from "../../services/experiment-source.js"
+import {
+  ObjectStore,
+  type ObjectStoreError,
+  type WriteOutcome,
+} from "../../services/object-store.js"
+import { Warehouse, type WarehouseError } from "../../services/warehouse/warehouse.js"
+import { identifier } from "../../sql/identifiers.js"
+import { problemsOf } from "../results-store.js"
+import { publishedMetadata } from "./published-metadata.js"
+import { publishedStatistics } from "./published-statistics.js"
+
+/** Where each published file of an experiment goes, relative to the object store's root. */
+export const statisticsPath = (slug: string, suffix: string) =>
+  `statistics/statistics_${sanitizeName(slug)}_${suffix}.json`
+export const metadataPath = (slug: string) => `metadata/metadata_${sanitizeName(slug)}.json`
+export const errorsPath = (slug: string) => `errors/errors_${sanitizeName(slug)}.json`
+export const reportPath = (slug: string) => `reports/${sanitizeName(slug)}.html`
+export const reportIndexPath = "reports/index.html"
+/** The index's entries as data, so exporting one experiment keeps the others listed. */
+const reportManifestPath = "reports/index.json"
+
+export interface ExportedFile {
+  readonly path: string
+  readonly outcome: WriteOutcome
+}
+
+export interface ExportedExperiment {
+  readonly slug: string
+  readonly files: ReadonlyArray<ExportedFile>
+  /** Rows left out because their point estimate was not a finite number. */
+  readonly droppedRows: number
+  readonly entry: IndexEntry
+}
+
+type ExportRequirements = Warehouse | ObjectStore | ConfigRepository | ExperimentSource
+type ExportError = WarehouseError | ObjectStoreError | ExperimentSourceError
+
+const text = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value)
+const number = (value: unknown): number | null => {
+  const parsed =
+    typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number.NaN
+  return Number.isFinite(parsed) ? parsed : null
+}
+
+/** The rows of a statistics view, as the warehouse stored them. */
+const readStatistics = (view: string) =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    const result = yield* warehouse.query(`SELECT * FROM ${identifier(view)}`, `exporting ${view}`)
+    const column = (name: string) => result.columns[result.columnNames.indexOf(name)] ?? []
+    return (result.columns[0] ?? []).map(
+      (_, row): StatisticResult => ({
+        metric: String(column("metric")[row]),
+        statistic: String(column("statistic")[row]),
+        parameter: text(column("parameter")[row]),
+        branch: String(column("branch")[row]),
+        comparison: text(column("comparison")[row]) as StatisticResult["comparison"],
+        comparison_to_branch: text(column("comparison_to_branch")[row]),
+        ci_width: number(column("ci_width")[row]),
+        point: number(column("point")[row]),
+        lower: number(column("lower")[row]),
+        upper: number(column("upper")[row]),
+        segment: String(column("segment")[row]),
+        analysis_basis: String(column("analysis_basis")[row]) as StatisticResult["analysis_basis"],
+        window_index: String(column("window_index")[row]),
+        p_value: number(column("p_value")[row]),
+      }),
+    )
+  })
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`
+
+const reportProblemOf = (row: Record<string, unknown>): ReportProblem => ({
+  timestamp: row.timestamp instanceof Date ? row.timestamp.toISOString() : String(row.timestamp),
+  level: row.log_level === "ERROR" ? "ERROR" : "WARNING",
+  message: String(row.message),
+  metric: text(row.metric),
+  statistic: text(row.statistic),
+  segment: text(row.segment),
+  analysisBasis: text(row.analysis_basis),
+  period: text(row.period),
+  analysisDate: text(row.analysis_date),
+})
+
+const configurationOf = (experiment: Experiment) =>
+  Effect.gen(function* () {
+    const { collection } = yield* ConfigRepository
+    const resolved = resolveAnalysisConfiguration({ collection, experiment })
+    const origin = collection.experiments.get(experiment.slug)?.origin
+    return {
+      configuration: Either.getOrUndefined(resolved),
+      externalConfigUrl: origin === undefined ? undefined : (origin.url ?? origin.file),
+    }
+  })
+
+const reportMetrics = (configuration: AnalysisConfiguration | undefined) => {
+  const metrics = new Map<string, ExperimentReport["metrics"][number]>()
+  for (const period of analysisPeriods) {
+    for (const { metric } of configuration?.periods[period].summaries ?? []) {
+      if (metrics.has(metric.name)) continue
+      metrics.set(metric.name, {
+        slug: metric.name,
+        friendlyName: metric.friendlyName ?? metric.name,
+        description: metric.description ?? "",
+        biggerIsBetter: metric.biggerIsBetter,
+      })
+    }
+  }
+  return [...metrics.values()]
+}
+
+/**
+ * Publishes one experiment: a statistics file per period with results, the metadata, the
+ * logged problems, and the HTML report. Each file is written atomically and skipped when
+ * its content is unchanged.
+ */
+export const exportExperiment = (
+  slug: string,
+  options: { readonly analysisStartTime: string | null },
+): Effect.Effect<ExportedExperiment, ExportError, ExportRequirements> =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    const store = yield* ObjectStore
+    const experiment = yield* (yield* ExperimentSource).get(slug)
+    const { configuration, externalConfigUrl } = yield* configurationOf(experiment)
+    const views = new Set(yield* warehouse.listTables(`statistics_${sanitizeName(slug)}_`))
+    const files: ExportedFile[] = []
+    const statistics: Record<string, ReadonlyArray<StatisticResult>> = {}
+    let droppedRows = 0
+    for (const period of analysisPeriods) {
+      const view = statisticsViewName(slug, period)
+      if (!views.has(view)) continue
+      const { rows, dropped } = publishedStatistics(yield* readStatistics(view))
+      droppedRows += dropped
+      const path = statisticsPath(slug, tableSuffix[period])
+      files.push({ path, outcome: yield* store.write(path, json(rows), "application/json") })
+      statistics[tableSuffix[period]] = rows.map((row) => ({
+        ...row,
+        ci_width: row.ci_width ?? null,
+        lower: row.lower ?? null,
+        upper: row.upper ?? null,
+        comparison: row.comparison as StatisticResult["comparison"],
+        analysis_basis: row.analysis_basis as StatisticResult["analysis_basis"],
+      }))
+    }
+    if (configuration !== undefined) {
+      const metadata = publishedMetadata(configuration, {
+        analysisStartTime: options.analysisStartTime,
+        ...(externalConfigUrl === undefined ? {} : { externalConfigUrl }),
+      })
+      files.push({
+        path: metadataPath(slug),
+        outcome: yield* store.write(metadataPath(slug), json(metadata), "application/json"),
+      })
+    }
+    const logged = yield* problemsOf(slug)
+    files.push({
+      path: errorsPath(slug),
+      outcome: yield* store.write(errorsPath(slug), json(logged), "application/json"),
+    })
+    const problems = logged.map(reportProblemOf)
+    const errors = problems.filter(({ level }) => level === "ERROR").length
+    const analysed = Object.keys(statistics).length > 0
+    const status = analysed
+      ? errors > 0
+        ? "analysed, with errors"
+        : "analysed"
+      : errors > 0
+        ? "failed"
+        : "not analysed"
+    const generatedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+    const report: ExperimentReport = {
+      slug,
+      name: experiment.name ?? slug,
+      status,
+      startDate: configuration?.schedule.startDate ?? experiment.startDate ?? null,
+      endDate: configuration?.schedule.endDate ?? experiment.endDate ?? null,
+      referenceBranch:
+        configuration?.referenceBranch ??
+        experiment.referenceBranch ??
+        experiment.branches[0]?.slug ??
+        "control",
+      branches: experiment.branches.map(({ slug: branch, ratio }) => ({ slug: branch, ratio })),
+      metrics: reportMetrics(configuration),
+      outcomes: (configuration?.outcomes ?? []).map((outcome) => ({
+        slug: outcome.slug,
+        friendlyName: outcome.friendlyName,
+        metrics: [...outcome.metrics],
+      })),
+      statistics,
+      problems,
+      generatedAt,
+    }
+    const path = reportPath(slug)
+    files.push({
+      path,
+      outcome: yield* store.write(path, renderExperimentReport(report), "text/html; charset=utf-8"),
+    })
+    const entry: IndexEntry = {
+      slug,
+      name: report.name,
+      status,
+      startDate: report.startDate,
+      endDate: report.endDate,
+      errors,
+      warnings: problems.length - errors,
+      reportPath: path.slice("reports/".length),
+    }
+    return { slug, files, droppedRows, entry }
+  })
+
+/** Rewrites the report index with these experiments' entries, keeping the others'. */
+export const updateReportIndex = (
+  entries: ReadonlyArray<IndexEntry>,
+): Effect.Effect<string, ObjectStoreError, ObjectStore> =>
+  Effect.gen(function* () {
+    const store = yield* ObjectStore
+    const previous = Option.match(yield* store.read(reportManifestPath), {
+      onNone: () => [] as ReadonlyArray<IndexEntry>,
+      onSome: (content) => {
+        const parsed: unknown = JSON.parse(content)
+        return Array.isArray(parsed) ? (parsed as ReadonlyArray<IndexEntry>) : []
+      },
+    })
+    const bySlug = new Map(previous.map((entry) => [entry.slug, entry]))
+    for (const entry of entries) bySlug.set(entry.slug, entry)
+    const all = [...bySlug.values()].sort((a, b) => a.slug.localeCompare(b.slug))
+    const generatedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+    yield* store.write(reportManifestPath, json(all), "application/json")
+    yield* store.write(
+      reportIndexPath,
+      renderReportIndex(all, generatedAt),
+      "text/html; charset=utf-8",
+    )
+    return store.addressOf(reportIndexPath)
+  })
+
+/**
+ * Exports experiments (one failing export is logged and the others go on) and the index.
+ * Returns the index's address and what went wrong.
+ */
+export const exportExperiments = (
+  slugs: ReadonlyArray<string>,
+  options: { readonly analysisStartTime: string | null },
+) =>
+  Effect.gen(function* () {
+    const outcomes = yield* Effect.forEach(slugs, (slug) =>
+      exportExperiment(slug, options).pipe(
+        Effect.tap((exported) =>
+          Effect.logInfo(
+            `exported ${slug}: ${exported.files.filter(({ outcome }) => outcome === "written").length} written, ${exported.files.filter(({ outcome }) => outcome === "unchanged").length} unchanged`,
+          ),
+        ),
+        Effect.either,
+      ),
+    )
+    const exported = outcomes.flatMap((outcome) => (Either.isRight(outcome) ? [outcome.right] : []))
+    const failures = outcomes.flatMap((outcome, index) =>
+      Either.isLeft(outcome) ? [{ slug: slugs[index] ?? "", error: outcome.left }] : [],
+    )
+    const index = yield* updateReportIndex(exported.map(({ entry }) => entry))
+    return { exported, failures, index }
+  })

@@ -1,0 +1,109 @@
+import type { StatisticResult } from "../../domain/statistic-result.js"
+
+/**
+ * A row of statistics_<slug>_<suffix>.json as Statistics_v1.0.json types it. Where that
+ * schema says `number` (ci_width, lower, upper) a value that is not a finite number is left
+ * out rather than written as null, which the schema would refuse; fields that may be null
+ * (parameter, comparison, comparison_to_branch) are null. `p_value` is Slipstream's addition.
+ */
+export interface PublishedStatistic {
+  readonly segment: string
+  readonly metric: string
+  readonly statistic: string
+  readonly parameter: number | string | null
+  readonly branch: string
+  readonly comparison: string | null
+  readonly comparison_to_branch: string | null
+  readonly ci_width?: number
+  readonly point: number
+  readonly lower?: number
+  readonly upper?: number
+  readonly window_index: string
+  readonly analysis_basis: string
+  readonly p_value?: number
+}
+
+const finite = (value: number | null | undefined): value is number =>
+  typeof value === "number" && Number.isFinite(value)
+
+/** Parameters are stored as text in the warehouse; numbers (deciles, grid points) go back to numbers. */
+const parameterOf = (parameter: number | string | null): number | string | null => {
+  if (typeof parameter !== "string" || parameter.trim() === "") return parameter
+  const number = Number(parameter)
+  return Number.isFinite(number) ? number : parameter
+}
+
+const rowKey = (row: PublishedStatistic): string =>
+  JSON.stringify([
+    row.segment,
+    row.metric,
+    row.statistic,
+    row.parameter,
+    row.branch,
+    row.comparison,
+    row.comparison_to_branch,
+    row.analysis_basis,
+    row.window_index,
+  ])
+
+/**
+ * The published rows of one period: finite points only (a row whose point is NaN has no
+ * estimate to show, and the schema requires a number), no duplicate rows (the first wins),
+ * ordered by window, basis, segment, metric, statistic, branch, comparison, parameter.
+ */
+export const publishedStatistics = (
+  rows: ReadonlyArray<StatisticResult>,
+): { readonly rows: ReadonlyArray<PublishedStatistic>; readonly dropped: number } => {
+  const seen = new Set<string>()
+  const published: PublishedStatistic[] = []
+  let dropped = 0
+  for (const row of rows) {
+    if (!finite(row.point)) {
+      dropped++
+      continue
+    }
+    const entry: PublishedStatistic = {
+      segment: row.segment,
+      metric: row.metric,
+      statistic: row.statistic,
+      parameter: parameterOf(row.parameter),
+      branch: row.branch,
+      comparison: row.comparison,
+      comparison_to_branch: row.comparison_to_branch,
+      ...(finite(row.ci_width) ? { ci_width: row.ci_width } : {}),
+      point: row.point,
+      ...(finite(row.lower) ? { lower: row.lower } : {}),
+      ...(finite(row.upper) ? { upper: row.upper } : {}),
+      window_index: row.window_index,
+      analysis_basis: row.analysis_basis,
+      ...(finite(row.p_value) ? { p_value: row.p_value } : {}),
+    }
+    const key = rowKey(entry)
+    if (seen.has(key)) continue
+    seen.add(key)
+    published.push(entry)
+  }
+  const order = (row: PublishedStatistic) => [
+    Number(row.window_index),
+    row.analysis_basis,
+    row.segment === "all" ? "" : row.segment,
+    row.metric,
+    row.statistic,
+    row.branch,
+    row.comparison ?? "",
+    row.comparison_to_branch ?? "",
+    typeof row.parameter === "number" ? row.parameter : String(row.parameter ?? ""),
+  ]
+  published.sort((a, b) => {
+    const left = order(a)
+    const right = order(b)
+    for (let index = 0; index < left.length; index++) {
+      const x = left[index] ?? ""
+      const y = right[index] ?? ""
+      if (x < y) return -1
+      if (x > y) return 1
+    }
+    return 0
+  })
+  return { rows: published, dropped }
+}
