@@ -4,7 +4,7 @@ import { type Html, html } from "./html.js"
 import { rowAttributes } from "./interval-cell.js"
 import { populationMetric } from "./metric-groups.js"
 import type { ExperimentReport } from "./report-model.js"
-import { latestWindowRows, orderedSegments, periodTitle } from "./rows.js"
+import { latestWindowRows, orderedBases, orderedSegments, periodTitle } from "./rows.js"
 
 /**
  * Who is in the experiment: clients per branch on each analysis basis, against the
@@ -62,6 +62,14 @@ export const populationRows = (
   return undefined
 }
 
+/** The bases whose split is a mismatch, for a warning at the top of the page. */
+export const mismatchedBases = (
+  statistics: ExperimentReport["statistics"],
+): ReadonlyArray<string> =>
+  (populationRows(statistics)?.rows ?? [])
+    .filter((row) => isSrm(row) && srmVerdict(row.p_value).mismatch === true)
+    .map(({ analysis_basis }) => analysis_basis)
+
 const countCell = (row: StatisticResult | undefined, period: string, total: number): Html => {
   if (row === undefined) return html`<td class="count missing">—</td>`
   const share = row.point !== null && total > 0 ? (100 * row.point) / total : null
@@ -81,15 +89,7 @@ export const enrollmentSection = (
   }
   const { period, rows } = found
   const counts = rows.filter(isPopulation)
-  const bases = ["enrollments", "exposures"].filter((basis) =>
-    counts.some(({ analysis_basis }) => analysis_basis === basis),
-  )
-  const allBases = [
-    ...bases,
-    ...[...new Set<string>(counts.map(({ analysis_basis }) => analysis_basis))].filter(
-      (basis) => !bases.includes(basis),
-    ),
-  ]
+  const allBases = orderedBases(counts)
   const countOf = (segment: string, basis: string, branch: string) =>
     counts.find(
       (row) => row.segment === segment && row.analysis_basis === basis && row.branch === branch,

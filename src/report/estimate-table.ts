@@ -61,12 +61,11 @@ export const estimateBlock = (
   const plot =
     compared.rows.length > 0 &&
     forestPlot({
-      rows: compared.rows.map(({ branch, point, lower, upper }) => ({
-        branch,
-        point,
-        lower,
-        upper,
-      })),
+      rows: branches.flatMap((branch) =>
+        compared.rows
+          .filter((row) => row.branch === branch)
+          .map(({ point, lower, upper }) => ({ branch, point, lower, upper })),
+      ),
       biggerIsBetter: context.biggerIsBetter,
       axisLabel: `${compared.comparison === "relative_uplift" ? "relative uplift" : "difference"} vs ${reference}`,
       formatValue: compared.comparison === "relative_uplift" ? formatPercent : formatSigned,

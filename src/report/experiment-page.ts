@@ -1,4 +1,4 @@
-import { enrollmentSection } from "./enrollment.js"
+import { enrollmentSection, mismatchedBases } from "./enrollment.js"
 import { formatNumber } from "./format.js"
 import { type Html, html } from "./html.js"
 import { populationMetric } from "./metric-groups.js"
@@ -8,16 +8,13 @@ import { periodSection } from "./period-section.js"
 import { problemCounts, problemsSection } from "./problems.js"
 import type { ExperimentReport } from "./report-model.js"
 import { orderedBranches, orderedPeriods, periodTitle } from "./rows.js"
+import { statusClass } from "./status.js"
 
 /**
  * One experiment's report as a self-contained HTML page: who is in it (enrollment and
  * sample ratio), then every period's results by segment and metric, then what went wrong.
  * A pure function of its input, so the exporter decides where the page goes.
  */
-
-/** A class for the status badge; the status itself is data and only ever shown as text. */
-export const statusClass = (status: string): string =>
-  status === "analysed" ? "status-analysed" : status === "failed" ? "status-failed" : "status-other"
 
 const dates = (start: string | null, end: string | null): string =>
   start === null && end === null ? "no dates" : `${start ?? "?"} → ${end ?? "ongoing"}`
@@ -42,12 +39,16 @@ const header = (
   const outcomes =
     report.outcomes.length > 0 &&
     html`<li>Outcomes: ${report.outcomes.map((outcome, index) => html`${index > 0 && ", "}<strong>${outcome.friendlyName === "" ? outcome.slug : outcome.friendlyName}</strong>`)}</li>`
+  const mismatched = mismatchedBases(report.statistics)
+  const srmWarning =
+    mismatched.length > 0 &&
+    html`<li><a class="srm-verdict mismatch" href="#enrollment">sample ratio mismatch (${mismatched.join(", ")})</a></li>`
   const toc = [
     html`<a href="#enrollment">Enrollment</a>`,
     ...periods.map((period, index) => html`<a href="#period-${index}">${periodTitle(period)}</a>`),
     html`<a href="#problems">Problems</a>`,
   ]
-  return html`<h1 data-testid="experiment-name">${report.name}</h1><ul class="facts"><li><code>${report.slug}</code></li><li><span class="status ${statusClass(report.status)}" data-testid="status">${report.status}</span></li><li><strong>${dates(report.startDate, report.endDate)}</strong></li><li>${problems}</li>${outcomes}</ul><ul class="facts"><li>Branches:</li><li><ul class="branch-list">${branchItems}</ul></li></ul><nav class="toc" aria-label="Sections">${toc}</nav>`
+  return html`<h1 data-testid="experiment-name">${report.name}</h1><ul class="facts"><li><code>${report.slug}</code></li><li><span class="status ${statusClass(report.status)}" data-testid="status">${report.status}</span></li><li><strong>${dates(report.startDate, report.endDate)}</strong></li><li>${problems}</li>${srmWarning}${outcomes}</ul><ul class="facts"><li>Branches:</li><li><ul class="branch-list">${branchItems}</ul></li></ul><nav class="toc" aria-label="Sections">${toc}</nav>`
 }
 
 /** Says the interval level when every row agrees on it. */

@@ -30,7 +30,7 @@ export const formatNumber = (value: number | null | undefined, digits: 3 | 4 = 4
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞"
   if (value === 0) return "0"
   const magnitude = Math.abs(value)
-  if (Number.isInteger(value) && magnitude < 1e15) return integer.format(value)
+  if (Number.isInteger(value) && magnitude < 1e12) return integer.format(value)
   if (magnitude < 1e-4 || magnitude >= 1e12) return scientific(value)
   return significant[digits].format(value)
 }

@@ -63,7 +63,3 @@ export const html = (
   })
   return new Html(markup)
 }
-
-/** Several pieces of markup (or escaped text) one after the other, with a separator. */
-export const joinHtml = (parts: ReadonlyArray<Interpolation>, separator = ""): Html =>
-  new Html(parts.map(render).join(escapeHtml(separator)))

@@ -1,7 +1,7 @@
-import { statusClass } from "./experiment-page.js"
 import { type Html, html } from "./html.js"
 import { page } from "./page.js"
 import type { IndexEntry } from "./report-model.js"
+import { statusClass } from "./status.js"
 
 /**
  * The list of experiment reports, one line each, with what a reader scans for first:

@@ -59,6 +59,7 @@ const segmentSection = (
   })
   const emptyNote =
     empty.length > 0 &&
+    byMetric.size > 0 &&
     html`<p class="note">No results in this period and segment for: ${empty.join(", ")}.</p>`
   const nothing =
     byMetric.size === 0 && html`<p class="note">No metric results in this period and segment.</p>`

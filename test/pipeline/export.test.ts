@@ -1,11 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as Path from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Ajv } from "ajv"
 import addFormats from "ajv-formats"
 import { Effect, Layer, Stream } from "effect"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { demoExperimentsFile } from "../../src/cli/demo-command.js"
 import { createDemoData } from "../../src/pipeline/demo-data.js"
 import { demoRunSettings } from "../../src/pipeline/demo-run.js"
@@ -15,6 +16,14 @@ import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { ObjectStore } from "../../src/services/object-store.js"
 import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
+import {
+  dumpDom,
+  findChromium,
+  inCi,
+  missingChromiumMessage,
+  screenshot,
+} from "../support/chromium.js"
+import { attributesOf, byTestId, textOf } from "../support/dom.js"
 
 /**
  * The published files of the demo's ended experiment, computed for its pre-enrollment,
@@ -38,28 +47,56 @@ const services = Layer.mergeAll(
   ObjectStore.localDirectory(folder),
 ).pipe(Layer.provide(NodeContext.layer))
 
+const chromium = findChromium()
+/** Screenshots for the developer to look at (git-ignored). */
+const artifacts = fileURLToPath(new URL("../../test-artifacts", import.meta.url))
+
+/** A published row's identity, as the report's cells spell it in data attributes. */
+const cellKey = (suffix: string, row: Record<string, unknown>) =>
+  [
+    suffix,
+    row.metric,
+    row.statistic,
+    row.parameter === null ? "" : String(row.parameter),
+    row.branch,
+    row.comparison ?? "none",
+    row.comparison_to_branch ?? "",
+    row.segment,
+    row.analysis_basis,
+    row.window_index,
+  ].join("|")
+
 const read = (path: string): unknown => JSON.parse(readFileSync(Path.join(folder, path), "utf8"))
 
-describe("exports of an analysed experiment", () => {
-  it("validate against the published schemas, hold the populations, and are skipped when unchanged", async () => {
-    const settings = {
-      ...demoRunSettings(1),
-      experiments: ["demo-new-tab-layout"],
-      periods: ["preenrollment_week", "week", "overall"] as const,
-      metrics: ["active_hours", "retained"],
-    }
-    const program = Effect.gen(function* () {
-      yield* createDemoData({ clients: 3_000, seed: 4 })
-      yield* Stream.runDrain(runDates(datesBetween("2026-09-08", "2026-10-12"), settings))
-      const first = yield* exportExperiments(["demo-new-tab-layout"], {
-        analysisStartTime: "2026-11-25T00:00:00.000Z",
-      })
-      const second = yield* exportExperiments(["demo-new-tab-layout"], {
-        analysisStartTime: "2026-11-25T00:00:00.000Z",
-      })
-      return { first, second }
+let exports: {
+  readonly first: Effect.Effect.Success<ReturnType<typeof exportExperiments>>
+  readonly second: Effect.Effect.Success<ReturnType<typeof exportExperiments>>
+}
+
+beforeAll(async () => {
+  const settings = {
+    ...demoRunSettings(1),
+    experiments: ["demo-new-tab-layout"],
+    periods: ["preenrollment_week", "week", "overall"] as const,
+    metrics: ["active_hours", "retained"],
+  }
+  const program = Effect.gen(function* () {
+    yield* createDemoData({ clients: 3_000, seed: 4 })
+    yield* Stream.runDrain(runDates(datesBetween("2026-09-08", "2026-10-12"), settings))
+    const first = yield* exportExperiments(["demo-new-tab-layout"], {
+      analysisStartTime: "2026-11-25T00:00:00.000Z",
     })
-    const { first, second } = await Effect.runPromise(program.pipe(Effect.provide(services)))
+    const second = yield* exportExperiments(["demo-new-tab-layout"], {
+      analysisStartTime: "2026-11-25T00:00:00.000Z",
+    })
+    return { first, second }
+  })
+  exports = await Effect.runPromise(program.pipe(Effect.provide(services)))
+}, 300_000)
+
+describe("exports of an analysed experiment", () => {
+  it("validate against the published schemas, hold the populations, and are skipped when unchanged", () => {
+    const { first, second } = exports
     expect(first.failures).toEqual([])
     const paths = first.exported[0]?.files.map(({ path }) => path) ?? []
     expect(paths).toEqual([
@@ -153,5 +190,83 @@ describe("exports of an analysed experiment", () => {
     expect(readFileSync(Path.join(folder, "reports/index.html"), "utf8")).toContain(
       "demo_new_tab_layout.html",
     )
-  }, 300_000)
+  })
+
+  it.skipIf(chromium === undefined && !inCi())(
+    "make a report that shows, in Chromium, the experiment, every metric, the numbers of the statistics JSON and the sample-ratio verdict",
+    async () => {
+      if (chromium === undefined) throw new Error(missingChromiumMessage)
+      const page = pathToFileURL(Path.join(folder, "reports/demo_new_tab_layout.html")).href
+      const dom = await dumpDom(chromium, page, 20_000)
+      expect(byTestId(dom, "experiment-name")[0]?.text).toBe("Demo: new tab layout")
+      const text = textOf(dom)
+      for (const name of ["Active hours", "Retained"]) expect(text).toContain(name)
+      const verdicts = byTestId(dom, "srm-verdict").map(({ text: verdict }) => verdict)
+      expect(verdicts.length).toBeGreaterThanOrEqual(1)
+      for (const verdict of verdicts)
+        expect(verdict).toMatch(/^(no sample ratio mismatch|SAMPLE RATIO MISMATCH) \(p = /)
+      // Every interval the page shows is a row of the published JSON, to the last digit.
+      const published = new Map<string, Record<string, unknown>>()
+      for (const suffix of ["weekly", "overall", "preenrollment_weekly"]) {
+        for (const row of read(
+          `statistics/statistics_demo_new_tab_layout_${suffix}.json`,
+        ) as ReadonlyArray<Record<string, unknown>>) {
+          published.set(cellKey(suffix, row), row)
+        }
+      }
+      const cells = [...dom.matchAll(/<td\b([^>]*\bdata-point="[^"]*"[^>]*)>/g)].map(
+        ([, attributes = ""]) => attributesOf(attributes),
+      )
+      expect(cells.length).toBeGreaterThan(50)
+      const raw = (value: unknown) => (typeof value === "number" ? String(value) : "")
+      for (const cell of cells) {
+        const row = published.get(
+          [
+            "data-period",
+            "data-metric",
+            "data-statistic",
+            "data-parameter",
+            "data-branch",
+            "data-comparison",
+            "data-comparison-to-branch",
+            "data-segment",
+            "data-basis",
+            "data-window",
+          ]
+            .map((name) => cell.get(name) ?? "")
+            .join("|"),
+        )
+        expect(row, [...cell].join(" ")).toBeDefined()
+        expect([cell.get("data-point"), cell.get("data-lower"), cell.get("data-upper")]).toEqual([
+          raw(row?.point),
+          raw(row?.lower),
+          raw(row?.upper),
+        ])
+      }
+      // The overall mean of active hours, each branch and each comparison with control, is there.
+      const overallMeans = cells.filter(
+        (cell) =>
+          cell.get("data-period") === "overall" &&
+          cell.get("data-metric") === "active_hours" &&
+          cell.get("data-statistic") === "mean" &&
+          cell.get("data-segment") === "all" &&
+          cell.get("data-basis") === "enrollments",
+      )
+      expect(
+        overallMeans
+          .map((cell) => `${cell.get("data-branch")}/${cell.get("data-comparison")}`)
+          .sort(),
+      ).toEqual([
+        "control/none",
+        "treatment/difference",
+        "treatment/none",
+        "treatment/relative_uplift",
+      ])
+      mkdirSync(artifacts, { recursive: true })
+      const png = Path.join(artifacts, "demo-report.png")
+      await screenshot(chromium, page, png)
+      expect(statSync(png).size).toBeGreaterThan(30_000)
+    },
+    60_000,
+  )
 })

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
@@ -14,6 +14,7 @@ import {
   missingChromiumMessage,
   screenshot,
 } from "../support/chromium.js"
+import { attributesOf, byTestId, textOf } from "../support/dom.js"
 
 /**
  * The report as a person sees it: rendered, opened in a real headless Chromium, and read
@@ -296,56 +297,6 @@ const fixture: ExperimentReport = {
   generatedAt: "2026-10-21T04:00:00.000Z",
 }
 
-// ---- reading the DOM Chromium dumped: attributes and text, entities decoded ----
-
-const decode = (text: string): string =>
-  text
-    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) =>
-      String.fromCodePoint(Number.parseInt(hex, 16)),
-    )
-    .replace(/&#(\d+);/g, (_, decimal: string) => String.fromCodePoint(Number(decimal)))
-    .replace(/&(lt|gt|quot|apos|nbsp|amp);/g, (_, name: string) =>
-      name === "lt"
-        ? "<"
-        : name === "gt"
-          ? ">"
-          : name === "quot"
-            ? '"'
-            : name === "apos"
-              ? "'"
-              : name === "nbsp"
-                ? "\u00a0"
-                : "&",
-    )
-
-const attributesOf = (tag: string): Map<string, string> =>
-  new Map(
-    [...tag.matchAll(/([\w:-]+)="([^"]*)"/g)].map(([, name = "", value = ""]) => [
-      name,
-      decode(value),
-    ]),
-  )
-
-/** The visible text of a fragment of markup. */
-const textOf = (markup: string): string =>
-  decode(markup.replace(/<[^>]*>/g, ""))
-    .replace(/\s+/g, " ")
-    .trim()
-
-/** Elements that carry a data-testid, with their text (they hold no element of their own kind). */
-const byTestId = (
-  dom: string,
-  testId: string,
-): ReadonlyArray<{ attributes: Map<string, string>; text: string }> =>
-  [
-    ...dom.matchAll(
-      new RegExp(`<(\\w+)([^>]*data-testid="${testId}"[^>]*)>([\\s\\S]*?)</\\1>`, "g"),
-    ),
-  ].map(([, , attributes = "", inner = ""]) => ({
-    attributes: attributesOf(attributes),
-    text: textOf(inner),
-  }))
-
 const cellKey = (fields: {
   period: string
   metric: string
@@ -406,6 +357,30 @@ const projectRoot = fileURLToPath(new URL("../..", import.meta.url))
 const chromium = findChromium()
 const workDir = mkdtempSync(join(tmpdir(), "slipstream-report-"))
 afterAll(() => rmSync(workDir, { recursive: true, force: true }))
+
+describe("finding Chromium", () => {
+  it("prefers CHROMIUM_PATH, else looks for chromium then chromium-browser on PATH", () => {
+    const bin = mkdtempSync(join(workDir, "bin-"))
+    const browser = join(bin, "chromium-browser")
+    writeFileSync(browser, "#!/bin/sh\n")
+    chmodSync(browser, 0o755)
+    writeFileSync(join(bin, "chromium"), "not executable")
+    expect(findChromium({ PATH: bin })).toBe(browser)
+    expect(findChromium({ PATH: bin, CHROMIUM_PATH: "/opt/chrome/chrome" })).toBe(
+      "/opt/chrome/chrome",
+    )
+    expect(findChromium({ PATH: join(workDir, "nowhere") })).toBeUndefined()
+    expect(findChromium({})).toBeUndefined()
+  })
+
+  it("treats CI as set unless it is empty, 0 or false", () => {
+    expect(inCi({ CI: "true" })).toBe(true)
+    expect(inCi({ CI: "1" })).toBe(true)
+    expect(inCi({ CI: "false" })).toBe(false)
+    expect(inCi({ CI: "" })).toBe(false)
+    expect(inCi({})).toBe(false)
+  })
+})
 
 describe("the experiment report in headless Chromium", () => {
   it.skipIf(chromium === undefined && !inCi())(
