@@ -37,6 +37,12 @@ export { createDemoData } from "./pipeline/demo-data.js"
 export { ensureEnrollments } from "./pipeline/enrollments.js"
 export { type PlannedExperiment, planExperiment, selectExperiments } from "./pipeline/plan.js"
 export type { Problem } from "./pipeline/problem.js"
+export {
+  type ExportedExperiment,
+  exportExperiment,
+  exportExperiments,
+  updateReportIndex,
+} from "./pipeline/publish/export.js"
 export { problemsOf, storedConfigHashes } from "./pipeline/results-store.js"
 export {
   analyseOneExperiment,
@@ -51,8 +57,12 @@ export {
 export type { RunEvent, WorkItemOutcome } from "./pipeline/run-event.js"
 export { type RunSummary, summariseRun } from "./pipeline/run-summary.js"
 export { type FileReport, validateConfigFiles } from "./pipeline/validate-config.js"
+export { renderExperimentReport } from "./report/experiment-page.js"
+export { renderReportIndex } from "./report/index-page.js"
+export type { ExperimentReport, IndexEntry } from "./report/report-model.js"
 export { ConfigRepository, loadConfigDirectory } from "./services/config-repository.js"
 export * from "./services/experiment-source.js"
+export * from "./services/object-store.js"
 export { bigQueryWarehouse } from "./services/warehouse/bigquery.js"
 export { defaultDuckDbPath, duckDbWarehouse } from "./services/warehouse/duckdb.js"
 export { type QueryResult, Warehouse, WarehouseError } from "./services/warehouse/warehouse.js"

@@ -136,6 +136,19 @@ export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display:
     const collected = yield* events.pipe(Stream.tap(progress.onEvent), Stream.runCollect)
     yield* progress.done
     const summary = summariseRun(collected, (yield* Clock.currentTimeMillis) - started)
+    const published = yield* exportExperiments(experimentsToPublish(summary), {
+      analysisStartTime: new Date(started).toISOString(),
+    })
+    const written = published.exported.flatMap(({ files }) =>
+      files.filter(({ outcome }) => outcome === "written"),
+    ).length
+    const unchanged = published.exported.flatMap(({ files }) =>
+      files.filter(({ outcome }) => outcome === "unchanged"),
+    ).length
+    const publishFailures = published.failures.map(
+      ({ slug, error }) => `${slug}: ${describeFailure(error).message}`,
+    )
+    for (const failure of publishFailures) yield* Effect.logError(`export failed: ${failure}`)
     const cost = yield* (yield* Warehouse).costTotals
     yield* Effect.logInfo("run finished").pipe(
       Effect.annotateLogs({
@@ -151,19 +164,6 @@ export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display:
         slot_milliseconds: cost.slotMilliseconds,
       }),
     )
-    const published = yield* exportExperiments(experimentsToPublish(summary), {
-      analysisStartTime: new Date(started).toISOString(),
-    })
-    const written = published.exported.flatMap(({ files }) =>
-      files.filter(({ outcome }) => outcome === "written"),
-    ).length
-    const unchanged = published.exported.flatMap(({ files }) =>
-      files.filter(({ outcome }) => outcome === "unchanged"),
-    ).length
-    const publishFailures = published.failures.map(
-      ({ slug, error }) => `${slug}: ${describeFailure(error).message}`,
-    )
-    for (const failure of publishFailures) yield* Effect.logError(`export failed: ${failure}`)
     const publication = { index: published.index, written, unchanged, failures: publishFailures }
     yield* Console.log(
       display.json

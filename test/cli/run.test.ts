@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as Path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { runCli } from "../support/run-cli.js"
+import { runCli as runCliAnywhere } from "../support/run-cli.js"
 
 /**
  * The daily-run commands through the real CLI on a small demo warehouse. Periods and metrics
@@ -12,6 +12,9 @@ const experiments = "config/demo/experiments.json"
 const fixtures = "test/fixtures/run"
 let folder = ""
 let db = ""
+/** The CLI with its exports going to the test's folder, not the project's ./out. */
+const runCli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) =>
+  runCliAnywhere(args, { SLIPSTREAM_OUTPUT_DIR: Path.join(folder, "out"), ...env })
 const narrow = ["--analysis-periods", "overall", "--metric", "active_hours"]
 
 beforeAll(() => {
@@ -74,13 +77,18 @@ describe("slipstream run", () => {
       statisticsTables: ["statistics_demo_new_tab_layout_overall_1"],
     })
     expect(summary.warehouse.queries).toBeGreaterThan(5)
+    expect(summary.published).toMatchObject({
+      index: Path.join(folder, "out", "reports", "index.html"),
+      failures: [],
+    })
+    expect(summary.published.written).toBeGreaterThanOrEqual(4)
     const logs = result.stderr
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line))
     expect(logs.filter(({ message }) => message === "query").length).toBe(summary.warehouse.queries)
     expect(logs.every(({ severity }) => ["DEBUG", "INFO", "WARN"].includes(severity))).toBe(true)
-    expect(logs.at(-1)).toMatchObject({
+    expect(logs.find(({ message }) => message === "run finished")).toMatchObject({
       severity: "INFO",
       message: "run finished",
       queries: summary.warehouse.queries,
@@ -235,6 +243,35 @@ describe("slipstream rerun-config-changed", () => {
       ...common,
     ])
     expect(JSON.parse(again.stdout).analysed).toEqual([])
+  })
+})
+
+describe("slipstream export", () => {
+  it("publishes what the warehouse holds, then skips what has not changed", () => {
+    const args = [
+      "export",
+      "--duckdb-path",
+      db,
+      "--experiments-file",
+      experiments,
+      "--output-dir",
+      Path.join(folder, "exported"),
+    ]
+    const first = runCli(args)
+    expect(first.status).toBe(0)
+    expect(first.stdout).toContain(
+      "written\tstatistics/statistics_demo_new_tab_layout_overall.json",
+    )
+    expect(first.stdout.trim().split("\n").at(-1)).toBe(
+      `report: ${Path.join(folder, "exported", "reports", "index.html")}`,
+    )
+    const second = runCli([...args, "--json"])
+    const { files } = JSON.parse(second.stdout)
+    expect(files).toContainEqual({
+      slug: "demo-new-tab-layout",
+      path: "statistics/statistics_demo_new_tab_layout_overall.json",
+      outcome: "unchanged",
+    })
   })
 })
 
