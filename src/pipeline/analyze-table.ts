@@ -8,7 +8,7 @@ import { isPreTreatmentName, isStatisticName, statisticNames } from "../domain/s
 import { readBranchColumns, type TableFileError } from "../services/table-file.js"
 import { type ClientColumns, computeSummaryOnClients } from "../stats/compute-summary.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
-import { toStatisticResults } from "../stats/statistic-results.js"
+import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
 import { confidenceOf } from "../stats/summary-parameters.js"
 
 /** A request of `slipstream analyze-table` that cannot be carried out as asked. */
@@ -138,22 +138,11 @@ export const analyzeTable = (
       ratioTest.test === undefined
         ? []
         : [
-            {
-              metric: "identity",
-              statistic: "sample_ratio_mismatch",
-              parameter: null,
-              branch: "all",
-              comparison: null,
-              comparison_to_branch: null,
-              ci_width: null,
-              point: ratioTest.test.statistic,
-              lower: null,
-              upper: null,
+            sampleRatioResult(ratioTest.test, {
               segment: "all",
-              analysis_basis: "enrollments",
-              window_index: "1",
-              p_value: ratioTest.test.pValue,
-            },
+              analysisBasis: "enrollments",
+              windowIndex: 1,
+            }),
           ]
     return {
       results: [...results, ...ratioRow],

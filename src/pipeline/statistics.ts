@@ -19,7 +19,7 @@ import {
   winsorizeQuantileFor,
 } from "../sql/push-down-query.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
-import { toStatisticResults } from "../stats/statistic-results.js"
+import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
 import {
   type BranchAggregates,
   computeSummaryOnAggregates,
@@ -235,21 +235,13 @@ ORDER BY branch`,
       ),
     ).test
     if (test !== undefined) {
-      rows.push({
-        metric: "identity",
-        statistic: "sample_ratio_mismatch",
-        parameter: null,
-        branch: "all",
-        comparison: null,
-        comparison_to_branch: null,
-        ci_width: null,
-        point: test.statistic,
-        lower: null,
-        upper: null,
-        segment: "all",
-        ...common,
-        p_value: test.pValue,
-      })
+      rows.push(
+        sampleRatioResult(test, {
+          segment: "all",
+          analysisBasis: place.basis,
+          windowIndex: place.window.index,
+        }),
+      )
     }
     return rows
   })

@@ -76,7 +76,11 @@ export const gamma = (random: RandomSource, shape: number): number => {
     return gamma(random, shape + 1) * (u > 0 ? u : Number.MIN_VALUE) ** (1 / shape)
   }
   const d = shape - 1 / 3
-  const c = 1 / Math.sqrt(9 * d)
+  return marsagliaTsang(random, d, 1 / Math.sqrt(9 * d))
+}
+
+/** Marsaglia–Tsang's rejection loop: a Gamma(d + 1/3, 1) draw, with c = 1/√(9d). */
+const marsagliaTsang = (random: RandomSource, d: number, c: number): number => {
   for (;;) {
     let x: number
     let v: number
@@ -85,7 +89,7 @@ export const gamma = (random: RandomSource, shape: number): number => {
       v = 1 + c * x
     } while (v <= 0)
     v = v * v * v
-    const u = random.nextDouble()
+    const u = openUniform(random)
     const xx = x * x
     if (u < 1 - 0.0331 * xx * xx) return d * v
     if (Math.log(u) < 0.5 * xx + d * (1 - v + Math.log(v))) return d * v
@@ -123,21 +127,7 @@ export const dirichletSampler = (
     const alpha = alphas[index] ?? 0
     if (alpha === 1) return -Math.log(1 - random.nextDouble())
     if (!(alpha > 1)) return gamma(random, alpha)
-    const dIndex = d[index] ?? 0
-    const cIndex = c[index] ?? 0
-    for (;;) {
-      let x: number
-      let v: number
-      do {
-        x = standardNormal(random)
-        v = 1 + cIndex * x
-      } while (v <= 0)
-      v = v * v * v
-      const u = openUniform(random)
-      const xx = x * x
-      if (u < 1 - 0.0331 * xx * xx) return dIndex * v
-      if (Math.log(u) < 0.5 * xx + dIndex * (1 - v + Math.log(v))) return dIndex * v
-    }
+    return marsagliaTsang(random, d[index] ?? 0, c[index] ?? 0)
   }
   return (random, weights) => {
     let total = 0

@@ -36,3 +36,27 @@ export const toStatisticResults = (
     window_index: `${context.windowIndex}`,
     ...(row.pValue === undefined ? {} : { p_value: finiteOrNull(row.pValue) }),
   }))
+
+/**
+ * The sample-ratio test as a published row: metric `identity`, statistic
+ * `sample_ratio_mismatch`, branch `all`, point = χ², with its p-value.
+ */
+export const sampleRatioResult = (
+  test: { readonly statistic: number; readonly pValue: number },
+  context: Pick<ResultContext, "segment" | "analysisBasis" | "windowIndex">,
+): StatisticResult => ({
+  metric: "identity",
+  statistic: "sample_ratio_mismatch",
+  parameter: null,
+  branch: "all",
+  comparison: null,
+  comparison_to_branch: null,
+  ci_width: null,
+  point: finiteOrNull(test.statistic),
+  lower: null,
+  upper: null,
+  segment: context.segment,
+  analysis_basis: context.analysisBasis,
+  window_index: `${context.windowIndex}`,
+  p_value: finiteOrNull(test.pValue),
+})
