@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
 import { Effect, type Scope } from "effect"
+import { listenLocally } from "./local-server.js"
 
 /**
  * A small stand-in for the BigQuery REST API (v2) on 127.0.0.1, for testing the real
@@ -235,22 +235,10 @@ export const fakeBigQuery: Effect.Effect<FakeBigQuery, never, Scope.Scope> = Eff
         send(outgoing, handle(request))
       })
     })
-    const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => {
-          const address: AddressInfo | string | null = server.address()
-          resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : 0))
-        })
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        }),
-    )
+    const endpoint = yield* listenLocally(server)
 
     return {
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint,
       requests,
       answer: (sql, answer) => {
         answers.push({

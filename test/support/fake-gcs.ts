@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
 import { Effect, type Scope } from "effect"
+import { listenLocally } from "./local-server.js"
 
 /**
  * A small stand-in for the Cloud Storage JSON API (v1) on 127.0.0.1, for testing the real
@@ -217,22 +217,10 @@ export const fakeGcs: Effect.Effect<FakeGcs, never, Scope.Scope> = Effect.gen(fu
       send(outgoing, injected(request) ?? handle(request, raw))
     })
   })
-  const port = yield* Effect.acquireRelease(
-    Effect.async<number>((resume) => {
-      server.listen(0, "127.0.0.1", () => {
-        const address: AddressInfo | string | null = server.address()
-        resume(Effect.succeed(typeof address === "object" && address !== null ? address.port : 0))
-      })
-    }),
-    () =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      }),
-  )
+  const endpoint = yield* listenLocally(server)
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     requests,
     failNext: (failure) => {
       failures.push({ failure, remaining: failure.times ?? 1 })
