@@ -15,7 +15,7 @@ import {
   todayUtc,
 } from "../pipeline/run.js"
 import type { RunEvent } from "../pipeline/run-event.js"
-import { type RunSummary, summariseRun } from "../pipeline/run-summary.js"
+import { summariseRun } from "../pipeline/run-summary.js"
 import type { ConfigRepository } from "../services/config-repository.js"
 import type { ExperimentSource, ExperimentSourceError } from "../services/experiment-source.js"
 import type { ObjectStoreError } from "../services/object-store.js"
@@ -136,7 +136,7 @@ export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display:
     const collected = yield* events.pipe(Stream.tap(progress.onEvent), Stream.runCollect)
     yield* progress.done
     const summary = summariseRun(collected, (yield* Clock.currentTimeMillis) - started)
-    const published = yield* exportExperiments(experimentsToPublish(summary), {
+    const published = yield* exportExperiments(summary.started, {
       analysisStartTime: new Date(started).toISOString(),
     })
     const written = published.exported.flatMap(({ files }) =>
@@ -177,15 +177,6 @@ export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display:
     if (summary.failed || publishFailures.length > 0) yield* setExitCode(1)
     return summary
   })
-
-/** The experiments a run touched: analysed, or with an error to show. */
-const experimentsToPublish = (summary: RunSummary): ReadonlyArray<string> =>
-  [
-    ...new Set([
-      ...summary.analysed,
-      ...summary.errors.flatMap(({ experiment }) => (experiment === null ? [] : [experiment])),
-    ]),
-  ].sort()
 
 /** Usage errors exit 2; an unreachable source, warehouse or object store exits 1 with its words. */
 export const reportRunFailures = <A, R>(

@@ -7,6 +7,8 @@ export interface RunSummary {
   readonly dates: ReadonlyArray<IsoDate>
   /** Experiments with at least one item computed. */
   readonly analysed: ReadonlyArray<string>
+  /** Experiments the run started on (analysed, or failed on the way): what it publishes. */
+  readonly started: ReadonlyArray<string>
   readonly items: number
   readonly statisticsRows: number
   readonly statisticsTables: ReadonlyArray<string>
@@ -22,6 +24,7 @@ export interface RunSummary {
 export const summariseRun = (events: Iterable<RunEvent>, milliseconds: number): RunSummary => {
   const dates = new Set<IsoDate>()
   const analysed = new Set<string>()
+  const started = new Set<string>()
   const tables = new Set<string>()
   const invalid = new Map<string, string>()
   const errors: Problem[] = []
@@ -60,12 +63,14 @@ export const summariseRun = (events: Iterable<RunEvent>, milliseconds: number): 
         dates.add(event.date)
         break
       case "started":
+        started.add(event.experiment)
         break
     }
   }
   return {
     dates: [...dates].sort(),
     analysed: [...analysed].sort(),
+    started: [...started].sort(),
     items,
     statisticsRows: rows,
     statisticsTables: [...tables].sort(),
