@@ -102,6 +102,9 @@ const analyseBasis = (
     )
     const segments = ["all", ...configuration.segments.map(({ name }) => name)]
     const population = yield* computePopulation({ configuration, window, basis, metricsTable })
+    const booleanColumns = [...(yield* warehouse.columnTypes(metricsTable))]
+      .filter(([, type]) => type === "BOOLEAN" || type === "BOOL")
+      .map(([name]) => name)
     const tasks = segments.flatMap((segment) => summaries.map((summary) => ({ segment, summary })))
     const outcomes = yield* Effect.forEach(
       tasks,
@@ -114,7 +117,7 @@ const analyseBasis = (
         }
         return computeSummary(
           summary,
-          { configuration, window, basis, metricsTable, segment },
+          { configuration, window, basis, metricsTable, segment, booleanColumns },
           settings,
         ).pipe(
           Effect.flatMap(({ results, warnings }) =>

@@ -36,6 +36,8 @@ export interface SummaryPlace {
   readonly metricsTable: string
   /** "all", or the name of a segment (a boolean column of the metrics table). */
   readonly segment: string
+  /** Metric columns of the metrics table that are booleans (read as 0/1). */
+  readonly booleanColumns?: ReadonlyArray<string>
 }
 
 export interface SummaryOutcome {
@@ -96,6 +98,7 @@ const aggregatesFor = (summary: Summary, place: SummaryPlace, settings: Statisti
       preTreatments: summary.preTreatments,
       analysisPeriodLength: windowLength(place.window),
       ...(winsorizeAt === undefined ? {} : { winsorizeAt }),
+      ...(place.booleanColumns === undefined ? {} : { booleanColumns: place.booleanColumns }),
     }
     const purpose = `${summary.statistic.name} of ${summary.metric.name} (${place.configuration.experiment.slug}, ${place.window.period} ${place.window.index}, ${place.basis}, ${place.segment})`
     const aggregates = new Map<string, BranchAggregates>()

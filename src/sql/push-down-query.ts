@@ -34,6 +34,23 @@ export interface PushDownRequest {
    * the statistics whose per-client path winsorizes: `winsorizeQuantileFor`); absent or >= 1: none.
    */
   readonly winsorizeAt?: number
+  /**
+   * Columns of the metrics table that are BOOL (a metric like `COUNT(x) > 0`): read as 0/1,
+   * since BigQuery cannot cast BOOL to FLOAT64 directly.
+   */
+  readonly booleanColumns?: ReadonlyArray<string>
+}
+
+/** A metrics-table column (under an optional table alias) as the FLOAT64 the statistics read. */
+const columnValue = (
+  request: Pick<PushDownRequest, "booleanColumns">,
+  column: string,
+  alias = "",
+): string => {
+  const reference = `${alias}${identifier(column)}`
+  return float64Value(
+    request.booleanColumns?.includes(column) === true ? `CAST(${reference} AS INT64)` : reference,
+  )
 }
 
 /**
@@ -120,7 +137,7 @@ const prepare = (
 }
 
 const sourceValues = (request: PushDownRequest): string =>
-  `SELECT branch, ${float64Value(identifier(request.metric))} AS value
+  `SELECT branch, ${columnValue(request, request.metric)} AS value
     FROM ${identifier(request.metricsTable)}
     WHERE analysis_window_start = ${Math.trunc(request.windowStart)}${segmentFilter(request.segment)}`
 
@@ -179,8 +196,8 @@ FROM client_values
 GROUP BY branch
 ORDER BY branch`
   }
-  const source = `SELECT m.branch, ${float64Value(`m.${identifier(request.metric)}`)} AS value,
-      ${float64Value(`p.${identifier(covariate.metric)}`)} AS covariate
+  const source = `SELECT m.branch, ${columnValue(request, request.metric, "m.")} AS value,
+      ${columnValue(request, covariate.metric, "p.")} AS covariate
     FROM ${identifier(request.metricsTable)} m
     LEFT JOIN (
       SELECT analysis_id, ${identifier(covariate.metric)}
@@ -211,8 +228,8 @@ export const buildRatioSumsQuery = (
   numerator: string,
   denominator: string,
 ): string => {
-  const source = `SELECT branch, ${float64Value(identifier(numerator))} AS numerator,
-      ${float64Value(identifier(denominator))} AS denominator
+  const source = `SELECT branch, ${columnValue(request, numerator)} AS numerator,
+      ${columnValue(request, denominator)} AS denominator
     FROM ${identifier(request.metricsTable)}
     WHERE analysis_window_start = ${Math.trunc(request.windowStart)}${segmentFilter(request.segment)}`
   const columns = ["numerator", "denominator"]

@@ -226,6 +226,22 @@ describe("push-down SQL with pre-treatments", () => {
   ),`)
   })
 
+  plainIt(
+    "reads a BOOL metric as 0/1 through INT64, which BigQuery can cast, unlike BOOL to FLOAT64",
+    () => {
+      const sql = buildHistogramQuery(
+        { ...request, metric: "retained", booleanColumns: ["retained"] },
+        100,
+      )
+      expect(sql).toContain(
+        "CASE WHEN IS_NAN(CAST(CAST(`retained` AS INT64) AS FLOAT64)) THEN NULL ELSE CAST(CAST(`retained` AS INT64) AS FLOAT64) END AS value",
+      )
+      expect(buildHistogramQuery({ ...request, booleanColumns: ["retained"] }, 100)).not.toContain(
+        "INT64",
+      )
+    },
+  )
+
   plainIt("pools censoring quantiles over branches and winsorizes per branch", () => {
     const sql = buildHistogramQuery(
       {

@@ -98,6 +98,14 @@ const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse[
         dataset.table(table).exists(),
       ).pipe(Effect.map(([exists]) => exists)),
 
+    columnTypes: (table) =>
+      call(`columns of ${table}`, undefined, () => dataset.table(table).getMetadata()).pipe(
+        Effect.map(
+          ([metadata]) =>
+            new Map(fieldsOf(recordAt(metadata, "schema")).map(({ name, type }) => [name, type])),
+        ),
+      ),
+
     listTables: (prefix) => listTables(dataset, prefix, `list tables starting with "${prefix}"`),
 
     costTotals: tally.read,

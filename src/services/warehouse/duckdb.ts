@@ -129,6 +129,18 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
           Effect.map((found) => found.some(({ name }) => name === table)),
         )
 
+      const columnTypes = (table: string) =>
+        timed("information_schema.columns", `columns of ${table}`, () =>
+          connection.runAndReadAll(
+            `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ${literal(schema)} AND table_name = ${literal(table)} ORDER BY ordinal_position`,
+          ),
+        ).pipe(
+          Effect.map(({ result }) => {
+            const [names = [], types = []] = result.getColumnsJS()
+            return new Map(names.map((name, row) => [String(name), String(types[row])]))
+          }),
+        )
+
       const listTables = (prefix: string) =>
         relations(`listing tables ${prefix}*`).pipe(
           Effect.map((found) =>
@@ -159,6 +171,7 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
         query,
         createTableAs,
         tableExists,
+        columnTypes,
         listTables,
         qualifiedName: (table) => `${schema}.${table}`,
         costTotals: tally.read,

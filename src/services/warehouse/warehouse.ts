@@ -49,6 +49,10 @@ export class Warehouse extends Context.Tag("slipstream/Warehouse")<
       options?: TableOptions,
     ) => Effect.Effect<QueryCost, WarehouseError>
     readonly tableExists: (table: string) => Effect.Effect<boolean, WarehouseError>
+    /** Each column of `table` with its type as the engine names it (BOOLEAN, DOUBLE, FLOAT64, ...). */
+    readonly columnTypes: (
+      table: string,
+    ) => Effect.Effect<ReadonlyMap<string, string>, WarehouseError>
     /** The names of the tables (and views) starting with `prefix`, sorted. */
     readonly listTables: (prefix: string) => Effect.Effect<ReadonlyArray<string>, WarehouseError>
     /**

@@ -67,6 +67,22 @@ layer(duckDbWarehouse({ path: ":memory:", schema: "analysis", threads: 1 }))(
       }),
     )
 
+    it.effect("names each column's type (a boolean metric is BOOLEAN)", () =>
+      Effect.gen(function* () {
+        const warehouse = yield* Warehouse
+        yield* warehouse.createTableAs(
+          "typed",
+          "SELECT 'a' AS branch, 1.5 AS hours, COUNT(*) > 0 AS retained",
+          "typed",
+        )
+        expect([...(yield* warehouse.columnTypes("typed"))]).toEqual([
+          ["branch", "VARCHAR"],
+          ["hours", "DECIMAL(2,1)"],
+          ["retained", "BOOLEAN"],
+        ])
+      }),
+    )
+
     it.effect("fails with the purpose and the construct DuckDB cannot run", () =>
       Effect.gen(function* () {
         const warehouse = yield* Warehouse
