@@ -96,8 +96,14 @@ export const customConfigOf = (file: Option.Option<string>) =>
     return parsed.decoded.spec satisfies AnalysisSpec
   })
 
-/** Readable lines (logfmt) on stderr, stdout being for data: every command's default. */
-export const textLogger = Logger.withConsoleError(Logger.logfmtLogger)
+/**
+ * Readable lines (logfmt) on stderr, stdout being for data: every command's default. On a
+ * terminal the line is cleared first, so a log does not land on the progress bar's line.
+ */
+export const textLogger = Logger.make((options) => {
+  const clear = process.stderr.isTTY === true ? "\r\x1b[2K" : ""
+  process.stderr.write(`${clear}${Logger.logfmtLogger.log(options)}\n`)
+})
 
 /**
  * One JSON object per line on stderr, with `severity` as Cloud Logging reads it, the

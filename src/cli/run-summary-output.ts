@@ -18,7 +18,7 @@ export const formatRunSummary = (
         ? summary.dates[0]
         : `${summary.dates[0]} to ${summary.dates.at(-1)} (${summary.dates.length} dates)`
   const lines = [
-    `${summary.failed ? "FAILED" : "OK"}: ${dates}, ${summary.analysed.length} experiments analysed (${summary.analysed.join(", ") || "none"}), ${summary.items} windows, ${summary.statisticsRows} statistics rows in ${(summary.milliseconds / 1000).toFixed(1)} s`,
+    `${summary.failed ? "FAILED" : "OK"}: ${dates}, ${summary.analysed.length} ${summary.analysed.length === 1 ? "experiment" : "experiments"} analysed (${summary.analysed.join(", ") || "none"}), ${summary.items} ${summary.items === 1 ? "window" : "windows"}, ${summary.statisticsRows} statistics rows in ${(summary.milliseconds / 1000).toFixed(1)} s`,
     `${summary.errors.length} errors, ${summary.warnings} warnings (all in the logs table)`,
     `warehouse: ${cost.queries} queries, ${(cost.milliseconds / 1000).toFixed(1)} s${billed}`,
     ...summary.invalid.map(

@@ -178,7 +178,9 @@ const analyseWindow = (
       problems.push(...outcome.problems)
     }
     const place: ProblemPlace = { experiment: slug, analysisDate: date, period: window.period }
-    const statisticsTable = yield* writeStatistics(slug, window.period, window.index, results).pipe(
+    const statisticsTable = yield* writeStatistics(slug, window.period, window.index, results, {
+      onlyMetrics: settings.metrics,
+    }).pipe(
       Effect.catchAll((error) =>
         problemFrom(place, error).pipe(
           Effect.map((problem) => {

@@ -107,6 +107,43 @@ const replaceWithRows = (
     yield* warehouse.query(`DROP TABLE IF EXISTS ${stagingName}`, `${purpose}: dropping ${staging}`)
   })
 
+export const textOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value)
+const numberOrNull = (value: unknown): number | null => {
+  const parsed =
+    typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number.NaN
+  return Number.isFinite(parsed) ? parsed : null
+}
+
+/** The rows of a statistics table or view, as the warehouse stored them. */
+export const readStatistics = (view: string, purpose: string, where = "TRUE") =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    const result = yield* warehouse.query(
+      `SELECT * FROM ${identifier(view)} WHERE ${where}`,
+      purpose,
+    )
+    const column = (name: string) => result.columns[result.columnNames.indexOf(name)] ?? []
+    return (result.columns[0] ?? []).map(
+      (_, row): StatisticResult => ({
+        metric: String(column("metric")[row]),
+        statistic: String(column("statistic")[row]),
+        parameter: textOrNull(column("parameter")[row]),
+        branch: String(column("branch")[row]),
+        comparison: textOrNull(column("comparison")[row]) as StatisticResult["comparison"],
+        comparison_to_branch: textOrNull(column("comparison_to_branch")[row]),
+        ci_width: numberOrNull(column("ci_width")[row]),
+        point: numberOrNull(column("point")[row]),
+        lower: numberOrNull(column("lower")[row]),
+        upper: numberOrNull(column("upper")[row]),
+        segment: String(column("segment")[row]),
+        analysis_basis: String(column("analysis_basis")[row]) as StatisticResult["analysis_basis"],
+        window_index: String(column("window_index")[row]),
+        p_value: numberOrNull(column("p_value")[row]),
+      }),
+    )
+  })
+
 /**
  * Writes one window's statistics (the table is replaced whole or not at all) and refreshes
  * the period's view over every window written so far.
@@ -116,14 +153,32 @@ export const writeStatistics = (
   period: AnalysisPeriod,
   windowIndex: number,
   results: ReadonlyArray<StatisticResult>,
+  options: {
+    /**
+     * The run computed only these metrics (`--metric`): the table keeps the other metrics'
+     * rows it has, and takes these and the recomputed populations from `results`.
+     */
+    readonly onlyMetrics?: ReadonlyArray<string>
+  } = {},
 ): Effect.Effect<string, WarehouseError, Warehouse> =>
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
     const table = statisticsTableName(slug, period, windowIndex)
+    const replaced = [...(options.onlyMetrics ?? []), "identity"]
+    const kept =
+      options.onlyMetrics !== undefined &&
+      options.onlyMetrics.length > 0 &&
+      (yield* warehouse.tableExists(table))
+        ? yield* readStatistics(
+            table,
+            `statistics of ${slug}, ${period} window ${windowIndex}, other metrics`,
+            `metric NOT IN (${replaced.map(stringLiteral).join(", ")})`,
+          )
+        : []
     yield* replaceWithRows(
       table,
       statisticsColumns,
-      results.map(statisticsCells),
+      [...kept, ...results].map(statisticsCells),
       `statistics of ${slug}, ${period} window ${windowIndex}`,
       slug,
     )

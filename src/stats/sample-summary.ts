@@ -27,6 +27,8 @@ export const summariseSamples = (
   samplesByBranch: ReadonlyMap<string, Float64Array>,
   confidence: number,
   parameter?: number,
+  /** Deciles report a zero reference once for all levels, not once per level. */
+  options: { readonly warnOnZeroReference?: boolean } = {},
 ): StatisticOutput => {
   const rows: EstimateRow[] = []
   const warnings: string[] = []
@@ -51,6 +53,7 @@ export const summariseSamples = (
     const comparison = { branch: focus, ...withParameter, comparisonToBranch: reference }
     rows.push({ ...comparison, comparison: "difference", ...summarise(difference, confidence) })
     if (zeroReference) {
+      if (options.warnOnZeroReference === false) continue
       warnings.push(
         `relative uplift of ${focus} over ${reference}${parameter === undefined ? "" : ` at ${parameter}`} not computed: the reference is 0`,
       )

@@ -255,6 +255,34 @@ layer(services, { timeout: 600_000 })("the daily run on the demo warehouse", (it
   )
 
   it.effect(
+    "recomputes only the --metric asked for, keeping the other metrics' rows of the window",
+    () =>
+      Effect.gen(function* () {
+        yield* calendar
+        const rowsOf = (metric: string) =>
+          statistics(
+            "statistics_demo_new_tab_layout_overall_1",
+            `metric = '${metric}' ORDER BY ALL`,
+          ).pipe(Effect.map((rows) => rows.map(significantDigits)))
+        const hours = yield* rowsOf("active_hours")
+        const retained = yield* rowsOf("retained")
+        expect(hours.length).toBeGreaterThan(100)
+        yield* Stream.runDrain(
+          runDate("2026-10-12", {
+            ...settings,
+            experiments: ["demo-new-tab-layout"],
+            periods: ["overall"],
+            metrics: ["retained"],
+          }),
+        )
+        expect(yield* rowsOf("active_hours")).toEqual(hours)
+        expect(yield* rowsOf("retained")).toEqual(retained)
+        expect((yield* rowsOf("identity")).length).toBeGreaterThan(0)
+      }),
+    600_000,
+  )
+
+  it.effect(
     "logs problems with their place in the logs table",
     () =>
       Effect.gen(function* () {

@@ -8,6 +8,27 @@ const uniform = (from: number, count: number) =>
   Float64Array.from({ length: count }, (_, index) => from + index)
 
 describe("deciles", () => {
+  it("warns once per pair, naming the deciles where the reference is 0, and leaves those uplifts out", () => {
+    // Control: 70% zeros, so its deciles up to 0.7 are 0 in some draw; treatment has no zeros.
+    const control = Float64Array.from({ length: 1000 }, (_, index) => (index < 700 ? 0 : index))
+    const treatment = Float64Array.from({ length: 1000 }, (_, index) => index + 1)
+    const output = deciles(
+      new Map([
+        ["control", histogramOf(control)],
+        ["treatment", histogramOf(treatment)],
+      ]),
+      { numSamples: 200, confidence: 0.95 },
+      randomFor,
+    )
+    expect(output.warnings).toEqual([
+      "relative uplift of treatment over control not computed at deciles 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7: the reference is 0",
+    ])
+    const uplifts = output.rows.filter(
+      (row) => row.comparison === "relative_uplift" && row.comparisonToBranch === "control",
+    )
+    expect(uplifts.map((row) => row.parameter)).toEqual([0.8, 0.9])
+  })
+
   it("bootstraps each decile around the sample quantile", () => {
     const { rows } = deciles(
       new Map([["b", histogramOf(uniform(1, 10_000))]]),

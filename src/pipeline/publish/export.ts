@@ -16,8 +16,7 @@ import {
   type WriteOutcome,
 } from "../../services/object-store.js"
 import { Warehouse, type WarehouseError } from "../../services/warehouse/warehouse.js"
-import { identifier } from "../../sql/identifiers.js"
-import { problemsOf } from "../results-store.js"
+import { problemsOf, readStatistics, textOrNull } from "../results-store.js"
 import { publishedMetadata } from "./published-metadata.js"
 import { publishedStatistics } from "./published-statistics.js"
 
@@ -47,52 +46,18 @@ export interface ExportedExperiment {
 type ExportRequirements = Warehouse | ObjectStore | ConfigRepository | ExperimentSource
 type ExportError = WarehouseError | ObjectStoreError | ExperimentSourceError
 
-const text = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value)
-const number = (value: unknown): number | null => {
-  const parsed =
-    typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number.NaN
-  return Number.isFinite(parsed) ? parsed : null
-}
-
-/** The rows of a statistics view, as the warehouse stored them. */
-const readStatistics = (view: string) =>
-  Effect.gen(function* () {
-    const warehouse = yield* Warehouse
-    const result = yield* warehouse.query(`SELECT * FROM ${identifier(view)}`, `exporting ${view}`)
-    const column = (name: string) => result.columns[result.columnNames.indexOf(name)] ?? []
-    return (result.columns[0] ?? []).map(
-      (_, row): StatisticResult => ({
-        metric: String(column("metric")[row]),
-        statistic: String(column("statistic")[row]),
-        parameter: text(column("parameter")[row]),
-        branch: String(column("branch")[row]),
-        comparison: text(column("comparison")[row]) as StatisticResult["comparison"],
-        comparison_to_branch: text(column("comparison_to_branch")[row]),
-        ci_width: number(column("ci_width")[row]),
-        point: number(column("point")[row]),
-        lower: number(column("lower")[row]),
-        upper: number(column("upper")[row]),
-        segment: String(column("segment")[row]),
-        analysis_basis: String(column("analysis_basis")[row]) as StatisticResult["analysis_basis"],
-        window_index: String(column("window_index")[row]),
-        p_value: number(column("p_value")[row]),
-      }),
-    )
-  })
-
 const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`
 
 const reportProblemOf = (row: Record<string, unknown>): ReportProblem => ({
   timestamp: row.timestamp instanceof Date ? row.timestamp.toISOString() : String(row.timestamp),
   level: row.log_level === "ERROR" ? "ERROR" : "WARNING",
   message: String(row.message),
-  metric: text(row.metric),
-  statistic: text(row.statistic),
-  segment: text(row.segment),
-  analysisBasis: text(row.analysis_basis),
-  period: text(row.period),
-  analysisDate: text(row.analysis_date),
+  metric: textOrNull(row.metric),
+  statistic: textOrNull(row.statistic),
+  segment: textOrNull(row.segment),
+  analysisBasis: textOrNull(row.analysis_basis),
+  period: textOrNull(row.period),
+  analysisDate: textOrNull(row.analysis_date),
 })
 
 const configurationOf = (experiment: Experiment) =>
@@ -143,7 +108,9 @@ export const exportExperiment = (
     for (const period of analysisPeriods) {
       const view = statisticsViewName(slug, period)
       if (!views.has(view)) continue
-      const { rows, dropped } = publishedStatistics(yield* readStatistics(view))
+      const { rows, dropped } = publishedStatistics(
+        yield* readStatistics(view, `exporting ${view}`),
+      )
       droppedRows += dropped
       const path = statisticsPath(slug, tableSuffix[period])
       files.push({ path, outcome: yield* store.write(path, json(rows), "application/json") })
