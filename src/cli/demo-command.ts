@@ -12,8 +12,9 @@ import { bundledConfigDirectory, ConfigRepository } from "../services/config-rep
 import { ExperimentSource } from "../services/experiment-source.js"
 import { ObjectStore } from "../services/object-store.js"
 import { defaultDuckDbPath, duckDbWarehouse } from "../services/warehouse/duckdb.js"
+import { reportRunFailures } from "./command-failures.js"
 import { loggerLayer } from "./layers.js"
-import { executeRun, reportRunFailures } from "./run-commands.js"
+import { executeRun } from "./run-display.js"
 import {
   jsonOption,
   logFormatOption,

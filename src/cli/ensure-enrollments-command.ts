@@ -5,6 +5,7 @@ import { resolveAnalysisConfiguration } from "../domain/config/resolve-analysis.
 import { ensureEnrollments } from "../pipeline/enrollments.js"
 import { ConfigRepository } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
+import { reportRunFailures } from "./command-failures.js"
 import {
   loggerLayer,
   sourceLayers,
@@ -12,7 +13,7 @@ import {
   UsageError,
   warehouseLayer,
 } from "./layers.js"
-import { dateOrYesterday, reportRunFailures } from "./run-commands.js"
+import { dateOrYesterday } from "./run-commands.js"
 import {
   dateOption,
   loggingOptions,

@@ -5,9 +5,9 @@ import { describeFailure } from "../pipeline/problem.js"
 import { exportExperiments } from "../pipeline/publish/export.js"
 import { ExperimentSource } from "../services/experiment-source.js"
 import { Warehouse } from "../services/warehouse/warehouse.js"
+import { reportRunFailures } from "./command-failures.js"
 import { setExitCode } from "./exit-code.js"
 import { loggerLayer, objectStoreLayer, sourceLayers, warehouseLayer } from "./layers.js"
-import { reportRunFailures } from "./run-commands.js"
 import {
   experimentOption,
   jsonOption,

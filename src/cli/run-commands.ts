@@ -1,11 +1,8 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import type { PlatformError } from "@effect/platform/Error"
-import { Clock, Console, Effect, Layer, Option, Stream } from "effect"
+import { Console, Effect, Layer, Option, Stream } from "effect"
 import { type AnalysisPeriod, analysisPeriods } from "../domain/analysis-period.js"
 import { addDays, type IsoDate, isIsoDateOnly } from "../domain/dates.js"
-import { describeFailure } from "../pipeline/problem.js"
-import { exportExperiments } from "../pipeline/publish/export.js"
 import {
   experimentsWithChangedConfig,
   type RunSettings,
@@ -15,11 +12,10 @@ import {
   todayUtc,
 } from "../pipeline/run.js"
 import type { RunEvent } from "../pipeline/run-event.js"
-import { summariseRun } from "../pipeline/run-summary.js"
 import type { ConfigRepository } from "../services/config-repository.js"
 import type { ExperimentSource, ExperimentSourceError } from "../services/experiment-source.js"
-import type { ObjectStoreError } from "../services/object-store.js"
-import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
+import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import { reportRunFailures } from "./command-failures.js"
 import { setExitCode } from "./exit-code.js"
 import {
   customConfigOf,
@@ -30,7 +26,7 @@ import {
   UsageError,
   warehouseLayer,
 } from "./layers.js"
-import { makeProgress } from "./progress.js"
+import { executeRun } from "./run-display.js"
 import {
   concurrencyOption,
   configFileOption,
@@ -47,7 +43,6 @@ import {
   statisticsOnlyOption,
   warehouseOptions,
 } from "./run-options.js"
-import { formatRunSummary } from "./run-summary-output.js"
 
 const runOptions = {
   ...warehouseOptions,
@@ -112,102 +107,6 @@ const settingsOf = (options: RunCommandOptions) =>
     })
     return settings
   })
-
-/** How a run is shown: progress on stderr, summary on stdout. */
-export interface RunDisplay {
-  readonly json: boolean
-  /** Windows the run will compute, when known: the progress bar's length. */
-  readonly total?: number
-  /** Where the outputs are, for the summary's last lines. */
-  readonly outputs: ReadonlyArray<string>
-}
-
-/**
- * Runs a stream of run events with progress, then prints the summary (text, or JSON with
- * `--json`) and sets the exit status: 1 when anything failed.
- */
-export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display: RunDisplay) =>
-  Effect.gen(function* () {
-    const progress = makeProgress({
-      quiet: display.json,
-      ...(display.total === undefined ? {} : { total: display.total }),
-    })
-    const started = yield* Clock.currentTimeMillis
-    const collected = yield* events.pipe(Stream.tap(progress.onEvent), Stream.runCollect)
-    yield* progress.done
-    const summary = summariseRun(collected, (yield* Clock.currentTimeMillis) - started)
-    const published = yield* exportExperiments(summary.started, {
-      analysisStartTime: new Date(started).toISOString(),
-    })
-    const written = published.exported.flatMap(({ files }) =>
-      files.filter(({ outcome }) => outcome === "written"),
-    ).length
-    const unchanged = published.exported.flatMap(({ files }) =>
-      files.filter(({ outcome }) => outcome === "unchanged"),
-    ).length
-    const publishFailures = published.failures.map(
-      ({ slug, error }) => `${slug}: ${describeFailure(error).message}`,
-    )
-    for (const failure of publishFailures) yield* Effect.logError(`export failed: ${failure}`)
-    const cost = yield* (yield* Warehouse).costTotals
-    yield* Effect.logInfo("run finished").pipe(
-      Effect.annotateLogs({
-        windows: summary.items,
-        statistics_rows: summary.statisticsRows,
-        errors: summary.errors.length,
-        warnings: summary.warnings,
-        milliseconds: summary.milliseconds,
-        queries: cost.queries,
-        query_milliseconds: cost.milliseconds,
-        bytes_processed: cost.bytesProcessed,
-        bytes_billed: cost.bytesBilled,
-        slot_milliseconds: cost.slotMilliseconds,
-      }),
-    )
-    const publication = { index: published.index, written, unchanged, failures: publishFailures }
-    yield* Console.log(
-      display.json
-        ? JSON.stringify({ ...summary, warehouse: cost, published: publication }, null, 2)
-        : formatRunSummary(summary, cost, [
-            ...display.outputs,
-            `published: ${written} files written, ${unchanged} unchanged${publishFailures.length === 0 ? "" : `, ${publishFailures.length} experiments failed to export`}`,
-            `report: ${published.index}`,
-          ]),
-    )
-    if (summary.failed || publishFailures.length > 0) yield* setExitCode(1)
-    return summary
-  })
-
-/** Usage errors exit 2; an unreachable source, warehouse or object store exits 1 with its words. */
-export const reportRunFailures = <A, R>(
-  effect: Effect.Effect<
-    A,
-    UsageError | ExperimentSourceError | WarehouseError | ObjectStoreError | PlatformError,
-    R
-  >,
-) =>
-  effect.pipe(
-    Effect.catchTags({
-      UsageError: (error) =>
-        Console.error(`slipstream: ${error.message}`).pipe(Effect.zipRight(setExitCode(2))),
-      ExperimentSourceError: (error) =>
-        Console.error(`slipstream: ${error.source}: ${error.message}`).pipe(
-          Effect.zipRight(setExitCode(1)),
-        ),
-      WarehouseError: (error) =>
-        Console.error(`slipstream: ${error.purpose}: ${error.message}`).pipe(
-          Effect.zipRight(setExitCode(1)),
-        ),
-      ObjectStoreError: (error) =>
-        Console.error(`slipstream: ${error.path}: ${error.message}`).pipe(
-          Effect.zipRight(setExitCode(1)),
-        ),
-      SystemError: (error) =>
-        Console.error(`slipstream: ${error.message}`).pipe(Effect.zipRight(setExitCode(1))),
-      BadArgument: (error) =>
-        Console.error(`slipstream: ${error.message}`).pipe(Effect.zipRight(setExitCode(1))),
-    }),
-  )
 
 const execute = (
   options: RunCommandOptions,

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
-import type { AddressInfo } from "node:net"
 import * as Path from "node:path"
 import { FileSystem } from "@effect/platform/FileSystem"
 import * as NodeContext from "@effect/platform-node/NodeContext"
@@ -8,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger } from "effect"
 import type { Experiment } from "../../src/domain/experiment.js"
 import { ExperimentSource, ExperimentSourceError } from "../../src/services/experiment-source.js"
+import { listenLocally } from "../support/local-server.js"
 
 const fixtures = "test/fixtures/experimenter"
 const v8File = `${fixtures}/v8-experiments.json`
@@ -27,37 +27,23 @@ type Reply =
  * all. `reply` gets the raw request path and the 1-based number of the request.
  */
 const serve = (reply: (url: string, count: number) => Reply) =>
-  Effect.acquireRelease(
-    Effect.async<{
-      readonly baseUrl: string
-      readonly requests: string[]
-      readonly close: () => Promise<void>
-    }>((resume) => {
-      const requests: string[] = []
-      const server = createServer((request, response) => {
-        const url = request.url ?? ""
-        requests.push(url)
-        const answer = reply(url, requests.length)
-        if (answer === "hang") return
-        if (answer === "drop") {
-          request.socket.destroy()
-          return
-        }
-        response.writeHead(answer.status, { "content-type": "application/json" })
-        response.end(answer.raw ?? JSON.stringify(answer.body ?? null))
-      })
-      const close = () =>
-        new Promise<void>((done) => {
-          server.closeAllConnections()
-          server.close(() => done())
-        })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as AddressInfo
-        resume(Effect.succeed({ baseUrl: `http://127.0.0.1:${port}`, requests, close }))
-      })
-    }),
-    ({ close }) => Effect.promise(close),
-  )
+  Effect.gen(function* () {
+    const requests: string[] = []
+    const server = createServer((request, response) => {
+      const url = request.url ?? ""
+      requests.push(url)
+      const answer = reply(url, requests.length)
+      if (answer === "hang") return
+      if (answer === "drop") {
+        request.socket.destroy()
+        return
+      }
+      response.writeHead(answer.status, { "content-type": "application/json" })
+      response.end(answer.raw ?? JSON.stringify(answer.body ?? null))
+    })
+    const baseUrl = yield* listenLocally(server)
+    return { baseUrl, requests }
+  })
 
 const ok = (body: unknown): Reply => ({ status: 200, body })
 
