@@ -16,6 +16,18 @@ let db = ""
 const runCli = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) =>
   runCliAnywhere(args, { SLIPSTREAM_OUTPUT_DIR: Path.join(folder, "out"), ...env })
 const narrow = ["--analysis-periods", "overall", "--metric", "active_hours"]
+/** `run` of the ended demo experiment on its end date, on the test's warehouse. */
+const newTabLayoutOn1012 = (): ReadonlyArray<string> => [
+  "run",
+  "--date",
+  "2026-10-12",
+  "--duckdb-path",
+  db,
+  "--experiments-file",
+  experiments,
+  "--experiment",
+  "demo-new-tab-layout",
+]
 
 beforeAll(() => {
   folder = mkdtempSync(Path.join(tmpdir(), "slipstream-run-"))
@@ -96,20 +108,7 @@ describe("slipstream run", () => {
   })
 
   it("--statistics-only reuses the metrics tables, and says which one is missing", () => {
-    const common = [
-      "run",
-      "--date",
-      "2026-10-12",
-      "--duckdb-path",
-      db,
-      "--experiments-file",
-      experiments,
-      "--experiment",
-      "demo-new-tab-layout",
-      "--metric",
-      "active_hours",
-      "--json",
-    ]
+    const common = [...newTabLayoutOn1012(), "--metric", "active_hours", "--json"]
     const reused = runCli([...common, "--analysis-periods", "overall", "--statistics-only"])
     expect(reused.status).toBe(0)
     expect(JSON.parse(reused.stdout)).toMatchObject({ items: 1, failed: false })
@@ -122,15 +121,7 @@ describe("slipstream run", () => {
 
   it("logs a broken metric, computes the others, and exits 1", () => {
     const result = runCli([
-      "run",
-      "--date",
-      "2026-10-12",
-      "--duckdb-path",
-      db,
-      "--experiments-file",
-      experiments,
-      "--experiment",
-      "demo-new-tab-layout",
+      ...newTabLayoutOn1012(),
       "--analysis-periods",
       "overall",
       "--config-file",
@@ -157,15 +148,7 @@ describe("slipstream run", () => {
 
   it("refuses a config file that does not decode, naming the key (exit 2)", () => {
     const result = runCli([
-      "run",
-      "--date",
-      "2026-10-12",
-      "--duckdb-path",
-      db,
-      "--experiments-file",
-      experiments,
-      "--experiment",
-      "demo-new-tab-layout",
+      ...newTabLayoutOn1012(),
       "--config-file",
       `${fixtures}/not-a-config.toml`,
     ])
