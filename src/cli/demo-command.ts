@@ -1,17 +1,19 @@
 import * as Path from "node:path"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Layer } from "effect"
+import { Console, Duration, Effect, Layer } from "effect"
+import { createDemoData } from "../pipeline/demo-data.js"
 import {
   countDueWindows,
   demoRunSettings,
-  ensureDemoData,
+  demoTelemetryTable,
   runDemoCalendar,
 } from "../pipeline/demo-run.js"
 import { bundledConfigDirectory, ConfigRepository } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
 import { ObjectStore } from "../services/object-store.js"
 import { defaultDuckDbPath, duckDbWarehouse } from "../services/warehouse/duckdb.js"
+import { Warehouse } from "../services/warehouse/warehouse.js"
 import { reportRunFailures } from "./command-failures.js"
 import { loggerLayer } from "./layers.js"
 import { executeRun } from "./run-display.js"
@@ -52,7 +54,18 @@ export const demoCommand = Command.make(
   (options) =>
     Effect.gen(function* () {
       const settings = demoRunSettings(options.seed)
-      yield* ensureDemoData({ clients: options.clients, seed: options.seed })
+      const warehouse = yield* Warehouse
+      if (yield* warehouse.tableExists(demoTelemetryTable)) {
+        yield* Console.error(`using the demo warehouse ${options.db} (delete it to regenerate)`)
+      } else {
+        yield* Console.error(
+          `creating the demo warehouse ${options.db}: telemetry of ${options.clients} clients…`,
+        )
+        const [elapsed] = yield* Effect.timed(
+          createDemoData({ clients: options.clients, seed: options.seed }),
+        )
+        yield* Console.error(`created in ${(Duration.toMillis(elapsed) / 1000).toFixed(1)} s`)
+      }
       const total = yield* countDueWindows(settings)
       yield* executeRun(runDemoCalendar(settings), {
         json: options.json,

@@ -4,8 +4,6 @@ import { demoTelemetrySources } from "../demo/demo-telemetry.js"
 import { compareDates } from "../domain/dates.js"
 import { ConfigRepository } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
-import { Warehouse } from "../services/warehouse/warehouse.js"
-import { createDemoData } from "./demo-data.js"
 import { planExperiment, selectExperiments } from "./plan.js"
 import { datesBetween, type RunSettings, runDates, runSettings } from "./run.js"
 
@@ -20,17 +18,8 @@ export const demoDates = () => {
 export const demoRunSettings = (seed: number): RunSettings =>
   runSettings({ sources: demoTelemetrySources, seed })
 
-/** The demo warehouse's telemetry, generated unless it is there already. */
-export const ensureDemoData = (settings: { readonly clients: number; readonly seed: number }) =>
-  Effect.gen(function* () {
-    const warehouse = yield* Warehouse
-    if (yield* warehouse.tableExists("desktop_events")) {
-      yield* Effect.logInfo("demo telemetry exists: kept (delete the database file to regenerate)")
-      return false
-    }
-    yield* createDemoData(settings)
-    return true
-  })
+/** A table of the demo telemetry: the demo warehouse exists when it does. */
+export const demoTelemetryTable = demoTelemetrySources.desktopEvents
 
 /** How many windows the demo calendar will compute: the progress bar's length. */
 export const countDueWindows = (settings: RunSettings) =>
