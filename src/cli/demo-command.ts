@@ -12,12 +12,13 @@ import {
 import { bundledConfigDirectory, ConfigRepository } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
 import { ObjectStore } from "../services/object-store.js"
-import { defaultDuckDbPath, duckDbWarehouse } from "../services/warehouse/duckdb.js"
+import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
 import { Warehouse } from "../services/warehouse/warehouse.js"
 import { reportRunFailures } from "./command-failures.js"
 import { loggerLayer } from "./layers.js"
 import { executeRun } from "./run-display.js"
 import {
+  duckDbPathOption,
   jsonOption,
   logFormatOption,
   logLevelChoice,
@@ -28,10 +29,6 @@ import {
 const clients = Options.integer("clients").pipe(
   Options.withDefault(20_000),
   Options.withDescription("clients of the generated telemetry (when the warehouse is created)"),
-)
-const db = Options.text("duckdb-path").pipe(
-  Options.withDefault(defaultDuckDbPath),
-  Options.withDescription("the demo's DuckDB database file (created with telemetry when absent)"),
 )
 
 /** The demo draws a progress bar: logs below warnings would break it, unless asked for. */
@@ -44,7 +41,7 @@ export const demoCommand = Command.make(
   "demo",
   {
     clients,
-    db,
+    db: duckDbPathOption,
     seed: seedOption,
     json: jsonOption,
     logFormat: logFormatOption,
