@@ -63,6 +63,13 @@ export type { ExperimentReport, IndexEntry } from "./report/report-model.js"
 export { ConfigRepository, loadConfigDirectory } from "./services/config-repository.js"
 export * from "./services/experiment-source.js"
 export * from "./services/object-store.js"
+export {
+  computeSummaryTask,
+  defaultStatisticsThreads,
+  SummaryComputationError,
+  SummaryComputer,
+  type SummaryTask,
+} from "./services/summary-computer.js"
 export { bigQueryWarehouse } from "./services/warehouse/bigquery.js"
 export { defaultDuckDbPath, duckDbWarehouse } from "./services/warehouse/duckdb.js"
 export { type QueryResult, Warehouse, WarehouseError } from "./services/warehouse/warehouse.js"

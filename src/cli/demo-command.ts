@@ -12,6 +12,7 @@ import {
 import { bundledConfigDirectory, ConfigRepository } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
 import { ObjectStore } from "../services/object-store.js"
+import { SummaryComputer } from "../services/summary-computer.js"
 import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
 import { Warehouse } from "../services/warehouse/warehouse.js"
 import { reportRunFailures } from "./command-failures.js"
@@ -24,6 +25,7 @@ import {
   logLevelChoice,
   outputDirOption,
   seedOption,
+  threadsOption,
 } from "./run-options.js"
 
 const clients = Options.integer("clients").pipe(
@@ -47,6 +49,7 @@ export const demoCommand = Command.make(
     logFormat: logFormatOption,
     logLevel: demoLogLevel,
     outputDir: outputDirOption,
+    threads: threadsOption,
   },
   (options) =>
     Effect.gen(function* () {
@@ -78,6 +81,7 @@ export const demoCommand = Command.make(
           ExperimentSource.local(demoExperimentsFile),
           ConfigRepository.fromDirectories([]),
           ObjectStore.localDirectory(options.outputDir),
+          SummaryComputer.workerThreads(Math.max(0, options.threads)),
         ),
       ),
       reportRunFailures,

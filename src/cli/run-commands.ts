@@ -14,6 +14,7 @@ import {
 import type { RunEvent } from "../pipeline/run-event.js"
 import type { ConfigRepository } from "../services/config-repository.js"
 import type { ExperimentSource, ExperimentSourceError } from "../services/experiment-source.js"
+import { SummaryComputer } from "../services/summary-computer.js"
 import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import { reportRunFailures } from "./command-failures.js"
 import { setExitCode } from "./exit-code.js"
@@ -41,6 +42,7 @@ import {
   seedOption,
   sourceOptions,
   statisticsOnlyOption,
+  threadsOption,
   warehouseOptions,
 } from "./run-options.js"
 
@@ -49,6 +51,7 @@ const runOptions = {
   ...sourceOptions,
   ...publishOptions,
   concurrency: concurrencyOption,
+  threads: threadsOption,
   ...loggingOptions,
   experiments: experimentOption,
   periods: periodsOption,
@@ -129,7 +132,16 @@ const execute = (
     yield* executeRun(events(settings), {
       json: options.json,
       outputs: [`results: statistics_* tables and views, problems in the logs table, in ${place}`],
-    }).pipe(Effect.provide(Layer.mergeAll(warehouse, sources, objectStoreLayer(options))))
+    }).pipe(
+      Effect.provide(
+        Layer.mergeAll(
+          warehouse,
+          sources,
+          objectStoreLayer(options),
+          SummaryComputer.workerThreads(Math.max(0, options.threads)),
+        ),
+      ),
+    )
   }).pipe(reportRunFailures, Effect.provide(loggerLayer(options)))
 
 export const runCommand = Command.make("run", { ...runOptions, date: dateOption }, (options) =>

@@ -3,6 +3,7 @@ import { Config, type Option } from "effect"
 import { analysisPeriods } from "../domain/analysis-period.js"
 import { defaultExperimenterUrl } from "../services/experiment-source.js"
 import { defaultOutputDirectory } from "../services/object-store.js"
+import { defaultStatisticsThreads } from "../services/summary-computer.js"
 import { defaultDuckDbPath } from "../services/warehouse/duckdb.js"
 
 /**
@@ -76,6 +77,13 @@ export const concurrencyOption = Options.integer("concurrency").pipe(
   fromEnv(Config.integer("SLIPSTREAM_CONCURRENCY")),
   Options.withDefault(2),
   Options.withDescription("experiments analysed at once (env SLIPSTREAM_CONCURRENCY)"),
+)
+export const threadsOption = Options.integer("threads").pipe(
+  fromEnv(Config.integer("SLIPSTREAM_THREADS")),
+  Options.withDefault(defaultStatisticsThreads),
+  Options.withDescription(
+    "worker threads computing statistics; 0 computes on the main thread (env SLIPSTREAM_THREADS; default: one per core)",
+  ),
 )
 export const logFormatOption = Options.choice("log-format", ["text", "json"]).pipe(
   fromEnv(Config.literal("text", "json")("SLIPSTREAM_LOG_FORMAT")),

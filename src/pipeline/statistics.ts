@@ -9,6 +9,7 @@ import {
 import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-configuration.js"
 import { publishedStatisticName, type StatisticResult } from "../domain/statistic-result.js"
 import { metricsTableName } from "../domain/table-names.js"
+import { computeSummaryTask, type SummaryComputationError } from "../services/summary-computer.js"
 import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
 import { identifier } from "../sql/identifiers.js"
 import {
@@ -20,10 +21,7 @@ import {
 } from "../sql/push-down-query.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
-import {
-  type BranchAggregates,
-  computeSummaryOnAggregates,
-} from "../stats/summary-on-aggregates.js"
+import type { BranchAggregates } from "../stats/summary-on-aggregates.js"
 import { confidenceOf } from "../stats/summary-parameters.js"
 import { defaultMaxBuckets, totalCount } from "../stats/value-histogram.js"
 import { clientCountsFrom, histogramsFrom, ratiosFrom, sumsFrom } from "./push-down-aggregates.js"
@@ -151,7 +149,7 @@ export const computeSummary = (
   summary: Summary,
   place: SummaryPlace,
   settings: StatisticsSettings,
-): Effect.Effect<SummaryOutcome, WarehouseError, Warehouse> =>
+): Effect.Effect<SummaryOutcome, WarehouseError | SummaryComputationError, Warehouse> =>
   Effect.gen(function* () {
     const { aggregates, warnings } = yield* aggregatesFor(summary, place, settings)
     const { experiment } = place.configuration
@@ -164,7 +162,9 @@ export const computeSummary = (
       summary.metric.name,
       summary.statistic.name,
     ].join("/")
-    const output = computeSummaryOnAggregates(summary.statistic, aggregates, {
+    const output = yield* computeSummaryTask({
+      statistic: summary.statistic,
+      aggregates,
       seed: settings.seed,
       stream,
     })

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as Path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { runCli as runCliAnywhere } from "../support/run-cli.js"
+import { significantDigits } from "../support/significant-digits.js"
 
 /**
  * The daily-run commands through the real CLI on a small demo warehouse. Periods and metrics
@@ -105,6 +106,22 @@ describe("slipstream run", () => {
       message: "run finished",
       queries: summary.warehouse.queries,
     })
+  })
+
+  it("computes the same statistics on worker threads as on the main thread (--threads 0)", () => {
+    const statisticsIn = (threads: string) => {
+      const outputDir = Path.join(folder, `threads-${threads}`)
+      const result = runCli([...newTabLayoutOn1012(), ...narrow, "--output-dir", outputDir], {
+        SLIPSTREAM_THREADS: threads,
+      })
+      expect(result.status).toBe(0)
+      const file = Path.join(outputDir, "statistics", "statistics_demo_new_tab_layout_overall.json")
+      const rows: ReadonlyArray<Record<string, unknown>> = JSON.parse(readFileSync(file, "utf8"))
+      return rows.map(significantDigits)
+    }
+    const onThreads = statisticsIn("2")
+    expect(onThreads.filter((row) => row.statistic === "mean").length).toBeGreaterThan(0)
+    expect(statisticsIn("0")).toEqual(onThreads)
   })
 
   it("--statistics-only reuses the metrics tables, and says which one is missing", () => {

@@ -11,6 +11,7 @@ import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
+import { significantDigits } from "../support/significant-digits.js"
 import { rowObjects } from "../support/sql-fixtures.js"
 
 /**
@@ -27,19 +28,6 @@ const services = Layer.mergeAll(
   ExperimentSource.local(demoExperimentsFile),
   ConfigRepository.fromDirectories([]),
 ).pipe(Layer.provide(NodeContext.layer))
-
-/**
- * DuckDB sums floats in parallel, in no fixed order: sums (and what is computed from them)
- * can differ in their last bits between runs, p-values (tail areas) a little more. Nine
- * significant digits are reproducible; a shifted random stream would change the third.
- */
-const significantDigits = (row: Record<string, unknown>) =>
-  Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [
-      key,
-      typeof value === "number" ? Number(value.toPrecision(9)) : value,
-    ]),
-  )
 
 /**
  * Daily searches are floor(4U) (U uniform), ×1.05 inside the floor for the treatment: means

@@ -1,0 +1,150 @@
+import { createRequire } from "node:module"
+import { pathToFileURL } from "node:url"
+import { Worker } from "node:worker_threads"
+import { Effect, Either, type Scope } from "effect"
+import type { StatisticOutput } from "../../stats/sample-summary.js"
+import { SummaryComputationError, type SummaryTask } from "./summary-task.js"
+
+type Reply = { readonly output: StatisticOutput } | { readonly failure: string }
+
+interface Job {
+  readonly task: SummaryTask
+  readonly settle: (result: Either.Either<StatisticOutput, SummaryComputationError>) => void
+}
+
+/**
+ * A new thread running the worker's script. Compiled, the script is the JavaScript beside
+ * this file. Run from source (tests, `node --import tsx`), it is the TypeScript, and the
+ * thread first registers tsx's loader itself: `--import` in a worker's execArgv does not
+ * reach the worker's own entry module.
+ */
+const startWorker = (): Worker => {
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(new URL("./summary-worker.js", import.meta.url))
+  const script = new URL("./summary-worker.ts", import.meta.url).href
+  const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href
+  return new Worker(
+    `import(${JSON.stringify(loader)}).then(({ register }) => { register(); return import(${JSON.stringify(script)}) })`,
+    { eval: true },
+  )
+}
+
+/**
+ * Worker threads that compute statistics, one task per thread at a time, first come first
+ * served. A thread that dies fails only its task and is replaced.
+ */
+class SummaryWorkerPool {
+  private readonly queue: Job[] = []
+  private readonly idle: Worker[] = []
+  private readonly running = new Map<Worker, Job>()
+  private readonly retired = new Set<Worker>()
+  private closed = false
+
+  constructor(threads: number) {
+    for (let thread = 0; thread < threads; thread++) this.idle.push(this.spawn())
+  }
+
+  submit(job: Job): void {
+    this.queue.push(job)
+    this.dispatch()
+  }
+
+  /** Forgets a job not yet started (its fiber was interrupted); a started one runs out. */
+  cancel(job: Job): void {
+    const index = this.queue.indexOf(job)
+    if (index !== -1) this.queue.splice(index, 1)
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const job of this.queue.splice(0)) job.settle(Either.left(this.failure(job, "closed")))
+    const workers = [...this.idle, ...this.running.keys()]
+    this.idle.length = 0
+    await Promise.all(workers.map((worker) => worker.terminate()))
+  }
+
+  private spawn(): Worker {
+    const worker = startWorker()
+    worker.on("message", (reply: Reply) => this.finish(worker, reply))
+    worker.on("error", (error) => this.retire(worker, `worker thread failed: ${error.message}`))
+    worker.on("exit", (code) => {
+      if (!this.closed) this.retire(worker, `worker thread exited with code ${code}`)
+    })
+    return worker
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop()
+      const job = this.queue.shift()
+      if (worker === undefined || job === undefined) return
+      try {
+        worker.postMessage(job.task)
+        this.running.set(worker, job)
+      } catch (error) {
+        // A task that cannot be copied to a thread (structured clone) fails alone.
+        this.idle.push(worker)
+        job.settle(
+          Either.left(
+            this.failure(job, `cannot send the task to a worker thread: ${String(error)}`),
+          ),
+        )
+      }
+    }
+  }
+
+  private finish(worker: Worker, reply: Reply): void {
+    const job = this.running.get(worker)
+    this.running.delete(worker)
+    this.idle.push(worker)
+    if (job !== undefined) {
+      job.settle(
+        "output" in reply
+          ? Either.right(reply.output)
+          : Either.left(this.failure(job, reply.failure)),
+      )
+    }
+    this.dispatch()
+  }
+
+  /** A thread that erred or exited: its task fails, a new thread takes its place. */
+  private retire(worker: Worker, message: string): void {
+    if (this.retired.has(worker)) return
+    this.retired.add(worker)
+    const job = this.running.get(worker)
+    this.running.delete(worker)
+    const idleIndex = this.idle.indexOf(worker)
+    if (idleIndex !== -1) this.idle.splice(idleIndex, 1)
+    void worker.terminate()
+    if (job !== undefined) job.settle(Either.left(this.failure(job, message)))
+    if (this.closed) return
+    this.idle.push(this.spawn())
+    this.dispatch()
+  }
+
+  private failure(job: Job, message: string): SummaryComputationError {
+    return new SummaryComputationError({ stream: job.task.stream, message })
+  }
+}
+
+/** A pool of `threads` worker threads for the scope's lifetime; its `compute` queues a task. */
+export const makeWorkerPool = (
+  threads: number,
+): Effect.Effect<
+  (task: SummaryTask) => Effect.Effect<StatisticOutput, SummaryComputationError>,
+  never,
+  Scope.Scope
+> =>
+  Effect.acquireRelease(
+    Effect.sync(() => new SummaryWorkerPool(threads)),
+    (pool) => Effect.promise(() => pool.close()),
+  ).pipe(
+    Effect.map(
+      (pool) => (task: SummaryTask) =>
+        Effect.async<StatisticOutput, SummaryComputationError>((resume) => {
+          const job: Job = { task, settle: (result) => resume(result) }
+          pool.submit(job)
+          return Effect.sync(() => pool.cancel(job))
+        }),
+    ),
+  )

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Exit, Fiber } from "effect"
+import type { Statistic } from "../../src/domain/config/analysis-configuration.js"
+import type { StatisticName } from "../../src/domain/summary-catalogue.js"
+import {
+  computeSummaryTask,
+  SummaryComputationError,
+  SummaryComputer,
+  type SummaryTask,
+} from "../../src/services/summary-computer.js"
+import { linearModelSumsOf } from "../../src/stats/linear-model.js"
+import { ratioDataOf } from "../../src/stats/population-ratio.js"
+import { seededRandom } from "../../src/stats/random.js"
+import { histogramOf } from "../../src/stats/value-histogram.js"
+
+/**
+ * Statistics on worker threads (the real pool: threads running the TypeScript worker through
+ * tsx) give exactly what the calling thread gives: every task carries its seed and stream.
+ */
+const random = seededRandom(11)
+const branch = (shift: number) => {
+  const values = Float64Array.from({ length: 2000 }, () =>
+    Math.floor(10 * random.nextDouble() + shift),
+  )
+  const covariate = values.map((value) => value + Math.floor(3 * random.nextDouble()))
+  return {
+    clients: values.length,
+    histogram: histogramOf(values),
+    sums: linearModelSumsOf(values, covariate),
+    ratio: ratioDataOf(
+      values.map((value) => Math.floor(value / 2)),
+      values,
+    ),
+  }
+}
+const aggregates = new Map([
+  ["control", branch(0)],
+  ["treatment", branch(2)],
+])
+const statistics: ReadonlyArray<Statistic> = (
+  [
+    ["bootstrap_mean", { num_samples: 400 }],
+    ["binomial", { num_samples: 400 }],
+    ["deciles", { num_samples: 200 }],
+    ["linear_model_mean", { covariate_adjustment: { period: "preenrollment_week" } }],
+    ["population_ratio", { numerator: "n", denominator: "d", num_samples: 400 }],
+    ["kernel_density_estimate", {}],
+    ["empirical_cdf", {}],
+    ["sum", {}],
+  ] as ReadonlyArray<readonly [StatisticName, Statistic["parameters"]]>
+).map(([name, parameters]) => ({ name, parameters }))
+const tasks: ReadonlyArray<SummaryTask> = statistics.map((statistic) => ({
+  statistic,
+  aggregates,
+  seed: 3,
+  stream: `demo/${statistic.name}`,
+}))
+/** A grid of no points: the density kernel throws a RangeError. */
+const throwingTask: SummaryTask = {
+  statistic: { name: "kernel_density_estimate", parameters: { grid_size: 0 } },
+  aggregates,
+  seed: 3,
+  stream: "demo/broken",
+}
+
+const onCallingThread = Effect.forEach(tasks, computeSummaryTask)
+
+describe("SummaryComputer", () => {
+  it.effect("computes on worker threads exactly what the calling thread computes", () =>
+    Effect.gen(function* () {
+      const here = yield* onCallingThread
+      const computer = yield* SummaryComputer
+      const onThreads = yield* Effect.forEach(tasks, computer.compute, { concurrency: "unbounded" })
+      expect(onThreads).toEqual(here)
+      const sumRows = onThreads[tasks.findIndex((task) => task.statistic.name === "sum")]?.rows
+      // Σ values of each branch, as the linear-model sums hold them.
+      expect(
+        sumRows?.find((row) => row.branch === "control" && row.comparison === undefined),
+      ).toMatchObject({ point: aggregates.get("control")?.sums.sumY })
+    }).pipe(Effect.provide(SummaryComputer.workerThreads(2))),
+  )
+
+  it.effect("fails a task that throws with its stream and message, and goes on with the rest", () =>
+    Effect.gen(function* () {
+      const computer = yield* SummaryComputer
+      const [broken, ...rest] = yield* Effect.forEach(
+        [throwingTask, ...tasks],
+        (task) => Effect.either(computer.compute(task)),
+        { concurrency: "unbounded" },
+      )
+      expect(broken).toEqual(
+        Either.left(
+          new SummaryComputationError({
+            stream: "demo/broken",
+            message: "a grid needs a positive whole number of points, got 0",
+          }),
+        ),
+      )
+      expect(rest.every(Either.isRight)).toBe(true)
+      // A task a thread cannot be sent (a function does not survive structured cloning).
+      const unsendable = {
+        ...throwingTask,
+        statistic: { name: "sum", parameters: { weight: () => 1 } },
+      } as unknown as SummaryTask
+      const refused = yield* Effect.either(computer.compute(unsendable))
+      expect(Either.isLeft(refused) && refused.left.message).toMatch(
+        /^cannot send the task to a worker thread: DataCloneError/,
+      )
+      expect(yield* computer.compute(throwingTask).pipe(Effect.flip)).toBeInstanceOf(
+        SummaryComputationError,
+      )
+    }).pipe(Effect.provide(SummaryComputer.workerThreads(1))),
+  )
+
+  it.effect("computes on the calling thread when no SummaryComputer is provided", () =>
+    Effect.gen(function* () {
+      const broken = yield* Effect.either(computeSummaryTask(throwingTask))
+      expect(Either.isLeft(broken) && broken.left._tag).toBe("SummaryComputationError")
+      const here = yield* onCallingThread
+      const inProcess = yield* onCallingThread.pipe(Effect.provide(SummaryComputer.inProcess))
+      expect(inProcess).toEqual(here)
+      expect(here.every((output) => output.rows.length > 0)).toBe(true)
+    }),
+  )
+
+  it.effect("lets a waiting task's fiber be interrupted, and serves the next", () =>
+    Effect.gen(function* () {
+      const computer = yield* SummaryComputer
+      const [first, second] = tasks
+      if (first === undefined || second === undefined) throw new Error("two tasks expected")
+      const running = yield* Effect.fork(computer.compute(first))
+      const waiting = yield* Effect.fork(computer.compute(second))
+      const interrupted = yield* Fiber.interrupt(waiting)
+      expect(Exit.isInterrupted(interrupted)).toBe(true)
+      expect(yield* Fiber.join(running)).toEqual(yield* computeSummaryTask(first))
+      expect(yield* computer.compute(second)).toEqual(yield* computeSummaryTask(second))
+    }).pipe(Effect.provide(SummaryComputer.workerThreads(1))),
+  )
+})
