@@ -1,4 +1,4 @@
-import { Clock, Effect, Stream } from "effect"
+import { Clock, Effect, Either, Stream } from "effect"
 import {
   type AnalysisBasis,
   type AnalysisWindow,
@@ -11,6 +11,7 @@ import type { StatisticResult } from "../domain/statistic-result.js"
 import { metricsTableName } from "../domain/table-names.js"
 import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import type { TelemetrySources } from "../sql/enrollments-query.js"
+import { forEachPushDownResult } from "./batched-push-down.js"
 import { ensureEnrollments } from "./enrollments.js"
 import { computeMetricsTable, metricsFor } from "./metrics.js"
 import type { PlannedExperiment } from "./plan.js"
@@ -22,7 +23,13 @@ import {
   writeStatistics,
 } from "./results-store.js"
 import type { RunEvent, WorkItemOutcome } from "./run-event.js"
-import { computePopulation, computeSummary, type StatisticsSettings } from "./statistics.js"
+import {
+  computePopulation,
+  pushDownFor,
+  type StatisticsSettings,
+  type SummaryOutcome,
+  summaryFromAggregates,
+} from "./statistics.js"
 
 export interface AnalysisSettings extends StatisticsSettings {
   readonly sources: TelemetrySources
@@ -45,6 +52,22 @@ const warningsAt = (place: ProblemPlace, warnings: ReadonlyArray<string>) =>
     Effect.map((at) =>
       warnings.map((message) =>
         problemAt(place, { message, exceptionType: "Warning", level: "WARNING" }, at),
+      ),
+    ),
+  )
+
+/** A summary's rows, or the problem that stopped it, with the warnings it gave. */
+const summaryOutcomeAt = <E>(at: ProblemPlace, summary: Effect.Effect<SummaryOutcome, E>) =>
+  summary.pipe(
+    Effect.flatMap(({ results, warnings }) =>
+      warningsAt(at, warnings).pipe(Effect.map((problems) => ({ results, problems }))),
+    ),
+    Effect.catchAll((error) =>
+      problemFrom(at, error).pipe(
+        Effect.map((problem) => ({
+          results: [] as ReadonlyArray<StatisticResult>,
+          problems: [problem],
+        })),
       ),
     ),
   )
@@ -105,36 +128,49 @@ const analyseBasis = (
     const booleanColumns = [...(yield* warehouse.columnTypes(metricsTable))]
       .filter(([, type]) => type === "BOOLEAN" || type === "BOOL")
       .map(([name]) => name)
-    const tasks = segments.flatMap((segment) => summaries.map((summary) => ({ segment, summary })))
-    const outcomes = yield* Effect.forEach(
-      tasks,
-      ({ segment, summary }) => {
-        const at: ProblemPlace = {
+    const tasks = segments.flatMap((segment) =>
+      summaries.map((summary) => ({
+        summary,
+        place: { configuration, window, basis, metricsTable, segment, booleanColumns },
+        at: {
           ...place,
           segment,
           metric: summary.metric.name,
           statistic: summary.statistic.name,
-        }
-        return computeSummary(
-          summary,
-          { configuration, window, basis, metricsTable, segment, booleanColumns },
-          settings,
-        ).pipe(
-          Effect.flatMap(({ results, warnings }) =>
-            warningsAt(at, warnings).pipe(Effect.map((problems) => ({ results, problems }))),
-          ),
-          Effect.catchAll((error) =>
-            problemFrom(at, error).pipe(
-              Effect.map((problem) => ({
-                results: [] as ReadonlyArray<StatisticResult>,
-                problems: [problem],
-              })),
-            ),
-          ),
-        )
-      },
+        } satisfies ProblemPlace,
+      })),
+    )
+    const prepared = yield* Effect.forEach(
+      tasks,
+      (task) =>
+        Effect.either(pushDownFor(task.summary, task.place, settings)).pipe(
+          Effect.map((pushDown) => ({ ...task, pushDown })),
+        ),
       { concurrency: settings.summaryConcurrency },
     )
+    const unprepared = yield* Effect.forEach(
+      prepared.flatMap(({ at, pushDown }) =>
+        Either.isLeft(pushDown) ? [{ at, error: pushDown.left }] : [],
+      ),
+      ({ at, error }) => summaryOutcomeAt(at, Effect.fail(error)),
+    )
+    const summarised = yield* forEachPushDownResult(
+      prepared.flatMap((task) =>
+        Either.isRight(task.pushDown) ? [{ ...task, pushDown: task.pushDown.right }] : [],
+      ),
+      (task, result) =>
+        summaryOutcomeAt(
+          task.at,
+          Effect.flatMap(result, (rows) =>
+            summaryFromAggregates(task.summary, task.place, task.pushDown, rows, settings),
+          ),
+        ),
+      {
+        concurrency: settings.summaryConcurrency,
+        purpose: `${slug} (${window.period} ${window.index}, ${basis})`,
+      },
+    )
+    const outcomes = [...unprepared, ...summarised]
     return {
       metricsTable,
       results: [...population, ...outcomes.flatMap(({ results }) => results)],

@@ -10,7 +10,11 @@ import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-c
 import { publishedStatisticName, type StatisticResult } from "../domain/statistic-result.js"
 import { metricsTableName } from "../domain/table-names.js"
 import { computeSummaryTask, type SummaryComputationError } from "../services/summary-computer.js"
-import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
+import {
+  type QueryResult,
+  Warehouse,
+  type WarehouseError,
+} from "../services/warehouse/warehouse.js"
 import { identifier } from "../sql/identifiers.js"
 import {
   buildHistogramQuery,
@@ -83,10 +87,28 @@ const covariateOf = (summary: Summary, place: SummaryPlace) =>
     return { covariate, warning: undefined }
   })
 
-/** The aggregates a summary's statistic needs, pushed down to the warehouse. */
-const aggregatesFor = (summary: Summary, place: SummaryPlace, settings: StatisticsSettings) =>
+/**
+ * What one summary asks of the warehouse: its query, how to read the rows back into
+ * aggregates per branch, and what was noticed on the way. Queries of one `shape` return the
+ * same columns, so several can share one warehouse query (batched-push-down.ts); `orderBy`
+ * names the columns the rows must be read in.
+ */
+export interface PushDown {
+  readonly shape: "histogram" | "sums" | "sums_with_covariate" | "ratio_sums"
+  readonly sql: string
+  readonly orderBy: ReadonlyArray<string>
+  readonly purpose: string
+  readonly read: (result: QueryResult) => ReadonlyMap<string, BranchAggregates>
+  readonly warnings: ReadonlyArray<string>
+}
+
+/** The push-down a summary's statistic needs on one segment. */
+export const pushDownFor = (
+  summary: Summary,
+  place: SummaryPlace,
+  settings: StatisticsSettings,
+): Effect.Effect<PushDown, WarehouseError, Warehouse> =>
   Effect.gen(function* () {
-    const warehouse = yield* Warehouse
     const winsorizeAt = winsorizeQuantileFor(summary.statistic)
     const request: PushDownRequest = {
       metricsTable: place.metricsTable,
@@ -99,59 +121,72 @@ const aggregatesFor = (summary: Summary, place: SummaryPlace, settings: Statisti
       ...(place.booleanColumns === undefined ? {} : { booleanColumns: place.booleanColumns }),
     }
     const purpose = `${summary.statistic.name} of ${summary.metric.name} (${place.configuration.experiment.slug}, ${place.window.period} ${place.window.index}, ${place.basis}, ${place.segment})`
-    const aggregates = new Map<string, BranchAggregates>()
-    const warnings: string[] = []
     switch (summary.statistic.name) {
       case "bootstrap_mean":
       case "binomial":
       case "deciles":
       case "kernel_density_estimate":
-      case "empirical_cdf": {
-        const result = yield* warehouse.query(
-          buildHistogramQuery(request, settings.maxBuckets ?? defaultMaxBuckets),
+      case "empirical_cdf":
+        return {
+          shape: "histogram",
+          sql: buildHistogramQuery(request, settings.maxBuckets ?? defaultMaxBuckets),
+          orderBy: ["branch", "kind", "value", "bucket"],
           purpose,
-        )
-        for (const [branch, histogram] of histogramsFrom(result)) {
-          aggregates.set(branch, { clients: totalCount(histogram), histogram })
+          read: (result) =>
+            new Map(
+              [...histogramsFrom(result)].map(([branch, histogram]) => [
+                branch,
+                { clients: totalCount(histogram), histogram },
+              ]),
+            ),
+          warnings: [],
         }
-        break
-      }
       case "population_ratio": {
         const { numerator, denominator } = summary.statistic.parameters
-        const result = yield* warehouse.query(
-          buildRatioSumsQuery(request, String(numerator), String(denominator)),
+        return {
+          shape: "ratio_sums",
+          sql: buildRatioSumsQuery(request, String(numerator), String(denominator)),
+          orderBy: ["branch"],
           purpose,
-        )
-        for (const [branch, ratio] of ratiosFrom(result)) {
-          aggregates.set(branch, { clients: ratio.kind === "sums" ? ratio.clients : 0, ratio })
+          read: (result) =>
+            new Map(
+              [...ratiosFrom(result)].map(([branch, ratio]) => [
+                branch,
+                { clients: ratio.kind === "sums" ? ratio.clients : 0, ratio },
+              ]),
+            ),
+          warnings: [],
         }
-        break
       }
       default: {
         const { covariate, warning } =
           summary.statistic.name === "linear_model_mean"
             ? yield* covariateOf(summary, place)
             : { covariate: undefined, warning: undefined }
-        if (warning !== undefined) warnings.push(warning)
-        const result = yield* warehouse.query(
-          buildSufficientStatisticsQuery(request, covariate),
+        return {
+          shape: covariate === undefined ? "sums" : "sums_with_covariate",
+          sql: buildSufficientStatisticsQuery(request, covariate),
+          orderBy: ["branch"],
           purpose,
-        )
-        for (const [branch, sums] of sumsFrom(result))
-          aggregates.set(branch, { clients: sums.n, sums })
+          read: (result) =>
+            new Map(
+              [...sumsFrom(result)].map(([branch, sums]) => [branch, { clients: sums.n, sums }]),
+            ),
+          warnings: warning === undefined ? [] : [warning],
+        }
       }
     }
-    return { aggregates, warnings }
   })
 
-/** One summary on one segment: push-down, then the statistic, as published rows. */
-export const computeSummary = (
+/** The statistic of one summary on aggregates its push-down returned, as published rows. */
+export const summaryFromAggregates = (
   summary: Summary,
   place: SummaryPlace,
+  pushDown: PushDown,
+  result: QueryResult,
   settings: StatisticsSettings,
-): Effect.Effect<SummaryOutcome, WarehouseError | SummaryComputationError, Warehouse> =>
+): Effect.Effect<SummaryOutcome, SummaryComputationError> =>
   Effect.gen(function* () {
-    const { aggregates, warnings } = yield* aggregatesFor(summary, place, settings)
     const { experiment } = place.configuration
     const stream = [
       experiment.slug,
@@ -164,7 +199,7 @@ export const computeSummary = (
     ].join("/")
     const output = yield* computeSummaryTask({
       statistic: summary.statistic,
-      aggregates,
+      aggregates: pushDown.read(result),
       seed: settings.seed,
       stream,
     })
@@ -177,7 +212,7 @@ export const computeSummary = (
       windowIndex: place.window.index,
       ...(confidence === undefined ? {} : { confidence }),
     })
-    return { results, warnings: [...warnings, ...output.warnings] }
+    return { results, warnings: [...pushDown.warnings, ...output.warnings] }
   })
 
 /**
