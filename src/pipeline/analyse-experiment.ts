@@ -125,13 +125,22 @@ const analyseBasis = (
     )
     const segments = ["all", ...configuration.segments.map(({ name }) => name)]
     const population = yield* computePopulation({ configuration, window, basis, metricsTable })
+    const tableExists = yield* Effect.cachedFunction(warehouse.tableExists)
     const booleanColumns = [...(yield* warehouse.columnTypes(metricsTable))]
       .filter(([, type]) => type === "BOOLEAN" || type === "BOOL")
       .map(([name]) => name)
     const tasks = segments.flatMap((segment) =>
       summaries.map((summary) => ({
         summary,
-        place: { configuration, window, basis, metricsTable, segment, booleanColumns },
+        place: {
+          configuration,
+          window,
+          basis,
+          metricsTable,
+          segment,
+          booleanColumns,
+          tableExists,
+        },
         at: {
           ...place,
           segment,

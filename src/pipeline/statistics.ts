@@ -40,6 +40,11 @@ export interface SummaryPlace {
   readonly segment: string
   /** Metric columns of the metrics table that are booleans (read as 0/1). */
   readonly booleanColumns?: ReadonlyArray<string>
+  /**
+   * Whether a table exists, for linear models' covariate tables; the run passes one that
+   * asks the warehouse once per table for all summaries and segments of a window.
+   */
+  readonly tableExists?: (table: string) => Effect.Effect<boolean, WarehouseError>
 }
 
 export interface SummaryOutcome {
@@ -73,7 +78,7 @@ const covariateOf = (summary: Summary, place: SummaryPlace) =>
     }
     const table = metricsTableName(place.configuration.experiment.slug, place.basis, period, 1)
     const warehouse = yield* Warehouse
-    if (!(yield* warehouse.tableExists(table))) {
+    if (!(yield* (place.tableExists ?? warehouse.tableExists)(table))) {
       return {
         covariate: undefined,
         warning: `no ${period} metrics (${table}) yet: linear model left unadjusted`,

@@ -101,6 +101,19 @@ describe("slipstream run", () => {
       .map((line) => JSON.parse(line))
     expect(logs.filter(({ message }) => message === "query").length).toBe(summary.warehouse.queries)
     expect(logs.every(({ severity }) => ["DEBUG", "INFO", "WARN"].includes(severity))).toBe(true)
+    // A linear model's covariate table is looked for once per basis, not per summary and segment.
+    expect(
+      logs
+        .filter(({ message }) => message === "query")
+        .map(({ purpose }) => String(purpose))
+        .filter(
+          (purpose) =>
+            purpose.startsWith("checking for table") && purpose.includes("preenrollment"),
+        ),
+    ).toEqual([
+      "checking for table demo_new_tab_layout_enrollments_preenrollment_week_1",
+      "checking for table demo_new_tab_layout_exposures_preenrollment_week_1",
+    ])
     expect(logs.find(({ message }) => message === "run finished")).toMatchObject({
       severity: "INFO",
       message: "run finished",
