@@ -17,8 +17,12 @@ export interface FakeBigQuery {
   readonly requests: ReadonlyArray<RecordedRequest>
   /** How the fake answers a query whose text equals `sql` (or satisfies it); later wins. */
   readonly answer: (sql: string | ((sql: string) => boolean), answer: CannedAnswer) => void
-  /** Puts a table into a dataset, as if an earlier run had written it. */
-  readonly addTable: (datasetId: string, tableId: string) => void
+  /** Puts a table into a dataset, as if an earlier run had written it, with its schema. */
+  readonly addTable: (
+    datasetId: string,
+    tableId: string,
+    fields?: ReadonlyArray<CannedField>,
+  ) => void
   /** The tables a dataset holds now, sorted, with their labels. */
   readonly tables: (datasetId: string) => ReadonlyArray<FakeTable>
 }
@@ -110,6 +114,9 @@ export const fakeBigQuery: Effect.Effect<FakeBigQuery, never, Scope.Scope> = Eff
       return created
     }
 
+    /** Schemas of tables added with one, by `dataset.table`, for tables.get. */
+    const schemas = new Map<string, ReadonlyArray<CannedField>>()
+
     const answerFor = (sql: string): CannedAnswer =>
       answers.findLast((candidate) => candidate.matches(sql))?.answer ?? {
         error: {
@@ -147,7 +154,10 @@ export const fakeBigQuery: Effect.Effect<FakeBigQuery, never, Scope.Scope> = Eff
           return listTables(projectId, rest[1] ?? "")
         case "GET datasets/*/tables/*":
           return withTable(projectId, rest[1] ?? "", rest[3] ?? "", (labels) =>
-            ok(tableResource(projectId, rest[1] ?? "", rest[3] ?? "", labels)),
+            ok({
+              ...tableResource(projectId, rest[1] ?? "", rest[3] ?? "", labels),
+              schema: { fields: schemas.get(`${rest[1] ?? ""}.${rest[3] ?? ""}`) ?? [] },
+            }),
           )
         case "PATCH datasets/*/tables/*":
           return withTable(projectId, rest[1] ?? "", rest[3] ?? "", (labels) => {
@@ -246,8 +256,9 @@ export const fakeBigQuery: Effect.Effect<FakeBigQuery, never, Scope.Scope> = Eff
           answer,
         })
       },
-      addTable: (datasetId, tableId) => {
+      addTable: (datasetId, tableId, fields) => {
         datasetTables(datasetId).set(tableId, {})
+        if (fields !== undefined) schemas.set(`${datasetId}.${tableId}`, fields)
       },
       tables: (datasetId) =>
         [...datasetTables(datasetId).entries()]

@@ -279,6 +279,32 @@ describe("bigQueryWarehouse", () => {
     }),
   )
 
+  it.scoped("columnTypes reads a table's schema: which metric columns are booleans", () =>
+    Effect.gen(function* () {
+      const fake = yield* fakeBigQuery
+      // tables.get answers with the legacy type names (BOOLEAN, FLOAT, INTEGER).
+      fake.addTable(datasetId, "my_exp_enrollments_week_1", [
+        { name: "analysis_id", type: "STRING" },
+        { name: "branch", type: "STRING" },
+        { name: "analysis_window_start", type: "INTEGER" },
+        { name: "active_hours", type: "FLOAT" },
+        { name: "searched", type: "BOOLEAN" },
+      ])
+      const warehouse = yield* warehouseOn(fake)
+
+      expect([...(yield* warehouse.columnTypes("my_exp_enrollments_week_1"))]).toEqual([
+        ["analysis_id", "STRING"],
+        ["branch", "STRING"],
+        ["analysis_window_start", "INTEGER"],
+        ["active_hours", "FLOAT"],
+        ["searched", "BOOLEAN"],
+      ])
+      const missing = yield* Effect.flip(warehouse.columnTypes("absent"))
+      expect(missing._tag).toBe("WarehouseError")
+      expect(missing.message).toContain("Not found: Table")
+    }),
+  )
+
   it.scoped("deleteTables deletes only the tables starting with the prefix", () =>
     Effect.gen(function* () {
       const fake = yield* fakeBigQuery
