@@ -79,10 +79,30 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
       const timed = <A>(sql: string, purpose: string, run: () => Promise<A>) =>
         Effect.gen(function* () {
           const started = performance.now()
-          const result = yield* Effect.tryPromise({
-            try: run,
-            catch: (error) =>
-              new WarehouseError({ purpose, sql, message: messageOf(error).split("\n")[0] ?? "" }),
+          const result = yield* Effect.async<A, WarehouseError>((resume) => {
+            const running = run()
+            running.then(
+              (value) => resume(Effect.succeed(value)),
+              (error) =>
+                resume(
+                  Effect.fail(
+                    new WarehouseError({
+                      purpose,
+                      sql,
+                      message: messageOf(error).split("\n")[0] ?? "",
+                    }),
+                  ),
+                ),
+            )
+            // Interrupted (Ctrl-C, SIGTERM, a timeout): stop the statement in DuckDB too, and
+            // wait until it has stopped, so the connection is free for whatever runs next.
+            return Effect.promise(() => {
+              connection.interrupt()
+              return running.then(
+                () => undefined,
+                () => undefined,
+              )
+            })
           })
           const cost: QueryCost = { milliseconds: Math.round(performance.now() - started) }
           yield* tally.add(cost)

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Effect, Either } from "effect"
+import { Effect, Either, Exit, Fiber } from "effect"
 import { duckDbWarehouse } from "../../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../../src/services/warehouse/warehouse.js"
 
@@ -34,6 +34,27 @@ layer(duckDbWarehouse({ path: ":memory:", schema: "analysis", threads: 1 }))(
         ])
         expect(result.cost.milliseconds).toBeGreaterThanOrEqual(0)
       }),
+    )
+
+    it.effect(
+      "stops a statement in DuckDB when its fiber is interrupted, and runs the next one",
+      () =>
+        Effect.gen(function* () {
+          const warehouse = yield* Warehouse
+          // 10¹² rows: minutes of work on one thread, unless DuckDB is told to stop.
+          const endless = yield* Effect.fork(
+            warehouse.query(
+              "SELECT SUM(a.i * b.j) AS total FROM range(1000000) a(i), range(1000000) b(j)",
+              "a query that would run for minutes",
+            ),
+          )
+          // Real time (it.effect's clock is a test clock): DuckDB is at work meanwhile.
+          yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 300)))
+          expect(Exit.isInterrupted(yield* Fiber.interrupt(endless))).toBe(true)
+          const next = yield* warehouse.query("SELECT 42 AS answer", "the next query")
+          expect(rowsOf(next.columns)).toEqual([[42]])
+        }),
+      60_000,
     )
 
     it.effect("replaces a table on rerun (write-truncate), never appends", () =>
