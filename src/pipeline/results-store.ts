@@ -225,15 +225,17 @@ const problemCells = (problem: Problem): ReadonlyArray<Cell> => [
   problem.level,
 ]
 
-/** Creates a shared table from its columns when it does not exist yet. */
+/**
+ * Creates a shared table from its columns when it does not exist yet, in one statement:
+ * experiments run concurrently, and a check then a create could let one replace the table
+ * another has just written rows to.
+ */
 const ensureTable = (table: string, columns: ReadonlyArray<ColumnSpec>) =>
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
-    if (yield* warehouse.tableExists(table)) return
-    yield* warehouse.createTableAs(
-      table,
-      literalRowsQuery(warehouse.dialect, columns, []),
-      `creating ${table}`,
+    yield* warehouse.query(
+      `CREATE TABLE IF NOT EXISTS ${identifier(warehouse.qualifiedName(table))} AS\n${literalRowsQuery(warehouse.dialect, columns, [])}`,
+      `creating ${table} unless it exists`,
     )
   })
 
