@@ -17,7 +17,7 @@ export const pushDownsPerQuery = 50
 const memberColumn = "push_down_member"
 
 /** One query for push-downs of one shape: their rows, each tagged with its member's index. */
-export const batchQuery = (pushDowns: ReadonlyArray<PushDown>): string => {
+const batchQuery = (pushDowns: ReadonlyArray<PushDown>): string => {
   const orderBy = [memberColumn, ...(pushDowns[0]?.orderBy ?? [])].join(", ")
   return `${pushDowns
     .map((pushDown, member) => `SELECT ${member} AS ${memberColumn}, * FROM (\n${pushDown.sql}\n)`)
@@ -25,10 +25,7 @@ export const batchQuery = (pushDowns: ReadonlyArray<PushDown>): string => {
 }
 
 /** A batch's result cut into one result per member, as if each had run alone. */
-export const splitBatchResult = (
-  result: QueryResult,
-  members: number,
-): ReadonlyArray<QueryResult> => {
+const splitBatchResult = (result: QueryResult, members: number): ReadonlyArray<QueryResult> => {
   const memberIndex = result.columnNames.indexOf(memberColumn)
   const memberCells = result.columns[memberIndex] ?? []
   const rowsOf: number[][] = Array.from({ length: members }, () => [])
@@ -45,14 +42,6 @@ export const splitBatchResult = (
     // The batch's cost, shared: results are not where costs are counted (the warehouse logs them).
     cost: result.cost,
   }))
-}
-
-const chunksOf = <T>(items: ReadonlyArray<T>, size: number): ReadonlyArray<ReadonlyArray<T>> => {
-  const chunks: T[][] = []
-  for (let start = 0; start < items.length; start += size) {
-    chunks.push(items.slice(start, start + size))
-  }
-  return chunks
 }
 
 /**
@@ -111,7 +100,9 @@ export const forEachPushDownResult = <T extends { readonly pushDown: PushDown },
       const shape = item.pushDown.shape
       byShape.set(shape, [...(byShape.get(shape) ?? []), { pushDown: item.pushDown, index }])
     })
-    const batches = [...byShape.values()].flatMap((members) => chunksOf(members, pushDownsPerQuery))
+    const batches = [...byShape.values()].flatMap((members) =>
+      Arr.chunksOf(members, pushDownsPerQuery),
+    )
     const outputs = yield* Effect.forEach(
       batches,
       (batch) =>

@@ -1,7 +1,9 @@
+import { Worker } from "node:worker_threads"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Exit, Fiber } from "effect"
 import type { Statistic } from "../../src/domain/config/analysis-configuration.js"
 import type { StatisticName } from "../../src/domain/summary-catalogue.js"
+import { makeWorkerPool } from "../../src/services/summary-computer/worker-pool.js"
 import {
   computeSummaryTask,
   SummaryComputationError,
@@ -135,5 +137,20 @@ describe("SummaryComputer", () => {
       expect(yield* Fiber.join(running)).toEqual(yield* computeSummaryTask(first))
       expect(yield* computer.compute(second)).toEqual(yield* computeSummaryTask(second))
     }).pipe(Effect.provide(SummaryComputer.workerThreads(1))),
+  )
+
+  it.scoped("gives up on threads that die as they start, failing tasks instead of waiting", () =>
+    Effect.gen(function* () {
+      const compute = yield* makeWorkerPool(
+        2,
+        () => new Worker("throw new Error('no statistics here')", { eval: true }),
+      )
+      const messages: string[] = []
+      for (const task of [...tasks, ...tasks]) {
+        messages.push((yield* Effect.flip(compute(task))).message)
+      }
+      expect(messages.every((message) => message.includes("no statistics here"))).toBe(true)
+      expect(messages.at(-1)).toMatch(/^worker threads keep dying \(\d+ in a row\)/)
+    }),
   )
 })

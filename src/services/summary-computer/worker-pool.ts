@@ -29,6 +29,9 @@ const startWorker = (): Worker => {
   )
 }
 
+/** Threads that may die one after another, with no task finishing, before the pool gives up. */
+const maxDeathsInARow = 3
+
 /**
  * Worker threads that compute statistics, one task per thread at a time, first come first
  * served. A thread that dies fails only its task and is replaced.
@@ -39,12 +42,23 @@ class SummaryWorkerPool {
   private readonly running = new Map<Worker, Job>()
   private readonly retired = new Set<Worker>()
   private closed = false
+  /** Threads that died since a task last finished: a thread that cannot even start would otherwise be replaced forever. */
+  private deathsInARow = 0
+  /** Why the pool gave up on its threads, once it has. */
+  private broken: string | undefined
 
-  constructor(threads: number) {
+  constructor(
+    threads: number,
+    private readonly start: () => Worker,
+  ) {
     for (let thread = 0; thread < threads; thread++) this.idle.push(this.spawn())
   }
 
   submit(job: Job): void {
+    if (this.broken !== undefined) {
+      job.settle(Either.left(this.failure(job, this.broken)))
+      return
+    }
     this.queue.push(job)
     this.dispatch()
   }
@@ -64,7 +78,7 @@ class SummaryWorkerPool {
   }
 
   private spawn(): Worker {
-    const worker = startWorker()
+    const worker = this.start()
     worker.on("message", (reply: Reply) => this.finish(worker, reply))
     worker.on("error", (error) => this.retire(worker, `worker thread failed: ${error.message}`))
     worker.on("exit", (code) => {
@@ -94,6 +108,7 @@ class SummaryWorkerPool {
   }
 
   private finish(worker: Worker, reply: Reply): void {
+    this.deathsInARow = 0
     const job = this.running.get(worker)
     this.running.delete(worker)
     this.idle.push(worker)
@@ -118,6 +133,14 @@ class SummaryWorkerPool {
     void worker.terminate()
     if (job !== undefined) job.settle(Either.left(this.failure(job, message)))
     if (this.closed) return
+    this.deathsInARow += 1
+    if (this.deathsInARow > maxDeathsInARow) {
+      this.broken = `worker threads keep dying (${this.deathsInARow} in a row), the last: ${message}`
+      for (const waiting of this.queue.splice(0)) {
+        waiting.settle(Either.left(this.failure(waiting, this.broken)))
+      }
+      return
+    }
     this.idle.push(this.spawn())
     this.dispatch()
   }
@@ -130,13 +153,14 @@ class SummaryWorkerPool {
 /** A pool of `threads` worker threads for the scope's lifetime; its `compute` queues a task. */
 export const makeWorkerPool = (
   threads: number,
+  start: () => Worker = startWorker,
 ): Effect.Effect<
   (task: SummaryTask) => Effect.Effect<StatisticOutput, SummaryComputationError>,
   never,
   Scope.Scope
 > =>
   Effect.acquireRelease(
-    Effect.sync(() => new SummaryWorkerPool(threads)),
+    Effect.sync(() => new SummaryWorkerPool(threads, start)),
     (pool) => Effect.promise(() => pool.close()),
   ).pipe(
     Effect.map(
