@@ -1,4 +1,4 @@
-import { Clock, Effect, Either, Stream } from "effect"
+import { Clock, Effect, Stream } from "effect"
 import {
   type AnalysisBasis,
   type AnalysisWindow,
@@ -11,11 +11,10 @@ import type { StatisticResult } from "../domain/statistic-result.js"
 import { metricsTableName } from "../domain/table-names.js"
 import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import type { TelemetrySources } from "../sql/enrollments-query.js"
-import { forEachPushDownResult } from "./batched-push-down.js"
 import { ensureEnrollments } from "./enrollments.js"
 import { computeMetricsTable, metricsFor } from "./metrics.js"
 import type { PlannedExperiment } from "./plan.js"
-import { describeFailure, type Problem, type ProblemPlace, problemAt } from "./problem.js"
+import { type Problem, type ProblemPlace, problemFrom } from "./problem.js"
 import {
   appendProblems,
   clearProblems,
@@ -23,13 +22,8 @@ import {
   writeStatistics,
 } from "./results-store.js"
 import type { RunEvent, WorkItemOutcome } from "./run-event.js"
-import {
-  computePopulation,
-  pushDownFor,
-  type StatisticsSettings,
-  type SummaryOutcome,
-  summaryFromAggregates,
-} from "./statistics.js"
+import { computePopulation, type StatisticsSettings } from "./statistics.js"
+import { summariseWindow } from "./summaries.js"
 
 export interface AnalysisSettings extends StatisticsSettings {
   readonly sources: TelemetrySources
@@ -41,36 +35,6 @@ export interface AnalysisSettings extends StatisticsSettings {
   /** Summaries and segments computed at once inside one window. */
   readonly summaryConcurrency: number
 }
-
-const now = Clock.currentTimeMillis.pipe(Effect.map((millis) => new Date(millis)))
-
-const problemFrom = (place: ProblemPlace, error: unknown, level: Problem["level"] = "ERROR") =>
-  now.pipe(Effect.map((at) => problemAt(place, { ...describeFailure(error), level }, at)))
-
-const warningsAt = (place: ProblemPlace, warnings: ReadonlyArray<string>) =>
-  now.pipe(
-    Effect.map((at) =>
-      warnings.map((message) =>
-        problemAt(place, { message, exceptionType: "Warning", level: "WARNING" }, at),
-      ),
-    ),
-  )
-
-/** A summary's rows, or the problem that stopped it, with the warnings it gave. */
-const summaryOutcomeAt = <E>(at: ProblemPlace, summary: Effect.Effect<SummaryOutcome, E>) =>
-  summary.pipe(
-    Effect.flatMap(({ results, warnings }) =>
-      warningsAt(at, warnings).pipe(Effect.map((problems) => ({ results, problems }))),
-    ),
-    Effect.catchAll((error) =>
-      problemFrom(at, error).pipe(
-        Effect.map((problem) => ({
-          results: [] as ReadonlyArray<StatisticResult>,
-          problems: [problem],
-        })),
-      ),
-    ),
-  )
 
 /** Pre-enrollment windows first: the covariates of linear models are read from them. */
 const inComputeOrder = (windows: ReadonlyArray<AnalysisWindow>) =>
@@ -123,63 +87,16 @@ const analyseBasis = (
         (computed.has(metric.name) || metric.dataSource === undefined) &&
         (settings.metrics.length === 0 || settings.metrics.includes(metric.name)),
     )
-    const segments = ["all", ...configuration.segments.map(({ name }) => name)]
     const population = yield* computePopulation({ configuration, window, basis, metricsTable })
     const tableExists = yield* Effect.cachedFunction(warehouse.tableExists)
     const booleanColumns = [...(yield* warehouse.columnTypes(metricsTable))]
       .filter(([, type]) => type === "BOOLEAN" || type === "BOOL")
       .map(([name]) => name)
-    const tasks = segments.flatMap((segment) =>
-      summaries.map((summary) => ({
-        summary,
-        place: {
-          configuration,
-          window,
-          basis,
-          metricsTable,
-          segment,
-          booleanColumns,
-          tableExists,
-        },
-        at: {
-          ...place,
-          segment,
-          metric: summary.metric.name,
-          statistic: summary.statistic.name,
-        } satisfies ProblemPlace,
-      })),
+    const outcomes = yield* summariseWindow(
+      { configuration, window, basis, metricsTable, booleanColumns, summaries, tableExists },
+      place,
+      settings,
     )
-    const prepared = yield* Effect.forEach(
-      tasks,
-      (task) =>
-        Effect.either(pushDownFor(task.summary, task.place, settings)).pipe(
-          Effect.map((pushDown) => ({ ...task, pushDown })),
-        ),
-      { concurrency: settings.summaryConcurrency },
-    )
-    const unprepared = yield* Effect.forEach(
-      prepared.flatMap(({ at, pushDown }) =>
-        Either.isLeft(pushDown) ? [{ at, error: pushDown.left }] : [],
-      ),
-      ({ at, error }) => summaryOutcomeAt(at, Effect.fail(error)),
-    )
-    const summarised = yield* forEachPushDownResult(
-      prepared.flatMap((task) =>
-        Either.isRight(task.pushDown) ? [{ ...task, pushDown: task.pushDown.right }] : [],
-      ),
-      (task, result) =>
-        summaryOutcomeAt(
-          task.at,
-          Effect.flatMap(result, (rows) =>
-            summaryFromAggregates(task.summary, task.place, task.pushDown, rows, settings),
-          ),
-        ),
-      {
-        concurrency: settings.summaryConcurrency,
-        purpose: `${slug} (${window.period} ${window.index}, ${basis})`,
-      },
-    )
-    const outcomes = [...unprepared, ...summarised]
     return {
       metricsTable,
       results: [...population, ...outcomes.flatMap(({ results }) => results)],

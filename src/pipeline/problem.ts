@@ -1,3 +1,4 @@
+import { Clock, Effect } from "effect"
 import type { AnalysisBasis, AnalysisPeriod } from "../domain/analysis-period.js"
 import type { IsoDate } from "../domain/dates.js"
 
@@ -60,3 +61,22 @@ export const describeFailure = (
   }
   return { exceptionType: "Error", message: String(error) }
 }
+
+const now = Clock.currentTimeMillis.pipe(Effect.map((millis) => new Date(millis)))
+
+/** A failure as a problem at `place`, stamped now. */
+export const problemFrom = (
+  place: ProblemPlace,
+  error: unknown,
+  level: Problem["level"] = "ERROR",
+) => now.pipe(Effect.map((at) => problemAt(place, { ...describeFailure(error), level }, at)))
+
+/** Warnings as problems of level WARNING at `place`, stamped now. */
+export const warningsAt = (place: ProblemPlace, warnings: ReadonlyArray<string>) =>
+  now.pipe(
+    Effect.map((at) =>
+      warnings.map((message) =>
+        problemAt(place, { message, exceptionType: "Warning", level: "WARNING" }, at),
+      ),
+    ),
+  )

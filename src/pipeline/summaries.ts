@@ -1,0 +1,122 @@
+import { Effect, Either } from "effect"
+import type { AnalysisBasis, AnalysisWindow } from "../domain/analysis-period.js"
+import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-configuration.js"
+import type { StatisticResult } from "../domain/statistic-result.js"
+import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import { forEachPushDownResult } from "./batched-push-down.js"
+import { type Problem, type ProblemPlace, problemFrom, warningsAt } from "./problem.js"
+import {
+  pushDownFor,
+  type StatisticsSettings,
+  type SummaryOutcome,
+  summaryFromAggregates,
+} from "./statistics.js"
+
+/** One window and basis of an experiment, with what its summaries need to know of it. */
+export interface WindowToSummarise {
+  readonly configuration: AnalysisConfiguration
+  readonly window: AnalysisWindow
+  readonly basis: AnalysisBasis
+  readonly metricsTable: string
+  readonly booleanColumns: ReadonlyArray<string>
+  readonly summaries: ReadonlyArray<Summary>
+  readonly tableExists: (table: string) => Effect.Effect<boolean, WarehouseError>
+}
+
+export interface SummarisedResults {
+  readonly results: ReadonlyArray<StatisticResult>
+  readonly problems: ReadonlyArray<Problem>
+}
+
+/** A summary's rows, or the problem that stopped it, with the warnings it gave. */
+const summaryOutcomeAt = <E>(
+  at: ProblemPlace,
+  summary: Effect.Effect<SummaryOutcome, E>,
+): Effect.Effect<SummarisedResults> =>
+  summary.pipe(
+    Effect.flatMap(({ results, warnings }) =>
+      warningsAt(at, warnings).pipe(Effect.map((problems) => ({ results, problems }))),
+    ),
+    Effect.catchAll((error) =>
+      problemFrom(at, error).pipe(
+        Effect.map((problem) => ({
+          results: [] as ReadonlyArray<StatisticResult>,
+          problems: [problem],
+        })),
+      ),
+    ),
+  )
+
+/**
+ * Every summary on every segment (`all` and the configured ones) of one window and basis:
+ * the push-downs batched by shape, each statistic computed as its batch returns. Never
+ * fails: a summary that cannot be computed is a problem at its place.
+ */
+export const summariseWindow = (
+  {
+    configuration,
+    window,
+    basis,
+    metricsTable,
+    booleanColumns,
+    summaries,
+    tableExists,
+  }: WindowToSummarise,
+  place: ProblemPlace,
+  settings: StatisticsSettings & { readonly summaryConcurrency: number },
+): Effect.Effect<ReadonlyArray<SummarisedResults>, never, Warehouse> =>
+  Effect.gen(function* () {
+    const slug = configuration.experiment.slug
+    const segments = ["all", ...configuration.segments.map(({ name }) => name)]
+    const tasks = segments.flatMap((segment) =>
+      summaries.map((summary) => ({
+        summary,
+        place: {
+          configuration,
+          window,
+          basis,
+          metricsTable,
+          segment,
+          booleanColumns,
+          tableExists,
+        },
+        at: {
+          ...place,
+          segment,
+          metric: summary.metric.name,
+          statistic: summary.statistic.name,
+        } satisfies ProblemPlace,
+      })),
+    )
+    const prepared = yield* Effect.forEach(
+      tasks,
+      (task) =>
+        Effect.either(pushDownFor(task.summary, task.place, settings)).pipe(
+          Effect.map((pushDown) => ({ ...task, pushDown })),
+        ),
+      { concurrency: settings.summaryConcurrency },
+    )
+    const unprepared = yield* Effect.forEach(
+      prepared.flatMap(({ at, pushDown }) =>
+        Either.isLeft(pushDown) ? [{ at, error: pushDown.left }] : [],
+      ),
+      ({ at, error }) => summaryOutcomeAt(at, Effect.fail(error)),
+    )
+    const summarised = yield* forEachPushDownResult(
+      prepared.flatMap((task) =>
+        Either.isRight(task.pushDown) ? [{ ...task, pushDown: task.pushDown.right }] : [],
+      ),
+      (task, result) =>
+        summaryOutcomeAt(
+          task.at,
+          Effect.flatMap(result, (rows) =>
+            summaryFromAggregates(task.summary, task.place, task.pushDown, rows, settings),
+          ),
+        ),
+      {
+        concurrency: settings.summaryConcurrency,
+        purpose: `${slug} (${window.period} ${window.index}, ${basis})`,
+      },
+    )
+    return [...unprepared, ...summarised]
+  })
