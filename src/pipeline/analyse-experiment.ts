@@ -88,12 +88,11 @@ const analyseBasis = (
         (settings.metrics.length === 0 || settings.metrics.includes(metric.name)),
     )
     const population = yield* computePopulation({ configuration, window, basis, metricsTable })
-    const tableExists = yield* Effect.cachedFunction(warehouse.tableExists)
     const booleanColumns = [...(yield* warehouse.columnTypes(metricsTable))]
       .filter(([, type]) => type === "BOOLEAN" || type === "BOOL")
       .map(([name]) => name)
     const outcomes = yield* summariseWindow(
-      { configuration, window, basis, metricsTable, booleanColumns, summaries, tableExists },
+      { configuration, window, basis, metricsTable, booleanColumns, summaries },
       place,
       settings,
     )

@@ -92,15 +92,11 @@ export const forEachPushDownResult = <T extends { readonly pushDown: PushDown },
   options: { readonly concurrency: number; readonly purpose: string },
 ): Effect.Effect<ReadonlyArray<B>, never, Warehouse | R> =>
   Effect.gen(function* () {
-    const byShape = new Map<
-      string,
-      Array<{ readonly pushDown: PushDown; readonly index: number }>
-    >()
-    items.forEach((item, index) => {
-      const shape = item.pushDown.shape
-      byShape.set(shape, [...(byShape.get(shape) ?? []), { pushDown: item.pushDown, index }])
-    })
-    const batches = [...byShape.values()].flatMap((members) =>
+    const byShape = Arr.groupBy(
+      items.map((item, index) => ({ item, index, pushDown: item.pushDown })),
+      ({ pushDown }) => pushDown.shape,
+    )
+    const batches = Object.values(byShape).flatMap((members) =>
       Arr.chunksOf(members, pushDownsPerQuery),
     )
     const outputs = yield* Effect.forEach(
@@ -110,12 +106,8 @@ export const forEachPushDownResult = <T extends { readonly pushDown: PushDown },
           Effect.flatMap((answered) =>
             Effect.forEach(
               answered,
-              ([{ index }, result]) => {
-                const item = items[index]
-                return item === undefined
-                  ? Effect.succeed([])
-                  : use(item, result).pipe(Effect.map((output) => [{ index, output }]))
-              },
+              ([{ item, index }, result]) =>
+                use(item, result).pipe(Effect.map((output) => ({ index, output }))),
               { concurrency: "unbounded" },
             ),
           ),
@@ -123,7 +115,7 @@ export const forEachPushDownResult = <T extends { readonly pushDown: PushDown },
       { concurrency: options.concurrency },
     )
     return outputs
-      .flat(2)
+      .flat()
       .sort((a, b) => a.index - b.index)
       .map(({ output }) => output)
   })

@@ -41,10 +41,10 @@ export interface SummaryPlace {
   /** Metric columns of the metrics table that are booleans (read as 0/1). */
   readonly booleanColumns?: ReadonlyArray<string>
   /**
-   * Whether a table exists, for linear models' covariate tables; the run passes one that
-   * asks the warehouse once per table for all summaries and segments of a window.
+   * Whether a table exists, for linear models' covariate tables: one lookup shared by all
+   * summaries and segments of a window, so the warehouse is asked once per table.
    */
-  readonly tableExists?: (table: string) => Effect.Effect<boolean, WarehouseError>
+  readonly tableExists: (table: string) => Effect.Effect<boolean, WarehouseError>
 }
 
 export interface SummaryOutcome {
@@ -77,8 +77,7 @@ const covariateOf = (summary: Summary, place: SummaryPlace) =>
       }
     }
     const table = metricsTableName(place.configuration.experiment.slug, place.basis, period, 1)
-    const warehouse = yield* Warehouse
-    if (!(yield* (place.tableExists ?? warehouse.tableExists)(table))) {
+    if (!(yield* place.tableExists(table))) {
       return {
         covariate: undefined,
         warning: `no ${period} metrics (${table}) yet: linear model left unadjusted`,
@@ -112,7 +111,7 @@ export const pushDownFor = (
   summary: Summary,
   place: SummaryPlace,
   settings: StatisticsSettings,
-): Effect.Effect<PushDown, WarehouseError, Warehouse> =>
+): Effect.Effect<PushDown, WarehouseError> =>
   Effect.gen(function* () {
     const winsorizeAt = winsorizeQuantileFor(summary.statistic)
     const request: PushDownRequest = {
@@ -226,7 +225,7 @@ export const summaryFromAggregates = (
  * branches' configured ratios (Slipstream's addition: point = χ², with its p-value).
  */
 export const computePopulation = (
-  place: Omit<SummaryPlace, "segment">,
+  place: Omit<SummaryPlace, "segment" | "tableExists">,
 ): Effect.Effect<ReadonlyArray<StatisticResult>, WarehouseError, Warehouse> =>
   Effect.gen(function* () {
     const warehouse = yield* Warehouse

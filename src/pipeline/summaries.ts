@@ -2,7 +2,7 @@ import { Effect, Either } from "effect"
 import type { AnalysisBasis, AnalysisWindow } from "../domain/analysis-period.js"
 import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-configuration.js"
 import type { StatisticResult } from "../domain/statistic-result.js"
-import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import { Warehouse } from "../services/warehouse/warehouse.js"
 import { forEachPushDownResult } from "./batched-push-down.js"
 import { type Problem, type ProblemPlace, problemFrom, warningsAt } from "./problem.js"
 import {
@@ -20,7 +20,6 @@ export interface WindowToSummarise {
   readonly metricsTable: string
   readonly booleanColumns: ReadonlyArray<string>
   readonly summaries: ReadonlyArray<Summary>
-  readonly tableExists: (table: string) => Effect.Effect<boolean, WarehouseError>
 }
 
 export interface SummarisedResults {
@@ -53,20 +52,14 @@ const summaryOutcomeAt = <E>(
  * fails: a summary that cannot be computed is a problem at its place.
  */
 export const summariseWindow = (
-  {
-    configuration,
-    window,
-    basis,
-    metricsTable,
-    booleanColumns,
-    summaries,
-    tableExists,
-  }: WindowToSummarise,
+  { configuration, window, basis, metricsTable, booleanColumns, summaries }: WindowToSummarise,
   place: ProblemPlace,
   settings: StatisticsSettings & { readonly summaryConcurrency: number },
 ): Effect.Effect<ReadonlyArray<SummarisedResults>, never, Warehouse> =>
   Effect.gen(function* () {
     const slug = configuration.experiment.slug
+    const warehouse = yield* Warehouse
+    const tableExists = yield* Effect.cachedFunction(warehouse.tableExists)
     const segments = ["all", ...configuration.segments.map(({ name }) => name)]
     const tasks = segments.flatMap((segment) =>
       summaries.map((summary) => ({
