@@ -9,6 +9,8 @@ import { listenLocally } from "./local-server.js"
  * per SQL text — and it records every request so tests can check what the client sent.
  * It serves what the warehouse uses: jobs.insert (query jobs, dry runs, destination
  * tables), jobs.getQueryResults, jobs.get, jobs.cancel, and tables list/get/patch/delete.
+ * It can fail chosen requests, or make chosen jobs fail, a given number of times first
+ * (`failNext`), to exercise retries.
  */
 export interface FakeBigQuery {
   /** Pass as `apiEndpoint`: `http://127.0.0.1:<port>`. */
@@ -25,6 +27,47 @@ export interface FakeBigQuery {
   ) => void
   /** The tables a dataset holds now, sorted, with their labels. */
   readonly tables: (datasetId: string) => ReadonlyArray<FakeTable>
+  /**
+   * The next requests that `match` fail with `failures`, one each, in order; after them the
+   * fake answers as usual. With kind "job" the failures are jobs instead: jobs.insert accepts
+   * the job, then it fails (getQueryResults answers with the error, jobs.get shows it as
+   * `status.errorResult`) and writes no table. Queues are used in the order they were added.
+   */
+  readonly failNext: (match: FailureMatch, failures: ReadonlyArray<InjectedFailure>) => void
+  /** Every destination-table write of a job that succeeded, in order. */
+  readonly writes: ReadonlyArray<TableWrite>
+}
+
+/** The requests (or jobs) that `failNext` fails. */
+export interface FailureMatch {
+  readonly kind: RequestKind | "job"
+  /** Only requests about a query job whose SQL equals this (or satisfies it). */
+  readonly sql?: string | ((sql: string) => boolean)
+  /** Only tables.get/patch/delete of this table. */
+  readonly table?: string
+}
+
+export type RequestKind =
+  | "jobs.insert"
+  | "jobs.get"
+  | "jobs.getQueryResults"
+  | "jobs.cancel"
+  | "tables.list"
+  | "tables.get"
+  | "tables.patch"
+  | "tables.delete"
+
+/** An error as the API sends it: HTTP status and reason; the message has a default. */
+export interface InjectedFailure {
+  readonly status: number
+  readonly reason: string
+  readonly message?: string
+}
+
+export interface TableWrite {
+  readonly datasetId: string
+  readonly tableId: string
+  readonly jobId: string
 }
 
 export interface RecordedRequest {
@@ -104,7 +147,29 @@ export const fakeBigQuery: Effect.Effect<FakeBigQuery, never, Scope.Scope> = Eff
     const answers: Array<{ readonly matches: (sql: string) => boolean; answer: CannedAnswer }> = []
     const datasets = new Map<string, Map<string, Record<string, string>>>()
     const jobs = new Map<string, FakeJob>()
+    const writes: Array<TableWrite> = []
+    const injected: Array<{
+      readonly match: FailureMatch
+      readonly failures: Array<InjectedFailure>
+    }> = []
     let jobCounter = 0
+
+    /** The next injected failure for a request (or a job) of `kind`, used up as it is taken. */
+    const takeFailure = (
+      kind: RequestKind | "job",
+      about: { readonly sql?: string; readonly table?: string },
+    ): InjectedFailure | undefined => {
+      const queue = injected.find(
+        ({ match, failures }) =>
+          failures.length > 0 &&
+          match.kind === kind &&
+          (match.sql === undefined ||
+            (about.sql !== undefined &&
+              (typeof match.sql === "string" ? match.sql === about.sql : match.sql(about.sql)))) &&
+          (match.table === undefined || match.table === about.table),
+      )
+      return queue?.failures.shift()
+    }
 
     const datasetTables = (datasetId: string): Map<string, Record<string, string>> => {
       const existing = datasets.get(datasetId)
@@ -138,6 +203,16 @@ export const fakeBigQuery: Effect.Effect<FakeBigQuery, never, Scope.Scope> = Eff
       const projectId = parts[3] ?? ""
       const rest = parts.slice(4)
       const route = `${request.method} ${rest.map((part, i) => (i % 2 === 0 ? part : "*")).join("/")}`
+      const kind = requestKinds[route]
+      if (kind !== undefined) {
+        const failure = takeFailure(
+          kind,
+          kind.startsWith("jobs.")
+            ? sqlOf(kind, request.body, jobs.get(rest[1] ?? ""))
+            : { table: rest[3] ?? "" },
+        )
+        if (failure !== undefined) return injectedError(failure)
+      }
       switch (route) {
         case "POST jobs":
           return insertJob(projectId, request.body)
@@ -180,12 +255,23 @@ export const fakeBigQuery: Effect.Effect<FakeBigQuery, never, Scope.Scope> = Eff
       const sql = stringAt(query, "query") ?? ""
       const reference = recordAt(body, "jobReference")
       jobCounter += 1
+      const jobFailure = configuration.dryRun === true ? undefined : takeFailure("job", { sql })
       const job: FakeJob = {
         projectId,
         jobId: stringAt(reference, "jobId") ?? `fake-job-${jobCounter}`,
         location: stringAt(reference, "location") ?? "US",
         configuration,
-        answer: answerFor(sql),
+        answer:
+          jobFailure === undefined
+            ? answerFor(sql)
+            : {
+                error: {
+                  status: jobFailure.status,
+                  reason: jobFailure.reason,
+                  message: jobFailure.message ?? defaultMessage(jobFailure),
+                  at: "results",
+                },
+              },
         polls: 0,
         cancelled: false,
       }
@@ -202,6 +288,7 @@ export const fakeBigQuery: Effect.Effect<FakeBigQuery, never, Scope.Scope> = Eff
       if (!isFailure(job.answer) && datasetId !== undefined && tableId !== undefined) {
         const tables = datasetTables(datasetId)
         tables.set(tableId, tables.get(tableId) ?? {})
+        writes.push({ datasetId, tableId, jobId: job.jobId })
       }
       return ok({ ...jobResource(job), status: { state: "RUNNING" } })
     }
@@ -264,6 +351,10 @@ export const fakeBigQuery: Effect.Effect<FakeBigQuery, never, Scope.Scope> = Eff
         [...datasetTables(datasetId).entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([tableId, labels]) => ({ tableId, labels: { ...labels } })),
+      failNext: (match, failures) => {
+        injected.push({ match, failures: [...failures] })
+      },
+      writes,
     }
   },
 )
@@ -283,12 +374,58 @@ const apiError = (status: number, reason: string, message: string): Reply => ({
       code: status,
       message,
       errors: [{ message, domain: "global", reason }],
-      status: status === 404 ? "NOT_FOUND" : "INVALID_ARGUMENT",
+      status: rpcStatuses[status] ?? "UNKNOWN",
     },
   },
 })
 
-/** 400, not 5xx, so the client does not retry with back-off and slow the test down. */
+/** google.rpc.Code names, as Google's JSON errors spell them beside the HTTP status. */
+const rpcStatuses: Readonly<Record<number, string>> = {
+  400: "INVALID_ARGUMENT",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  409: "ALREADY_EXISTS",
+  429: "RESOURCE_EXHAUSTED",
+  500: "INTERNAL",
+  502: "UNAVAILABLE",
+  503: "UNAVAILABLE",
+  504: "DEADLINE_EXCEEDED",
+}
+
+const injectedError = (failure: InjectedFailure): Reply =>
+  apiError(failure.status, failure.reason, failure.message ?? defaultMessage(failure))
+
+const defaultMessage = (failure: InjectedFailure): string =>
+  `fake BigQuery failed on purpose: ${failure.reason} (HTTP ${failure.status})`
+
+/** Which request a route is, for `failNext`. */
+const requestKinds: Readonly<Record<string, RequestKind>> = {
+  "POST jobs": "jobs.insert",
+  "GET jobs/*": "jobs.get",
+  "POST jobs/*/cancel": "jobs.cancel",
+  "GET queries/*": "jobs.getQueryResults",
+  "GET datasets/*/tables": "tables.list",
+  "GET datasets/*/tables/*": "tables.get",
+  "PATCH datasets/*/tables/*": "tables.patch",
+  "DELETE datasets/*/tables/*": "tables.delete",
+}
+
+/** The SQL a request is about: the inserted job's, or that of the job it names. */
+const sqlOf = (
+  kind: RequestKind,
+  body: unknown,
+  job: FakeJob | undefined,
+): { readonly sql?: string } => {
+  const configuration =
+    kind === "jobs.insert" ? recordAt(body, "configuration") : job?.configuration
+  const sql = stringAt(recordAt(configuration, "query"), "query")
+  return sql === undefined ? {} : { sql }
+}
+
+/**
+ * 400, not 5xx: a missing route is a gap in the fake, and the warehouse must not retry it
+ * with back-off and slow the test down.
+ */
 const noRoute = (request: RecordedRequest): Reply =>
   apiError(400, "invalid", `fake BigQuery has no route for ${request.method} ${request.path}`)
 

@@ -1,5 +1,22 @@
-import { BigQuery, type Dataset, type Job, type Query } from "@google-cloud/bigquery"
+import {
+  BigQuery,
+  type Dataset,
+  type Job,
+  type Query,
+  type QueryResultsOptions,
+  type QueryRowsResponse,
+} from "@google-cloud/bigquery"
 import { Clock, Duration, Effect, Layer } from "effect"
+import {
+  type BigQueryFailure,
+  type BigQueryRetrySettings,
+  bigQueryFailure,
+  classify,
+  isTransientReason,
+  type RetryPolicy,
+  retryPolicy,
+  retryTransient,
+} from "./bigquery-retry.js"
 import { makeCostTally } from "./cost-totals.js"
 import { type QueryCost, type QueryResult, Warehouse, WarehouseError } from "./warehouse.js"
 
@@ -14,6 +31,8 @@ export interface BigQuerySettings {
   readonly location?: string
   /** Labels on every job, so billing reports can attribute the pipeline's cost. */
   readonly labels?: Readonly<Record<string, string>>
+  /** How transient failures are retried (default: 5 attempts, waits from 1 s up to 32 s). */
+  readonly retries?: BigQueryRetrySettings
 }
 
 /**
@@ -23,6 +42,12 @@ export interface BigQuerySettings {
  * back as bigint, FLOAT64/NUMERIC/BIGNUMERIC as number, BOOL as boolean, TIMESTAMP as Date,
  * REPEATED as arrays, RECORD as objects, and every other scalar (STRING, DATE, DATETIME,
  * TIME, BYTES as base64, JSON) as the string the API sent.
+ *
+ * Transient failures (5xx, 429, backendError, internalError, rateLimitExceeded,
+ * jobRateLimitExceeded; see bigquery-retry.ts) are retried with exponential backoff and full
+ * jitter, `settings.retries.maxAttempts` times at most: a failed API call is made again, a
+ * query job that failed is run again as a new job (for a destination table that is safe,
+ * since the job truncates what it writes). Other failures fail at once.
  */
 export const bigQueryWarehouse = (settings: BigQuerySettings): Layer.Layer<Warehouse> =>
   Layer.sync(Warehouse, () =>
@@ -31,6 +56,15 @@ export const bigQueryWarehouse = (settings: BigQuerySettings): Layer.Layer<Wareh
         projectId: settings.projectId,
         ...(settings.apiEndpoint === undefined ? {} : { apiEndpoint: settings.apiEndpoint }),
         ...(settings.location === undefined ? {} : { location: settings.location }),
+        /*
+         * The client's own retries are off. It would retry each HTTP call on 408/429/5xx
+         * (3 more times, waits of 2^n s plus up to 1 s, up to 10 minutes in all) unseen and
+         * unlogged, and under ours that multiplies the attempts. It cannot help a job that
+         * failed (reading a failed job's results again fails the same way: only a new job
+         * can succeed) and does not know jobRateLimitExceeded or backendError sent as a 4xx.
+         * One policy of ours, on both, keeps attempts bounded, logged and testable.
+         */
+        retryOptions: { autoRetry: false },
       }),
       settings,
     ),
@@ -38,6 +72,7 @@ export const bigQueryWarehouse = (settings: BigQuerySettings): Layer.Layer<Wareh
 
 const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse["Type"] => {
   const dataset = client.dataset(settings.datasetId)
+  const retries = retryPolicy(settings.retries)
   const jobLabels = settings.labels ?? {}
   /** Bare table names in the SQL resolve in the configured dataset, as the interface promises. */
   const defaultDataset = { projectId: settings.projectId, datasetId: settings.datasetId }
@@ -47,7 +82,13 @@ const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse[
     dialect: "bigquery",
 
     query: (sql, purpose) =>
-      runJob(client, { query: sql, defaultDataset, ...labelled(jobLabels) }, purpose, "rows").pipe(
+      runJob(
+        client,
+        retries,
+        { query: sql, defaultDataset, ...labelled(jobLabels) },
+        purpose,
+        "rows",
+      ).pipe(
         Effect.tap(({ cost }) => tally.add(cost)),
         Effect.map(
           ({ table, cost }): QueryResult => ({
@@ -67,6 +108,7 @@ const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse[
             : { experiment: labelValue(options.experimentSlug) }
         const { cost } = yield* runJob(
           client,
+          retries,
           {
             query: sql,
             defaultDataset,
@@ -85,7 +127,7 @@ const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse[
          * interruption between the two leaves a complete table with stale labels, never a
          * half-written one.
          */
-        yield* call(purpose, sql, () =>
+        yield* call(retries, purpose, sql, () =>
           dataset.table(table).setMetadata({
             labels: { last_updated: timestampLabel(now), ...experiment },
           }),
@@ -94,30 +136,33 @@ const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse[
       }),
 
     tableExists: (table) =>
-      call(`check whether table ${table} exists`, undefined, () =>
+      call(retries, `check whether table ${table} exists`, undefined, () =>
         dataset.table(table).exists(),
       ).pipe(Effect.map(([exists]) => exists)),
 
     columnTypes: (table) =>
-      call(`columns of ${table}`, undefined, () => dataset.table(table).getMetadata()).pipe(
+      call(retries, `columns of ${table}`, undefined, () =>
+        dataset.table(table).getMetadata(),
+      ).pipe(
         Effect.map(
           ([metadata]) =>
             new Map(fieldsOf(recordAt(metadata, "schema")).map(({ name, type }) => [name, type])),
         ),
       ),
 
-    listTables: (prefix) => listTables(dataset, prefix, `list tables starting with "${prefix}"`),
+    listTables: (prefix) =>
+      listTables(dataset, retries, prefix, `list tables starting with "${prefix}"`),
 
     costTotals: tally.read,
 
     qualifiedName: (table) => `${settings.projectId}.${settings.datasetId}.${table}`,
 
-    deleteTables: (prefix) => deleteTables(dataset, prefix),
+    deleteTables: (prefix) => deleteTables(dataset, retries, prefix),
 
     dryRun: (sql, purpose) =>
       Effect.gen(function* () {
         const [elapsed, [job]] = yield* Effect.timed(
-          call(purpose, sql, () =>
+          call(retries, purpose, sql, () =>
             client.createQueryJob({
               query: sql,
               defaultDataset,
@@ -141,26 +186,46 @@ interface ColumnTable {
 
 /**
  * Runs a query job to its end. `wanted` says whether the rows matter ("rows") or only that
- * the job finished ("completion", for jobs that write a destination table). A run that is
- * interrupted cancels its job, since BigQuery would otherwise keep running (and billing) it.
+ * the job finished ("completion", for jobs that write a destination table). Each API call is
+ * retried while it fails transiently; a job that fails transiently is run again as a new job
+ * (a new job id each time). A run that is interrupted cancels its job, since BigQuery would
+ * otherwise keep running (and billing) it.
  */
 const runJob = (
   client: BigQuery,
+  policy: RetryPolicy,
   options: Query & { readonly query: string },
   purpose: string,
   wanted: "rows" | "completion",
 ): Effect.Effect<{ readonly table: ColumnTable; readonly cost: QueryCost }, WarehouseError> =>
+  runJobOnce(client, policy, options, purpose, wanted).pipe(
+    retryTransient(policy, "job", purpose),
+    Effect.mapError(toWarehouseError(purpose, options.query)),
+  )
+
+/** One job, from insert to its statistics. */
+const runJobOnce = (
+  client: BigQuery,
+  policy: RetryPolicy,
+  options: Query & { readonly query: string },
+  purpose: string,
+  wanted: "rows" | "completion",
+): Effect.Effect<{ readonly table: ColumnTable; readonly cost: QueryCost }, BigQueryFailure> =>
   Effect.gen(function* () {
-    const sql = options.query
     const started = yield* Clock.currentTimeMillis
-    const [job] = yield* call(purpose, sql, () => client.createQueryJob(options))
-    const table = yield* readResults(job, purpose, sql, wanted).pipe(
-      Effect.onInterrupt(() => Effect.tryPromise(() => job.cancel()).pipe(Effect.ignore)),
+    const [job] = yield* retried(policy, purpose, () => client.createQueryJob(options))
+    const cancel = Effect.tryPromise(() => job.cancel()).pipe(Effect.ignore)
+    const table = yield* readResults(job, policy, purpose, wanted).pipe(
+      Effect.onInterrupt(() => cancel),
+      // Giving up on a job that may still be running: stop it rather than pay for it.
+      Effect.tapError((failure) =>
+        failure.scope === "request" && failure.transient ? cancel : Effect.void,
+      ),
     )
-    const [metadata] = yield* call(purpose, sql, () => job.getMetadata())
-    const failure = jobFailure(metadata)
+    const [metadata] = yield* retried(policy, purpose, () => job.getMetadata())
+    const failure = jobFailure(metadata, undefined)
     if (failure !== undefined) {
-      return yield* new WarehouseError({ purpose, sql, message: failure })
+      return yield* failure
     }
     const finished = yield* Clock.currentTimeMillis
     const cost = costOf(metadata, finished - started)
@@ -175,23 +240,21 @@ const runJob = (
  */
 const readResults = (
   job: Job,
+  policy: RetryPolicy,
   purpose: string,
-  sql: string,
   wanted: "rows" | "completion",
-): Effect.Effect<ColumnTable, WarehouseError> =>
+): Effect.Effect<ColumnTable, BigQueryFailure> =>
   Effect.gen(function* () {
     let fields: ReadonlyArray<Field> = []
     const columns: Array<Array<unknown>> = []
     let pageToken: string | undefined
     for (;;) {
-      const response = yield* call(purpose, sql, () =>
-        job.getQueryResults({
-          autoPaginate: false,
-          skipParsing: true,
-          ...(wanted === "completion" ? { maxResults: 0 } : {}),
-          ...(pageToken === undefined ? {} : { pageToken }),
-        }),
-      )
+      const response = yield* resultsPage(job, policy, purpose, {
+        autoPaginate: false,
+        skipParsing: true,
+        ...(wanted === "completion" ? { maxResults: 0 } : {}),
+        ...(pageToken === undefined ? {} : { pageToken }),
+      })
       const page = pageOf(response[2])
       if (!page.complete) continue
       if (fields.length === 0 && page.fields.length > 0) {
@@ -209,12 +272,39 @@ const readResults = (
     return { columnNames: fields.map((field) => field.name), columns }
   })
 
+/**
+ * One getQueryResults call, retried while it fails transiently. The API answers it with the
+ * job's own error when the job failed, so a transient-looking error is checked against the
+ * job (jobs.get): a failed job is a job failure, for `runJob` to run anew, since asking a
+ * failed job again would fail the same way every time.
+ */
+const resultsPage = (
+  job: Job,
+  policy: RetryPolicy,
+  purpose: string,
+  options: QueryResultsOptions,
+): Effect.Effect<QueryRowsResponse, BigQueryFailure> =>
+  attempt(() => job.getQueryResults(options)).pipe(
+    Effect.catchIf(
+      (failure) => failure.transient,
+      (failure) =>
+        attempt(() => job.getMetadata()).pipe(
+          Effect.map(([metadata]) => jobFailure(metadata, failure.cause) ?? failure),
+          // The job could not be read either: nothing is known, so the read is retried.
+          Effect.orElseSucceed(() => failure),
+          Effect.flatMap(Effect.fail),
+        ),
+    ),
+    retryTransient(policy, "request", purpose),
+  )
+
 const listTables = (
   dataset: Dataset,
+  policy: RetryPolicy,
   prefix: string,
   purpose: string,
 ): Effect.Effect<ReadonlyArray<string>, WarehouseError> =>
-  call(purpose, undefined, () => dataset.getTables()).pipe(
+  call(policy, purpose, undefined, () => dataset.getTables()).pipe(
     Effect.map(([tables]) =>
       tables
         .map((table) => table.id)
@@ -225,6 +315,7 @@ const listTables = (
 
 const deleteTables = (
   dataset: Dataset,
+  policy: RetryPolicy,
   prefix: string,
 ): Effect.Effect<ReadonlyArray<string>, WarehouseError> => {
   const purpose = `delete tables starting with "${prefix}"`
@@ -235,32 +326,72 @@ const deleteTables = (
         message: "refusing to delete every table in the dataset (empty prefix)",
       })
     }
-    const doomed = yield* listTables(dataset, prefix, purpose)
+    const doomed = yield* listTables(dataset, policy, prefix, purpose)
     yield* Effect.forEach(
       doomed,
       (name) =>
-        call(purpose, undefined, () => dataset.table(name).delete({ ignoreNotFound: true })),
+        call(policy, purpose, undefined, () =>
+          dataset.table(name).delete({ ignoreNotFound: true }),
+        ),
       { concurrency: 8, discard: true },
     )
     return doomed
   })
 }
 
-/** Calls the client, turning its rejection into a WarehouseError that keeps the API's words. */
+/**
+ * Calls the client, retrying while the call fails transiently, and turns its final
+ * rejection into a WarehouseError that keeps the API's words and error.
+ */
 const call = <A>(
+  policy: RetryPolicy,
   purpose: string,
   sql: string | undefined,
   run: () => Promise<A>,
 ): Effect.Effect<A, WarehouseError> =>
+  retried(policy, purpose, run).pipe(Effect.mapError(toWarehouseError(purpose, sql)))
+
+/** A client call, retried while it fails transiently. */
+const retried = <A>(
+  policy: RetryPolicy,
+  purpose: string,
+  run: () => Promise<A>,
+): Effect.Effect<A, BigQueryFailure> =>
+  attempt(run).pipe(retryTransient(policy, "request", purpose))
+
+/** A client call, once. */
+const attempt = <A>(run: () => Promise<A>): Effect.Effect<A, BigQueryFailure> =>
   Effect.tryPromise({
     try: run,
     catch: (cause) =>
-      new WarehouseError({
-        purpose,
+      bigQueryFailure({
+        scope: "request",
         message: cause instanceof Error ? cause.message : String(cause),
-        ...(sql === undefined ? {} : { sql }),
+        ...classify(cause),
+        cause,
       }),
   })
+
+/**
+ * The WarehouseError a failure ends as: the API's message, led by how many attempts were
+ * made when every one failed transiently.
+ */
+const toWarehouseError =
+  (purpose: string, sql: string | undefined) =>
+  (failure: BigQueryFailure): WarehouseError => {
+    const { attempts } = failure
+    const message =
+      attempts === undefined
+        ? failure.message
+        : `transient failure (${failure.reason ?? "unknown reason"}), gave up after ` +
+          `${attempts} attempt${attempts === 1 ? "" : "s"}: ${failure.message}`
+    /*
+     * WarehouseError lists no `cause` among its fields, but Data.TaggedError hands one on to
+     * Error's own `cause` (ES2022), so the client's error stays attached for whoever debugs.
+     */
+    const fields = { purpose, message, ...(sql === undefined ? {} : { sql }), cause: failure.cause }
+    return new WarehouseError(fields)
+  }
 
 /** Job labels are sent only when there are some, so requests carry no empty `labels`. */
 const labelled = (labels: Readonly<Record<string, string>>): { labels?: Record<string, string> } =>
@@ -344,10 +475,21 @@ const costOf = (job: unknown, waitedMillis: number): QueryCost => {
   }
 }
 
-/** The error a finished job reports in its status, if any. */
-const jobFailure = (job: unknown): string | undefined => {
+/**
+ * The error a finished job reports in its status, if any, transient by its reason alone:
+ * `cause` is the client's error that led to it, when one did.
+ */
+const jobFailure = (job: unknown, cause: unknown): BigQueryFailure | undefined => {
   const errorResult = recordAt(recordAt(job, "status"), "errorResult")
-  return stringAt(errorResult, "message")
+  if (Object.keys(errorResult).length === 0) return undefined
+  const reason = stringAt(errorResult, "reason")
+  return bigQueryFailure({
+    scope: "job",
+    message: stringAt(errorResult, "message") ?? `the job failed (${reason ?? "no reason given"})`,
+    transient: isTransientReason(reason),
+    reason,
+    cause: cause ?? errorResult,
+  })
 }
 
 /** A result column's schema, as much of it as decoding needs. */
