@@ -1,9 +1,10 @@
-import { identifier, stringLiteral } from "./identifiers.js"
+import { identifier } from "./identifiers.js"
 
 /**
- * Rows computed in Node (statistics, logs) as a query the warehouse can store: BigQuery has
- * no VALUES clause and DuckDB cannot expand an array of structs the same way, so each
- * dialect gets its own form of the same rows. Non-finite numbers are written as NULL.
+ * Rows computed in Node (statistics, logs) as a query a warehouse can store, written in
+ * BigQuery's dialect like every statement the pipeline sends (the DuckDB warehouse translates
+ * it): a typed array of structs, unnested (BigQuery has no VALUES clause), or typed NULLs
+ * and LIMIT 0 for no rows. Non-finite numbers are written as NULL.
  */
 export type ColumnType = "STRING" | "FLOAT64" | "INT64" | "BOOL" | "TIMESTAMP"
 
@@ -14,13 +15,23 @@ export interface ColumnSpec {
 
 export type Cell = string | number | boolean | null
 
-const duckDbType: Readonly<Record<ColumnType, string>> = {
-  STRING: "VARCHAR",
-  FLOAT64: "DOUBLE",
-  INT64: "BIGINT",
-  BOOL: "BOOLEAN",
-  TIMESTAMP: "TIMESTAMP",
+const namedEscapes: Readonly<Record<string, string>> = {
+  "\\": "\\\\",
+  "'": "\\'",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
 }
+
+/**
+ * A GoogleSQL string literal: quotes and backslashes escaped, and control characters too, as
+ * a quoted string may not hold a raw newline ("Unclosed string literal").
+ */
+const stringCell = (text: string): string =>
+  `'${text.replace(
+    /[\\'\p{Cc}]/gu,
+    (char) => namedEscapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  )}'`
 
 /** `2026-11-25T10:00:00.000Z` → `2026-11-25 10:00:00.000`, the text both engines cast. */
 const timestampText = (iso: string): string => iso.replace("T", " ").replace(/Z$/, "")
@@ -29,7 +40,7 @@ const cellLiteral = (cell: Cell, type: ColumnType): string => {
   if (cell === null) return "NULL"
   switch (type) {
     case "STRING":
-      return stringLiteral(String(cell))
+      return stringCell(String(cell))
     case "FLOAT64":
     case "INT64": {
       const value = Number(cell)
@@ -39,31 +50,24 @@ const cellLiteral = (cell: Cell, type: ColumnType): string => {
     case "BOOL":
       return cell === true ? "TRUE" : "FALSE"
     case "TIMESTAMP":
-      return `CAST(${stringLiteral(timestampText(String(cell)))} AS TIMESTAMP)`
+      return `CAST(${stringCell(timestampText(String(cell)))} AS TIMESTAMP)`
   }
 }
 
-const rowLiteral = (columns: ReadonlyArray<ColumnSpec>, row: ReadonlyArray<Cell>): string =>
-  `(${columns.map((column, index) => cellLiteral(row[index] ?? null, column.type)).join(", ")})`
+/** A row as a struct: a tuple, or `STRUCT(x)` for one column (`(x)` is just `x`). */
+const rowLiteral = (columns: ReadonlyArray<ColumnSpec>, row: ReadonlyArray<Cell>): string => {
+  const cells = columns.map((column, index) => cellLiteral(row[index] ?? null, column.type))
+  return `${cells.length === 1 ? "STRUCT" : ""}(${cells.join(", ")})`
+}
 
-const emptyRows = (columns: ReadonlyArray<ColumnSpec>, typeName: (type: ColumnType) => string) =>
-  `SELECT ${columns.map(({ name, type }) => `CAST(NULL AS ${typeName(type)}) AS ${identifier(name)}`).join(", ")} LIMIT 0`
-
-/** A query returning `rows` with `columns`, written in the warehouse's dialect. */
+/** A BigQuery query returning `rows` with `columns`. */
 export const literalRowsQuery = (
-  dialect: "bigquery" | "duckdb",
   columns: ReadonlyArray<ColumnSpec>,
   rows: ReadonlyArray<ReadonlyArray<Cell>>,
 ): string => {
-  if (dialect === "bigquery") {
-    if (rows.length === 0) return emptyRows(columns, (type) => type)
-    const struct = columns.map(({ name, type }) => `${identifier(name)} ${type}`).join(", ")
-    return `SELECT * FROM UNNEST(ARRAY<STRUCT<${struct}>>[\n  ${rows.map((row) => rowLiteral(columns, row)).join(",\n  ")}\n])`
+  if (rows.length === 0) {
+    return `SELECT ${columns.map(({ name, type }) => `CAST(NULL AS ${type}) AS ${identifier(name)}`).join(", ")} LIMIT 0`
   }
-  if (rows.length === 0) return emptyRows(columns, (type) => duckDbType[type])
-  const names = columns.map((_, index) => `c${index}`)
-  const casts = columns
-    .map(({ name, type }, index) => `CAST(c${index} AS ${duckDbType[type]}) AS ${identifier(name)}`)
-    .join(", ")
-  return `SELECT ${casts} FROM (VALUES\n  ${rows.map((row) => rowLiteral(columns, row)).join(",\n  ")}\n) AS v(${names.join(", ")})`
+  const struct = columns.map(({ name, type }) => `${identifier(name)} ${type}`).join(", ")
+  return `SELECT * FROM UNNEST(ARRAY<STRUCT<${struct}>>[\n  ${rows.map((row) => rowLiteral(columns, row)).join(",\n  ")}\n])`
 }

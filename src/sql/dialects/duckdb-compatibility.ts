@@ -46,8 +46,11 @@ const unsupportedPatterns: ReadonlyArray<readonly [RegExp, string]> = [
 
 const writeForDuckDb = (literal: Literal): string => {
   switch (literal.kind) {
-    case "string":
-      return `'${literal.text.replaceAll("'", "''")}'`
+    case "string": {
+      // DuckDB's parser ends a string at a NUL character, which its strings can hold.
+      const parts = literal.text.split("\u0000").map((part) => `'${part.replaceAll("'", "''")}'`)
+      return parts.length === 1 ? (parts[0] ?? "''") : `(${parts.join(" || chr(0) || ")})`
+    }
     case "identifier":
       return literal.text
         .split(".")
@@ -56,6 +59,126 @@ const writeForDuckDb = (literal: Literal): string => {
     case "comment":
       return literal.text.startsWith("#") ? `--${literal.text.slice(1)}` : literal.text
   }
+}
+
+/**
+ * BigQuery's scalar types a STRUCT field may have here, as DuckDB names them (FLOAT64 is
+ * DOUBLE by the time struct arrays are rewritten).
+ */
+const structFieldTypes: Readonly<Record<string, string>> = {
+  STRING: "VARCHAR",
+  DOUBLE: "DOUBLE",
+  INT64: "BIGINT",
+  BOOL: "BOOLEAN",
+  TIMESTAMP: "TIMESTAMP",
+  DATE: "DATE",
+}
+
+const quoteForDuckDb = (name: string): string => `"${name.replaceAll('"', '""')}"`
+
+const placeholderPattern = /^\uE000(\d+)\uE001$/
+const structField = /^(\uE000\d+\uE001|[A-Za-z_]\w*)\s+([A-Za-z]\w*)$/
+/** A number written without an exponent: a DECIMAL in DuckDB, a FLOAT64 in BigQuery. */
+const decimalNumber = /^[+-]?(?:\d+\.?\d*|\.\d+)$/
+const arrayStart = /\bUNNEST\s*\(\s*ARRAY\s*<\s*STRUCT\s*</gi
+const fieldsEnd = />\s*>\s*\[/y
+const element = /\s*(?:STRUCT\s*)?\(/iy
+const afterElement = /\s*([,\]])/y
+const unnestEnd = /\s*\)/y
+
+const notTranslated = (reason: string): UnsupportedConstruct => ({
+  construct: "UNNEST(ARRAY<STRUCT<...>>[...])",
+  reason,
+})
+
+/**
+ * `UNNEST(ARRAY<STRUCT<a STRING, b FLOAT64>>[(...), ...])`, which DuckDB cannot read, starting
+ * at `start` in scanned code, as a subquery over VALUES that casts each column to its type
+ * and names it as the struct does; and where it ends. A FLOAT64 field's numbers get an
+ * exponent, which makes them DOUBLE literals: as DECIMALs cast to DOUBLE they would not
+ * always come back as the same double.
+ */
+const structArrayAsValues = (
+  code: string,
+  start: number,
+  literals: ReadonlyArray<Literal>,
+): Either.Either<{ readonly sql: string; readonly end: number }, UnsupportedConstruct> => {
+  const close = code.indexOf(">", start)
+  const fieldList = close < 0 ? "" : code.slice(start, close)
+  if (close < 0 || fieldList.includes("<") || fieldList.includes("(")) {
+    return Either.left(notTranslated("only STRUCTs of scalar fields are translated"))
+  }
+  const fields: Array<{ readonly alias: string; readonly type: string }> = []
+  for (const field of fieldList.split(",")) {
+    const parts = structField.exec(field.trim())
+    const type = parts?.[2] === undefined ? undefined : structFieldTypes[parts[2].toUpperCase()]
+    if (parts?.[1] === undefined || type === undefined) {
+      return Either.left(notTranslated(`the field "${field.trim()}" is not a name and a type`))
+    }
+    const quoted = placeholderPattern.exec(parts[1])
+    const literal = quoted === null ? undefined : literals[Number(quoted[1])]
+    if (quoted !== null && literal?.kind !== "identifier") {
+      return Either.left(notTranslated("a field name must be a name"))
+    }
+    fields.push({ alias: quoteForDuckDb(literal?.text ?? parts[1]), type })
+  }
+  fieldsEnd.lastIndex = close
+  if (fieldsEnd.exec(code) === null) return Either.left(notTranslated("expected >>["))
+  const rows: string[] = []
+  let index = fieldsEnd.lastIndex
+  afterElement.lastIndex = index
+  const empty = afterElement.exec(code)?.[1] === "]"
+  if (empty) index = afterElement.lastIndex
+  while (!empty) {
+    element.lastIndex = index
+    if (element.exec(code) === null) {
+      return Either.left(notTranslated(`expected a row at "${code.slice(index, index + 20)}"`))
+    }
+    const call = callArguments(code, element.lastIndex - 1)
+    if (call === undefined || call.arguments.length !== fields.length) {
+      return Either.left(notTranslated(`a row must have ${fields.length} values`))
+    }
+    const cells = call.arguments.map((cell, column) =>
+      fields[column]?.type === "DOUBLE" && decimalNumber.test(cell) ? `${cell}e0` : cell,
+    )
+    rows.push(`(${cells.join(", ")})`)
+    afterElement.lastIndex = call.end
+    const separator = afterElement.exec(code)?.[1]
+    if (separator === undefined) return Either.left(notTranslated("expected , or ] after a row"))
+    index = afterElement.lastIndex
+    if (separator === "]") break
+  }
+  unnestEnd.lastIndex = index
+  if (unnestEnd.exec(code) === null) return Either.left(notTranslated("expected ) after ]"))
+  const end = unnestEnd.lastIndex
+  if (rows.length === 0) {
+    const nulls = fields.map(({ alias, type }) => `CAST(NULL AS ${type}) AS ${alias}`)
+    return Either.right({ sql: `(SELECT ${nulls.join(", ")} LIMIT 0)`, end })
+  }
+  const casts = fields.map(({ alias, type }, column) => `CAST(c${column} AS ${type}) AS ${alias}`)
+  const names = fields.map((_, column) => `c${column}`)
+  return Either.right({
+    sql: `(SELECT ${casts.join(", ")} FROM (VALUES\n  ${rows.join(",\n  ")}\n) AS v(${names.join(", ")}))`,
+    end,
+  })
+}
+
+/** Every typed array of structs that is unnested, as a subquery over VALUES. */
+const rewriteStructArrays = (
+  code: string,
+  literals: ReadonlyArray<Literal>,
+): Either.Either<string, ReadonlyArray<UnsupportedConstruct>> => {
+  const starts = new RegExp(arrayStart)
+  let result = ""
+  let from = 0
+  for (let match = starts.exec(code); match !== null; match = starts.exec(code)) {
+    const translated = structArrayAsValues(code, match.index + match[0].length, literals)
+    if (Either.isLeft(translated)) return Either.left([translated.left])
+    result += code.slice(from, match.index) + translated.right.sql
+    from = translated.right.end
+    starts.lastIndex = from
+  }
+  return Either.right(result + code.slice(from))
 }
 
 /** Rewrites every call of `name(...)` (case-insensitive) with `rewrite(arguments)`. */
@@ -95,9 +218,9 @@ const rewriteAll = (code: string): string => {
     .replace(/\*\s*EXCEPT\s*\(/gi, "* EXCLUDE (")
     .replace(/\bSAFE_CAST\s*\(/gi, "TRY_CAST(")
     .replace(/\bSAFE\.(\w+)\s*\(/gi, "$1(")
-    // BigQuery type names DuckDB spells otherwise (INT64 and BOOL it knows).
+    // The one BigQuery type name DuckDB lacks: it reads STRING, INT64 and BOOL as VARCHAR,
+    // BIGINT and BOOLEAN itself (so `x AS string`, an alias, is left alone).
     .replace(/\bFLOAT64\b/gi, "DOUBLE")
-    .replace(/\bAS\s+STRING\b/gi, "AS VARCHAR")
     // BigQuery's NaN and infinity tests, which DuckDB spells without the underscore.
     .replace(/\bIS_NAN\s*\(/gi, "isnan(")
     .replace(/\bIS_INF\s*\(/gi, "isinf(")
@@ -112,9 +235,7 @@ const rewriteAll = (code: string): string => {
   return rewritten
 }
 
-/** The BigQuery-only constructs a query uses (outside strings and comments). */
-export const unsupportedConstructs = (sql: string): ReadonlyArray<UnsupportedConstruct> => {
-  const { code } = scanBigQuerySql(sql)
+const unsupportedIn = (code: string): ReadonlyArray<UnsupportedConstruct> => {
   const found: UnsupportedConstruct[] = []
   for (const match of code.matchAll(/\bmozfun\.(\w+)\.(\w+)/gi)) {
     const name = match[0].toLowerCase()
@@ -129,12 +250,19 @@ export const unsupportedConstructs = (sql: string): ReadonlyArray<UnsupportedCon
   return found
 }
 
+/** The BigQuery-only constructs a query uses (outside strings and comments). */
+export const unsupportedConstructs = (sql: string): ReadonlyArray<UnsupportedConstruct> =>
+  unsupportedIn(scanBigQuerySql(sql).code)
+
 /** BigQuery SQL as DuckDB runs it, or the constructs that stop it. */
 export const toDuckDbSql = (
   sql: string,
 ): Either.Either<string, ReadonlyArray<UnsupportedConstruct>> => {
-  const unsupported = unsupportedConstructs(sql)
-  if (unsupported.length > 0) return Either.left(unsupported)
   const { code, literals } = scanBigQuerySql(sql)
-  return Either.right(restoreLiterals(rewriteAll(code), literals, writeForDuckDb))
+  const unsupported = unsupportedIn(code)
+  if (unsupported.length > 0) return Either.left(unsupported)
+  // Struct arrays last, so that no rewrite reads the names they are given.
+  return Either.map(rewriteStructArrays(rewriteAll(code), literals), (rewritten) =>
+    restoreLiterals(rewritten, literals, writeForDuckDb),
+  )
 }
