@@ -37,13 +37,14 @@ export { createDemoData } from "./pipeline/demo-data.js"
 export { ensureEnrollments } from "./pipeline/enrollments.js"
 export { type PlannedExperiment, planExperiment, selectExperiments } from "./pipeline/plan.js"
 export type { Problem } from "./pipeline/problem.js"
+export { type LoggedProblemRow, loggedProblems } from "./pipeline/problem-log.js"
 export {
   type ExportedExperiment,
   exportExperiment,
   exportExperiments,
   updateReportIndex,
 } from "./pipeline/publish/export.js"
-export { problemsOf, storedConfigHashes } from "./pipeline/results-store.js"
+export { storedConfigHashes } from "./pipeline/results-store.js"
 export {
   analyseOneExperiment,
   datesBetween,

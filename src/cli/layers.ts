@@ -1,6 +1,7 @@
 import { FileSystem } from "@effect/platform/FileSystem"
 import { Config, Data, Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { demoTelemetrySources } from "../demo/demo-telemetry.js"
+import { isHttpUrl } from "../domain/config/browsable-url.js"
 import { parseConfigFile } from "../domain/config/parse-file.js"
 import type { AnalysisSpec } from "../domain/config/spec.js"
 import { ConfigRepository } from "../services/config-repository.js"
@@ -8,6 +9,8 @@ import { ExperimentSource } from "../services/experiment-source.js"
 import { ObjectStore } from "../services/object-store.js"
 import { bigQueryWarehouse } from "../services/warehouse/bigquery.js"
 import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
+import { recordStatements } from "../services/warehouse/statement-recorder.js"
+import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import { bigQueryTelemetrySources, type TelemetrySources } from "../sql/enrollments-query.js"
 import type {
   LoggingOptions,
@@ -39,6 +42,16 @@ export const warehouseLayer = (options: WarehouseOptions) => {
     }),
   )
 }
+
+/** The warehouse, recording every statement under `--sql-output-dir` when it is given. */
+export const recordedWarehouseLayer = (
+  warehouse: Layer.Layer<Warehouse, WarehouseError>,
+  sqlOutputDir: Option.Option<string>,
+) =>
+  Option.match(sqlOutputDir, {
+    onNone: () => warehouse,
+    onSome: (directory) => recordStatements(directory).pipe(Layer.provide(warehouse)),
+  })
 
 /** Where exports go: a GCS bucket (`bucket` or `bucket/prefix`), else a local folder. */
 export const objectStoreLayer = (options: PublishOptions) =>
@@ -75,7 +88,16 @@ export const sourceLayers = (options: SourceOptions) =>
       onNone: () => ExperimentSource.http({ baseUrl: options.experimenterUrl }),
       onSome: (path) => ExperimentSource.local(path),
     })
-    return Layer.merge(experiments, ConfigRepository.fromDirectories(repos))
+    const urlBase = Option.getOrUndefined(options.configUrlBase)
+    if (urlBase !== undefined && !isHttpUrl(urlBase)) {
+      return yield* new UsageError({
+        message: `--config-url-base must be an http(s) address, not ${JSON.stringify(urlBase)}`,
+      })
+    }
+    return Layer.merge(
+      experiments,
+      ConfigRepository.fromDirectories(repos, urlBase === undefined ? {} : { urlBase }),
+    )
   })
 
 /** `--config-file`: one experiment's config, decoded (its issues are a usage error). */

@@ -1,17 +1,26 @@
 import * as Command from "@effect/cli/Command"
-import { Console, Effect, Layer } from "effect"
-import { planExperiment, selectExperiments } from "../pipeline/plan.js"
+import { Console, Effect, Layer, Logger, LogLevel, Option, Stream } from "effect"
+import type { IsoDate } from "../domain/dates.js"
+import { analyseExperiment } from "../pipeline/analyse-experiment.js"
+import { type PlannedExperiment, planExperiment, selectExperiments } from "../pipeline/plan.js"
+import { booleanMetricNames } from "../pipeline/rehearsal.js"
+import { runSettings } from "../pipeline/run.js"
 import { ConfigRepository } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
 import { setExitCode } from "./exit-code.js"
-import { customConfigOf, sourceLayers } from "./layers.js"
+import { customConfigOf, sourceLayers, telemetrySourcesFor } from "./layers.js"
+import { qualifiedNameFor, rehearsalLayer } from "./rehearsal-layers.js"
 import { dateOrYesterday } from "./run-commands.js"
 import {
   configFileOption,
+  datasetIdOption,
   dateOption,
+  engineOption,
   experimentOption,
   jsonOption,
+  projectIdOption,
   sourceOptions,
+  sqlOutputDirOption,
 } from "./run-options.js"
 
 /** One experiment's plan as printed: what is due, or why nothing is. */
@@ -23,6 +32,32 @@ interface PlanLine {
   readonly reason?: string
 }
 
+const lineOf = (planned: PlannedExperiment): PlanLine =>
+  planned.status === "due"
+    ? {
+        experiment: planned.experiment.slug,
+        status: planned.status,
+        windows: planned.due.map(({ window }) => ({ period: window.period, index: window.index })),
+      }
+    : {
+        experiment: planned.experiment.slug,
+        status: planned.status,
+        windows: [],
+        reasonType: planned.reasonType,
+        reason: planned.reason,
+      }
+
+const formatLines = (date: IsoDate, lines: ReadonlyArray<PlanLine>) =>
+  lines.length === 0
+    ? `${date}: no experiment is live or ended in the last 90 days`
+    : lines
+        .map((line) =>
+          line.status === "due"
+            ? `${line.experiment}\tdue\t${line.windows.map(({ period, index }) => `${period} ${index}`).join(", ")}`
+            : `${line.experiment}\t${line.status}\t${line.reasonType}: ${line.reason}`,
+        )
+        .join("\n")
+
 export const planCommand = Command.make(
   "plan",
   {
@@ -30,6 +65,10 @@ export const planCommand = Command.make(
     date: dateOption,
     experiments: experimentOption,
     configFile: configFileOption,
+    engine: engineOption,
+    projectId: projectIdOption,
+    datasetId: datasetIdOption,
+    sqlOutputDir: sqlOutputDirOption,
     json: jsonOption,
   },
   (options) =>
@@ -37,47 +76,46 @@ export const planCommand = Command.make(
       const date = yield* dateOrYesterday(options.date)
       const customConfig = yield* customConfigOf(options.configFile)
       const layers = yield* sourceLayers(options)
-      const lines = yield* Effect.gen(function* () {
+      const planned = yield* Effect.gen(function* () {
         const { experiments, errors } = yield* (yield* ExperimentSource).list
         const { collection } = yield* ConfigRepository
         for (const error of errors) yield* Effect.logWarning(error.message)
-        return selectExperiments(experiments, date, options.experiments).map(
-          (experiment): PlanLine => {
-            const planned = planExperiment(collection, experiment, date, {
-              ...(customConfig === undefined ? {} : { customConfig }),
-            })
-            return planned.status === "due"
-              ? {
-                  experiment: experiment.slug,
-                  status: planned.status,
-                  windows: planned.due.map(({ window }) => ({
-                    period: window.period,
-                    index: window.index,
-                  })),
-                }
-              : {
-                  experiment: experiment.slug,
-                  status: planned.status,
-                  windows: [],
-                  reasonType: planned.reasonType,
-                  reason: planned.reason,
-                }
-          },
+        return selectExperiments(experiments, date, options.experiments).map((experiment) =>
+          planExperiment(collection, experiment, date, {
+            ...(customConfig === undefined ? {} : { customConfig }),
+          }),
         )
       }).pipe(Effect.provide(Layer.fresh(layers)))
+      const lines = planned.map(lineOf)
       yield* Console.log(
         options.json
           ? JSON.stringify({ date, experiments: lines }, null, 2)
-          : lines.length === 0
-            ? `${date}: no experiment is live or ended in the last 90 days`
-            : lines
-                .map((line) =>
-                  line.status === "due"
-                    ? `${line.experiment}\tdue\t${line.windows.map(({ period, index }) => `${period} ${index}`).join(", ")}`
-                    : `${line.experiment}\t${line.status}\t${line.reasonType}: ${line.reason}`,
-                )
-                .join("\n"),
+          : formatLines(date, lines),
       )
+      if (Option.isSome(options.sqlOutputDir)) {
+        const due = planned.flatMap((plan) => (plan.status === "due" ? [plan] : []))
+        const settings = runSettings({ sources: telemetrySourcesFor(options.engine) })
+        yield* Effect.forEach(
+          due,
+          (plan) => Stream.runDrain(analyseExperiment(plan, date, settings)),
+          {
+            discard: true,
+          },
+        ).pipe(
+          // What the rehearsal would log ("enrollments created") is not true of anything.
+          Logger.withMinimumLogLevel(LogLevel.Warning),
+          Effect.provide(
+            rehearsalLayer({
+              directory: options.sqlOutputDir.value,
+              qualifiedName: qualifiedNameFor(options.engine, options.projectId, options.datasetId),
+              booleanColumns: booleanMetricNames(due.map(({ configuration }) => configuration)),
+            }),
+          ),
+        )
+        yield* Console.error(
+          `SQL of ${due.length} ${due.length === 1 ? "experiment" : "experiments"} written to ${options.sqlOutputDir.value}`,
+        )
+      }
       if (lines.some(({ status }) => status === "invalid")) yield* setExitCode(1)
     }).pipe(
       Effect.catchTags({
@@ -91,6 +129,6 @@ export const planCommand = Command.make(
     ),
 ).pipe(
   Command.withDescription(
-    "Show what a run on --date would do, without running it: each experiment's due windows, or why it is not analysed (readiness, skip, rollout, invalid configuration). Exit 1 when a configuration is invalid.",
+    "Show what a run on --date would do, without running it: each experiment's due windows, or why it is not analysed (readiness, skip, rollout, invalid configuration). With --sql-output-dir, also write every statement the run would send. Exit 1 when a configuration is invalid.",
   ),
 )

@@ -22,6 +22,7 @@ import {
   customConfigOf,
   loggerLayer,
   objectStoreLayer,
+  recordedWarehouseLayer,
   sourceLayers,
   telemetrySourcesFor,
   UsageError,
@@ -41,6 +42,7 @@ import {
   recreateEnrollmentsOption,
   seedOption,
   sourceOptions,
+  sqlOutputDirOption,
   statisticsOnlyOption,
   threadsOption,
   warehouseOptions,
@@ -60,6 +62,7 @@ const runOptions = {
   recreateEnrollments: recreateEnrollmentsOption,
   configFile: configFileOption,
   seed: seedOption,
+  sqlOutputDir: sqlOutputDirOption,
   json: jsonOption,
 }
 
@@ -123,7 +126,7 @@ const execute = (
 ) =>
   Effect.gen(function* () {
     const settings = yield* settingsOf(options)
-    const warehouse = yield* warehouseLayer(options)
+    const warehouse = recordedWarehouseLayer(yield* warehouseLayer(options), options.sqlOutputDir)
     const sources = yield* sourceLayers(options)
     const place =
       options.engine === "duckdb"

@@ -51,6 +51,20 @@ export const configReposOption = Options.directory("config-repo", { exists: "yes
     "a metric-hub checkout layered over the bundled config, later ones winning (repeatable; env SLIPSTREAM_CONFIG_REPOS, comma-separated)",
   ),
 )
+export const configUrlBaseOption = Options.text("config-url-base").pipe(
+  fromEnv(Config.string("SLIPSTREAM_CONFIG_URL_BASE")),
+  Options.optional,
+  Options.withDescription(
+    "web address of the config repositories' top folder, for the links in published metadata, e.g. https://github.com/mozilla/metric-hub/blob/main (default: each checkout's git remote and commit; env SLIPSTREAM_CONFIG_URL_BASE)",
+  ),
+)
+export const sqlOutputDirOption = Options.directory("sql-output-dir").pipe(
+  fromEnv(Config.string("SLIPSTREAM_SQL_OUTPUT_DIR")),
+  Options.optional,
+  Options.withDescription(
+    "write every SQL statement sent to the warehouse (BigQuery SQL) to DIR/<experiment>/NNNN-<what>.sql (env SLIPSTREAM_SQL_OUTPUT_DIR)",
+  ),
+)
 export const outputDirOption = Options.text("output-dir").pipe(
   fromEnv(Config.string("SLIPSTREAM_OUTPUT_DIR")),
   Options.withDefault(defaultOutputDirectory),
@@ -153,6 +167,7 @@ export const sourceOptions = {
   experimenterUrl: experimenterUrlOption,
   experimentsFile: experimentsFileOption,
   configRepos: configReposOption,
+  configUrlBase: configUrlBaseOption,
 }
 
 export type WarehouseOptions = {
@@ -166,6 +181,7 @@ export type SourceOptions = {
   readonly experimenterUrl: string
   readonly experimentsFile: Option.Option<string>
   readonly configRepos: ReadonlyArray<string>
+  readonly configUrlBase: Option.Option<string>
 }
 
 export const loggingOptions = { logFormat: logFormatOption, logLevel: logLevelOption }

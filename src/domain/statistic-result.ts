@@ -36,3 +36,6 @@ export const publishedStatisticName = {
   count: "count",
   sum: "sum",
 } as const
+
+/** The metric of the sample-ratio test's rows (statistic `chi_square`, on the reference branch). */
+export const sampleRatioMetric = "sample_ratio_mismatch"

@@ -9,18 +9,16 @@ import type { AnalysisConfiguration } from "../domain/config/analysis-configurat
 import type { IsoDate } from "../domain/dates.js"
 import type { StatisticResult } from "../domain/statistic-result.js"
 import { metricsTableName } from "../domain/table-names.js"
+import { recordedFor } from "../services/warehouse/statement-recorder.js"
 import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import type { TelemetrySources } from "../sql/enrollments-query.js"
+import { consolidateProblems } from "./consolidate-problems.js"
 import { ensureEnrollments } from "./enrollments.js"
 import { computeMetricsTable, metricsFor } from "./metrics.js"
 import type { PlannedExperiment } from "./plan.js"
-import { type Problem, type ProblemPlace, problemFrom } from "./problem.js"
-import {
-  appendProblems,
-  clearProblems,
-  recordConfigHash,
-  writeStatistics,
-} from "./results-store.js"
+import { type Problem, type ProblemPlace, type ProblemRecorder, problemFrom } from "./problem.js"
+import { replaceProblems } from "./problem-log.js"
+import { recordConfigHash, writeStatistics } from "./results-store.js"
 import type { RunEvent, WorkItemOutcome } from "./run-event.js"
 import { computePopulation, type StatisticsSettings } from "./statistics.js"
 import { summariseWindow } from "./summaries.js"
@@ -35,6 +33,11 @@ export interface AnalysisSettings extends StatisticsSettings {
   /** Summaries and segments computed at once inside one window. */
   readonly summaryConcurrency: number
 }
+
+const recordedBy = (funcName: string): ProblemRecorder => ({
+  filename: "src/pipeline/analyse-experiment.ts",
+  funcName,
+})
 
 /** Pre-enrollment windows first: the covariates of linear models are read from them. */
 const inComputeOrder = (windows: ReadonlyArray<AnalysisWindow>) =>
@@ -59,6 +62,7 @@ const analyseBasis = (
       experiment: slug,
       analysisDate: date,
       period: window.period,
+      windowIndex: window.index,
       analysisBasis: basis,
     }
     const metrics = metricsFor(configuration, window, basis, settings.metrics)
@@ -74,7 +78,7 @@ const analyseBasis = (
       })
     }
     const metricProblems = yield* Effect.forEach(written.failed, ({ metric, error }) =>
-      problemFrom({ ...place, metric }, error),
+      problemFrom({ ...place, metric }, error, recordedBy("analyseBasis")),
     )
     const computed = new Set(
       metrics
@@ -121,11 +125,12 @@ const analyseWindow = (
         experiment: slug,
         analysisDate: date,
         period: window.period,
+        windowIndex: window.index,
         analysisBasis: basis,
       }
       const outcome = yield* analyseBasis(configuration, window, basis, date, settings).pipe(
         Effect.catchAll((error) =>
-          problemFrom(place, error).pipe(
+          problemFrom(place, error, recordedBy("analyseWindow")).pipe(
             Effect.map((problem) => {
               problems.push(problem)
               return undefined
@@ -138,20 +143,39 @@ const analyseWindow = (
       results.push(...outcome.results)
       problems.push(...outcome.problems)
     }
-    const place: ProblemPlace = { experiment: slug, analysisDate: date, period: window.period }
+    const place: ProblemPlace = {
+      experiment: slug,
+      analysisDate: date,
+      period: window.period,
+      windowIndex: window.index,
+    }
     const statisticsTable = yield* writeStatistics(slug, window.period, window.index, results, {
       onlyMetrics: settings.metrics,
     }).pipe(
       Effect.catchAll((error) =>
-        problemFrom(place, error).pipe(
+        problemFrom(place, error, recordedBy("analyseWindow")).pipe(
           Effect.map((problem) => {
-            problems.push(problem)
+            // The table is replaced whole or not at all: what readers see is the last run's.
+            problems.push({
+              ...problem,
+              message: `${problem.message}; the results published for this window, if any, are those of an earlier run`,
+            })
             return undefined
           }),
         ),
       ),
     )
-    yield* appendProblems(problems).pipe(
+    const logged = consolidateProblems(problems)
+    yield* replaceProblems(
+      {
+        kind: "window",
+        experiment: slug,
+        period: window.period,
+        windowIndex: window.index,
+        metrics: settings.metrics.length === 0 ? [] : [...settings.metrics, "identity"],
+      },
+      logged,
+    ).pipe(
       Effect.catchAll((error) =>
         Effect.logError(`could not log the problems of ${slug}: ${error.message}`),
       ),
@@ -165,7 +189,7 @@ const analyseWindow = (
       metricsTables,
       ...(statisticsTable === undefined ? {} : { statisticsTable }),
       results: results.length,
-      problems,
+      problems: logged,
       milliseconds: finished - started,
     }
   })
@@ -191,7 +215,7 @@ export const analyseExperiment = (
   }
   const counts = { errors: 0, warnings: 0 }
   const prepared = Effect.gen(function* () {
-    yield* clearProblems(slug, date)
+    yield* replaceProblems({ kind: "experiment", experiment: slug }, [])
     const enrollments = yield* ensureEnrollments(configuration, date, {
       sources: settings.sources,
       recreate: settings.recreateEnrollments,
@@ -200,10 +224,17 @@ export const analyseExperiment = (
       `${enrollments.table} ${enrollments.created ? "created" : "exists, kept"}`,
     ).pipe(Effect.annotateLogs({ experiment: slug, date }))
   }).pipe(
+    recordedFor(slug),
     Effect.as(undefined),
     Effect.catchAll((error) =>
-      problemFrom({ experiment: slug, analysisDate: date }, error).pipe(
-        Effect.tap((problem) => appendProblems([problem]).pipe(Effect.ignore)),
+      problemFrom(
+        { experiment: slug, analysisDate: date },
+        error,
+        recordedBy("analyseExperiment"),
+      ).pipe(
+        Effect.tap((problem) =>
+          replaceProblems({ kind: "experiment", experiment: slug }, [problem]).pipe(Effect.ignore),
+        ),
         Effect.tap(() =>
           Effect.sync(() => {
             counts.errors++
@@ -213,7 +244,9 @@ export const analyseExperiment = (
     ),
   )
   const items = Stream.fromIterable(windows).pipe(
-    Stream.mapEffect((window) => analyseWindow(configuration, window, date, settings)),
+    Stream.mapEffect((window) =>
+      analyseWindow(configuration, window, date, settings).pipe(recordedFor(slug)),
+    ),
     Stream.tap((outcome) =>
       Effect.sync(() => {
         for (const { level } of outcome.problems) {
@@ -233,7 +266,7 @@ export const analyseExperiment = (
       )
     }
     return { kind: "finished", experiment: slug, date, ...counts } satisfies RunEvent
-  })
+  }).pipe(recordedFor(slug))
   return Stream.make(started).pipe(
     Stream.concat(
       Stream.unwrap(

@@ -142,6 +142,7 @@ export const analyzeTable = (
               segment: "all",
               analysisBasis: "enrollments",
               windowIndex: 1,
+              referenceBranch: request.reference ?? [...table.keys()][0] ?? "",
             }),
           ]
     return {

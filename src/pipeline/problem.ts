@@ -17,22 +17,45 @@ export interface Problem {
   readonly segment: string | null
   readonly analysisBasis: AnalysisBasis | null
   readonly period: AnalysisPeriod | null
+  /** The window (1-based, as published) the problem belongs to; null for the whole experiment. */
+  readonly windowIndex: number | null
   readonly message: string
   /** The error's tag (WarehouseError, EndedException, ...), or "Warning". */
   readonly exceptionType: string
+  /** More about a failure than its message (its cause's stack), when there is more. */
+  readonly exception: string | null
   readonly level: "ERROR" | "WARNING"
+  /** The source file and function that recorded it: Experimenter's reader requires both. */
+  readonly filename: string
+  readonly funcName: string
+}
+
+/** The code that records a problem, named as Experimenter's errors format wants it. */
+export interface ProblemRecorder {
+  /** The source file, relative to the project: `src/pipeline/summaries.ts`. */
+  readonly filename: string
+  readonly funcName: string
 }
 
 export type ProblemPlace = Partial<
   Pick<
     Problem,
-    "experiment" | "analysisDate" | "metric" | "statistic" | "segment" | "analysisBasis" | "period"
+    | "experiment"
+    | "analysisDate"
+    | "metric"
+    | "statistic"
+    | "segment"
+    | "analysisBasis"
+    | "period"
+    | "windowIndex"
   >
 >
 
 export const problemAt = (
   place: ProblemPlace,
-  detail: Pick<Problem, "message" | "exceptionType" | "level">,
+  detail: Pick<Problem, "message" | "exceptionType" | "level"> &
+    Partial<Pick<Problem, "exception">>,
+  recordedBy: ProblemRecorder,
   now: Date,
 ): Problem => ({
   timestamp: now.toISOString(),
@@ -43,13 +66,31 @@ export const problemAt = (
   segment: place.segment ?? null,
   analysisBasis: place.analysisBasis ?? null,
   period: place.period ?? null,
-  ...detail,
+  windowIndex: place.windowIndex ?? null,
+  message: detail.message,
+  exceptionType: detail.exceptionType,
+  exception: detail.exception ?? null,
+  level: detail.level,
+  filename: recordedBy.filename,
+  funcName: recordedBy.funcName,
 })
+
+/** The stack of a failure's cause (or of the failure, when it is a plain Error). */
+const stackOf = (error: object): string | null => {
+  const cause = "cause" in error ? error.cause : undefined
+  if (cause instanceof Error && cause.stack !== undefined) return cause.stack
+  if (!("_tag" in error) && error instanceof Error && error.stack !== undefined) return error.stack
+  return null
+}
 
 /** A failure's tag and words, whatever it is. */
 export const describeFailure = (
   error: unknown,
-): { readonly exceptionType: string; readonly message: string } => {
+): {
+  readonly exceptionType: string
+  readonly message: string
+  readonly exception: string | null
+} => {
   if (typeof error === "object" && error !== null) {
     const tag =
       "_tag" in error && typeof error._tag === "string" ? error._tag : error.constructor.name
@@ -57,9 +98,9 @@ export const describeFailure = (
       "message" in error && typeof error.message === "string" ? error.message : String(error)
     const purpose =
       "purpose" in error && typeof error.purpose === "string" ? `${error.purpose}: ` : ""
-    return { exceptionType: tag, message: `${purpose}${message}` }
+    return { exceptionType: tag, message: `${purpose}${message}`, exception: stackOf(error) }
   }
-  return { exceptionType: "Error", message: String(error) }
+  return { exceptionType: "Error", message: String(error), exception: null }
 }
 
 const now = Clock.currentTimeMillis.pipe(Effect.map((millis) => new Date(millis)))
@@ -68,15 +109,23 @@ const now = Clock.currentTimeMillis.pipe(Effect.map((millis) => new Date(millis)
 export const problemFrom = (
   place: ProblemPlace,
   error: unknown,
+  recordedBy: ProblemRecorder,
   level: Problem["level"] = "ERROR",
-) => now.pipe(Effect.map((at) => problemAt(place, { ...describeFailure(error), level }, at)))
+) =>
+  now.pipe(
+    Effect.map((at) => problemAt(place, { ...describeFailure(error), level }, recordedBy, at)),
+  )
 
 /** Warnings as problems of level WARNING at `place`, stamped now. */
-export const warningsAt = (place: ProblemPlace, warnings: ReadonlyArray<string>) =>
+export const warningsAt = (
+  place: ProblemPlace,
+  warnings: ReadonlyArray<string>,
+  recordedBy: ProblemRecorder,
+) =>
   now.pipe(
     Effect.map((at) =>
       warnings.map((message) =>
-        problemAt(place, { message, exceptionType: "Warning", level: "WARNING" }, at),
+        problemAt(place, { message, exceptionType: "Warning", level: "WARNING" }, recordedBy, at),
       ),
     ),
   )

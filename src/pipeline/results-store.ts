@@ -4,7 +4,6 @@ import type { IsoDate } from "../domain/dates.js"
 import type { StatisticResult } from "../domain/statistic-result.js"
 import {
   configHashesTable,
-  logsTable,
   statisticsTableName,
   statisticsTablePrefix,
   statisticsViewName,
@@ -12,11 +11,10 @@ import {
 import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
 import { identifier, stringLiteral } from "../sql/identifiers.js"
 import { type Cell, type ColumnSpec, literalRowsQuery } from "../sql/literal-rows.js"
-import type { Problem } from "./problem.js"
 
 /**
  * Where a run's results live in the warehouse: statistics tables per window and a view per
- * period, the logs table, the configuration hashes. Every write replaces or deletes before
+ * period, the configuration hashes (the logs table is problem-log.ts's). Every write replaces or deletes before
  * it appends, so rerunning a date leaves the same rows, never duplicates.
  */
 
@@ -77,27 +75,19 @@ const replaceWithRows = (
     }
     const [first = [], ...rest] = chunks
     if (rest.length === 0) {
-      yield* warehouse.createTableAs(
-        table,
-        literalRowsQuery(warehouse.dialect, columns, first),
-        purpose,
-        { experimentSlug: slug },
-      )
+      yield* warehouse.createTableAs(table, literalRowsQuery(columns, first), purpose, {
+        experimentSlug: slug,
+      })
       return
     }
     const staging = `${table}__staging`
     const stagingName = identifier(warehouse.qualifiedName(staging))
-    yield* warehouse.createTableAs(
-      staging,
-      literalRowsQuery(warehouse.dialect, columns, first),
-      purpose,
-      {
-        experimentSlug: slug,
-      },
-    )
+    yield* warehouse.createTableAs(staging, literalRowsQuery(columns, first), purpose, {
+      experimentSlug: slug,
+    })
     for (const chunk of rest) {
       yield* warehouse.query(
-        `INSERT INTO ${stagingName}\n${literalRowsQuery(warehouse.dialect, columns, chunk)}`,
+        `INSERT INTO ${stagingName}\n${literalRowsQuery(columns, chunk)}`,
         purpose,
       )
     }
@@ -107,7 +97,7 @@ const replaceWithRows = (
     yield* warehouse.query(`DROP TABLE IF EXISTS ${stagingName}`, `${purpose}: dropping ${staging}`)
   })
 
-export const textOrNull = (value: unknown): string | null =>
+const textOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : String(value)
 const numberOrNull = (value: unknown): number | null => {
   const parsed =
@@ -197,34 +187,6 @@ export const writeStatistics = (
     return table
   })
 
-export const problemColumns: ReadonlyArray<ColumnSpec> = [
-  { name: "timestamp", type: "TIMESTAMP" },
-  { name: "experiment", type: "STRING" },
-  { name: "analysis_date", type: "STRING" },
-  { name: "metric", type: "STRING" },
-  { name: "statistic", type: "STRING" },
-  { name: "segment", type: "STRING" },
-  { name: "analysis_basis", type: "STRING" },
-  { name: "period", type: "STRING" },
-  { name: "message", type: "STRING" },
-  { name: "exception_type", type: "STRING" },
-  { name: "log_level", type: "STRING" },
-]
-
-const problemCells = (problem: Problem): ReadonlyArray<Cell> => [
-  problem.timestamp,
-  problem.experiment,
-  problem.analysisDate,
-  problem.metric,
-  problem.statistic,
-  problem.segment,
-  problem.analysisBasis,
-  problem.period,
-  problem.message,
-  problem.exceptionType,
-  problem.level,
-]
-
 /**
  * Creates a shared table from its columns when it does not exist yet, in one statement:
  * experiments run concurrently, and a check then a create could let one replace the table
@@ -234,58 +196,8 @@ const ensureTable = (table: string, columns: ReadonlyArray<ColumnSpec>) =>
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
     yield* warehouse.query(
-      `CREATE TABLE IF NOT EXISTS ${identifier(warehouse.qualifiedName(table))} AS\n${literalRowsQuery(warehouse.dialect, columns, [])}`,
+      `CREATE TABLE IF NOT EXISTS ${identifier(warehouse.qualifiedName(table))} AS\n${literalRowsQuery(columns, [])}`,
       `creating ${table} unless it exists`,
-    )
-  })
-
-/** Forgets an experiment's logged problems of one date: a rerun logs afresh, never twice. */
-export const clearProblems = (
-  experiment: string,
-  date: IsoDate,
-): Effect.Effect<void, WarehouseError, Warehouse> =>
-  Effect.gen(function* () {
-    const warehouse = yield* Warehouse
-    yield* ensureTable(logsTable, problemColumns)
-    yield* warehouse.query(
-      `DELETE FROM ${identifier(logsTable)} WHERE experiment = ${stringLiteral(experiment)} AND analysis_date = ${stringLiteral(date)}`,
-      `clearing earlier logs of ${experiment} on ${date}`,
-    )
-  })
-
-/** Appends problems to the logs table, a query per thousand. */
-export const appendProblems = (
-  problems: ReadonlyArray<Problem>,
-): Effect.Effect<void, WarehouseError, Warehouse> =>
-  Effect.gen(function* () {
-    if (problems.length === 0) return
-    const warehouse = yield* Warehouse
-    yield* ensureTable(logsTable, problemColumns)
-    for (let start = 0; start < problems.length; start += rowsPerQuery) {
-      const chunk = problems.slice(start, start + rowsPerQuery)
-      yield* warehouse.query(
-        `INSERT INTO ${identifier(logsTable)}\n${literalRowsQuery(warehouse.dialect, problemColumns, chunk.map(problemCells))}`,
-        `logging ${chunk.length} problems`,
-      )
-    }
-  })
-
-/** The problems logged for an experiment, oldest first (for errors_<slug>.json). */
-export const problemsOf = (
-  experiment: string,
-): Effect.Effect<ReadonlyArray<Record<string, unknown>>, WarehouseError, Warehouse> =>
-  Effect.gen(function* () {
-    const warehouse = yield* Warehouse
-    if (!(yield* warehouse.tableExists(logsTable))) return []
-    const result = yield* warehouse.query(
-      `SELECT * FROM ${identifier(logsTable)} WHERE experiment = ${stringLiteral(experiment)} ORDER BY timestamp`,
-      `reading the logs of ${experiment}`,
-    )
-    const rows = result.columns[0]?.length ?? 0
-    return Array.from({ length: rows }, (_, row) =>
-      Object.fromEntries(
-        result.columnNames.map((name, column) => [name, result.columns[column]?.[row]]),
-      ),
     )
   })
 
@@ -309,7 +221,7 @@ export const recordConfigHash = (
       `replacing the configuration hash of ${experiment}`,
     )
     yield* warehouse.query(
-      `INSERT INTO ${identifier(configHashesTable)}\n${literalRowsQuery(warehouse.dialect, configHashColumns, [[experiment, hash, date]])}`,
+      `INSERT INTO ${identifier(configHashesTable)}\n${literalRowsQuery(configHashColumns, [[experiment, hash, date]])}`,
       `recording the configuration hash of ${experiment}`,
     )
   })

@@ -10,7 +10,7 @@ import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.
 import { type AnalysisSettings, analyseExperiment } from "./analyse-experiment.js"
 import { configHash } from "./config-hash.js"
 import { planExperiment, selectExperiments } from "./plan.js"
-import { problemAt } from "./problem.js"
+import { type ProblemRecorder, problemAt } from "./problem.js"
 import { storedConfigHashes } from "./results-store.js"
 import type { RunEvent } from "./run-event.js"
 
@@ -85,6 +85,8 @@ const runExperiments = (
     }),
   )
 
+const recordedBy: ProblemRecorder = { filename: "src/pipeline/run.ts", funcName: "experimentsOf" }
+
 /**
  * The source's experiments, its undecodable records reported as problems of the run, and
  * each `wanted` slug it does not know as an error.
@@ -100,6 +102,7 @@ const experimentsOf = (date: IsoDate, wanted: ReadonlyArray<string>) =>
         problem: problemAt(
           { experiment: error.slug ?? null, analysisDate: date },
           { message: error.message, exceptionType: error._tag, level: "WARNING" },
+          recordedBy,
           at,
         ),
       }),
@@ -116,6 +119,7 @@ const experimentsOf = (date: IsoDate, wanted: ReadonlyArray<string>) =>
               exceptionType: "UnknownExperiment",
               level: "ERROR",
             },
+            recordedBy,
             at,
           ),
         }),

@@ -282,6 +282,11 @@ ORDER BY branch`,
           segment: "all",
           analysisBasis: place.basis,
           windowIndex: place.window.index,
+          referenceBranch:
+            place.configuration.referenceBranch ??
+            place.configuration.experiment.referenceBranch ??
+            [...ratios.keys()][0] ??
+            "control",
         }),
       )
     }

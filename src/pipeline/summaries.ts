@@ -4,7 +4,13 @@ import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-c
 import type { StatisticResult } from "../domain/statistic-result.js"
 import { Warehouse } from "../services/warehouse/warehouse.js"
 import { forEachPushDownResult } from "./batched-push-down.js"
-import { type Problem, type ProblemPlace, problemFrom, warningsAt } from "./problem.js"
+import {
+  type Problem,
+  type ProblemPlace,
+  type ProblemRecorder,
+  problemFrom,
+  warningsAt,
+} from "./problem.js"
 import {
   pushDownFor,
   type StatisticsSettings,
@@ -27,6 +33,11 @@ export interface SummarisedResults {
   readonly problems: ReadonlyArray<Problem>
 }
 
+const recordedBy: ProblemRecorder = {
+  filename: "src/pipeline/summaries.ts",
+  funcName: "summariseWindow",
+}
+
 /** A summary's rows, or the problem that stopped it, with the warnings it gave. */
 const summaryOutcomeAt = <E>(
   at: ProblemPlace,
@@ -34,10 +45,10 @@ const summaryOutcomeAt = <E>(
 ): Effect.Effect<SummarisedResults> =>
   summary.pipe(
     Effect.flatMap(({ results, warnings }) =>
-      warningsAt(at, warnings).pipe(Effect.map((problems) => ({ results, problems }))),
+      warningsAt(at, warnings, recordedBy).pipe(Effect.map((problems) => ({ results, problems }))),
     ),
     Effect.catchAll((error) =>
-      problemFrom(at, error).pipe(
+      problemFrom(at, error, recordedBy).pipe(
         Effect.map((problem) => ({
           results: [] as ReadonlyArray<StatisticResult>,
           problems: [problem],

@@ -1,9 +1,16 @@
 import type { PlatformError } from "@effect/platform/Error"
 import { FileSystem } from "@effect/platform/FileSystem"
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
+import type { AnalysisConfiguration } from "../domain/config/analysis-configuration.js"
+import {
+  addToCollection,
+  type ConfigCollection,
+  type DecodedFile,
+} from "../domain/config/collection.js"
 import type { ConfigIssue } from "../domain/config/config-issue.js"
 import { describeRole, fileRoleOf } from "../domain/config/file-role.js"
-import { validateFile } from "../domain/config/validate.js"
+import { resolveAnalysisConfiguration } from "../domain/config/resolve-analysis.js"
+import { experimentOfConfig, validateFile } from "../domain/config/validate.js"
 import {
   ConfigRepository,
   loadConfigDirectory,
@@ -17,6 +24,23 @@ export interface FileReport {
   readonly errors: ReadonlyArray<ConfigIssue>
   /** The platform an experiment config was resolved for, when it had to be inferred. */
   readonly platform?: string
+  /** A valid experiment config resolved for its synthetic experiment (for rehearsals). */
+  readonly configuration?: AnalysisConfiguration
+}
+
+/** A valid experiment config's analysis configuration, for the synthetic experiment. */
+const configurationOf = (
+  collection: ConfigCollection,
+  decoded: DecodedFile,
+  file: string,
+  platform: string | undefined,
+): AnalysisConfiguration | undefined => {
+  if (decoded.kind !== "experiment" || platform === undefined) return undefined
+  const resolved = resolveAnalysisConfiguration({
+    collection: addToCollection(collection, decoded, { file }),
+    experiment: experimentOfConfig(decoded, platform),
+  })
+  return Either.getOrUndefined(resolved)
 }
 
 /** A directory stands for every configuration file in it, in metric-hub's layout. */
@@ -48,12 +72,22 @@ export const validateConfigFiles = (
           if (parsed.decoded === undefined) return { file, role, ok: false, errors: parsed.issues }
           const validation = validateFile(repository.collection, parsed.decoded, { file }, options)
           const errors = [...parsed.issues, ...validation.issues]
+          const configuration =
+            errors.length === 0
+              ? configurationOf(
+                  repository.collection,
+                  parsed.decoded,
+                  file,
+                  validation.platform ?? options.platform,
+                )
+              : undefined
           return {
             file,
             role,
             ok: errors.length === 0,
             errors,
             ...(validation.platform === undefined ? {} : { platform: validation.platform }),
+            ...(configuration === undefined ? {} : { configuration }),
           }
         }),
         Effect.catchAll((error: PlatformError) =>

@@ -37,6 +37,32 @@ const parametersOf = (rows: ReadonlyArray<StatisticResult>): ReadonlyArray<strin
   )
 }
 
+/**
+ * Deciles of a branch compared with the reference that have a difference but no relative
+ * uplift: the reference's decile is 0 (in some bootstrap draw), so no ratio exists.
+ */
+const decilesWithoutUplift = (
+  rows: ReadonlyArray<StatisticResult>,
+  reference: string,
+): ReadonlyArray<string | number> => {
+  const toReference = rows.filter(({ comparison_to_branch }) => comparison_to_branch === reference)
+  const uplifts = new Set(
+    toReference
+      .filter(({ comparison }) => comparison === "relative_uplift")
+      .map(({ branch, parameter }) => `${branch}|${parameter}`),
+  )
+  return parametersOf(
+    toReference.filter(
+      ({ comparison, branch, parameter }) =>
+        comparison === "difference" && !uplifts.has(`${branch}|${parameter}`),
+    ),
+  )
+}
+
+const absentUpliftNote = (parameters: ReadonlyArray<string | number>, reference: string) =>
+  parameters.length > 0 &&
+  html`<p class="note" data-testid="absent-uplift">No relative uplift at ${parameters.length === 1 ? "decile" : "deciles"} ${parameters.map((parameter) => formatNumber(parameterValue(parameter))).join(", ")}: there ${reference}'s decile is 0, and an uplift over 0 does not exist (the differences are shown).</p>`
+
 export const decileBlock = (rows: ReadonlyArray<StatisticResult>, context: CurveContext): Html => {
   const latest = latestWindowRows(rows).rows
   const present = new Set(latest.map(({ branch }) => branch))
@@ -63,7 +89,11 @@ export const decileBlock = (rows: ReadonlyArray<StatisticResult>, context: Curve
       html`<tr><th scope="row">${formatNumber(parameterValue(parameter))}</th>${branches.map((branch) => cell(parameter, branch, null))}${others.map((branch) => [cell(parameter, branch, "difference"), cell(parameter, branch, "relative_uplift")])}</tr>`,
   )
   const head = html`<tr><th scope="col">Decile</th>${branches.map((branch) => html`<th scope="col">${branch}</th>`)}${others.map((branch) => html`<th scope="col">${branch} − ${context.reference}</th><th scope="col">${branch} vs ${context.reference} (uplift)</th>`)}</tr>`
-  return html`<div class="statistic-block"><h5>${context.title} ${windowNote(rows)}</h5>${decileChart(latest, context, context.title)}<details class="numbers"><summary>Decile values</summary><div class="table-scroll"><table class="estimates deciles"><thead>${head}</thead><tbody>${body}</tbody></table></div></details></div>`
+  const absent = absentUpliftNote(
+    decilesWithoutUplift(latest, context.reference),
+    context.reference,
+  )
+  return html`<div class="statistic-block"><h5>${context.title} ${windowNote(rows)}</h5>${decileChart(latest, context, context.title)}${absent}<details class="numbers"><summary>Decile values</summary><div class="table-scroll"><table class="estimates deciles"><thead>${head}</thead><tbody>${body}</tbody></table></div></details></div>`
 }
 
 export const distributionBlock = (

@@ -1,4 +1,4 @@
-import type { StatisticResult } from "../domain/statistic-result.js"
+import { type StatisticResult, sampleRatioMetric } from "../domain/statistic-result.js"
 import { formatNumber, rawNumber } from "./format.js"
 import { type Html, html } from "./html.js"
 import { rowAttributes } from "./interval-cell.js"
@@ -45,8 +45,7 @@ const populationPeriods = [
 
 const isPopulation = (row: StatisticResult) =>
   row.metric === populationMetric && row.statistic === "count"
-const isSrm = (row: StatisticResult) =>
-  row.metric === populationMetric && row.statistic === "sample_ratio_mismatch"
+const isSrm = (row: StatisticResult) => row.metric === sampleRatioMetric
 
 /** The period and latest-window rows of the identity metric that the section shows. */
 export const populationRows = (

@@ -1,7 +1,7 @@
+import { sampleRatioMetric } from "../domain/statistic-result.js"
 import { enrollmentSection, mismatchedBases } from "./enrollment.js"
 import { formatNumber } from "./format.js"
 import { type Html, html } from "./html.js"
-import { populationMetric } from "./metric-groups.js"
 import { page } from "./page.js"
 import { branchColour } from "./palette.js"
 import { periodSection } from "./period-section.js"
@@ -66,7 +66,7 @@ export const renderExperimentReport = (report: ExperimentReport): string => {
   const branches = orderedBranches(
     report.referenceBranch,
     report.branches.map(({ slug }) => slug),
-    allRows.filter((row) => row.metric !== populationMetric || row.statistic === "count"),
+    allRows.filter((row) => row.metric !== sampleRatioMetric),
   )
   const sections = periods.map((period, index) =>
     periodSection(

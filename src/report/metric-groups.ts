@@ -1,3 +1,4 @@
+import { sampleRatioMetric } from "../domain/statistic-result.js"
 import type { ExperimentReport, ReportMetric } from "./report-model.js"
 
 /**
@@ -14,6 +15,10 @@ export interface MetricGroup {
 /** The metric the population rows use: shown in the enrollment section, not as a metric. */
 export const populationMetric = "identity"
 
+/** Populations and the sample-ratio test: the enrollment section's, not a metric's. */
+export const isEnrollmentMetric = (slug: string): boolean =>
+  slug === populationMetric || slug === sampleRatioMetric
+
 export const metricGroups = (
   report: ExperimentReport,
   slugsWithRows: ReadonlySet<string>,
@@ -29,7 +34,7 @@ export const metricGroups = (
     }
   const take = (slugs: ReadonlyArray<string>): ReadonlyArray<ReportMetric> =>
     slugs
-      .filter((slug) => slug !== populationMetric && !placed.has(slug))
+      .filter((slug) => !isEnrollmentMetric(slug) && !placed.has(slug))
       .map((slug) => {
         placed.add(slug)
         return metricOf(slug)

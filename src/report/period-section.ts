@@ -1,6 +1,6 @@
 import type { StatisticResult } from "../domain/statistic-result.js"
 import { type Html, html } from "./html.js"
-import { metricGroups, populationMetric } from "./metric-groups.js"
+import { isEnrollmentMetric, metricGroups } from "./metric-groups.js"
 import { metricSection } from "./metric-section.js"
 import type { ExperimentReport } from "./report-model.js"
 import { orderedSegments, periodTitle, windowsOf } from "./rows.js"
@@ -28,7 +28,7 @@ const segmentSection = (
 ): Html => {
   const byMetric = new Map<string, StatisticResult[]>()
   for (const row of rows) {
-    if (row.metric === populationMetric) continue
+    if (isEnrollmentMetric(row.metric)) continue
     const list = byMetric.get(row.metric)
     if (list === undefined) byMetric.set(row.metric, [row])
     else list.push(row)

@@ -26,6 +26,7 @@ const where = (problem: ReportProblem): Html => {
     ["segment", problem.segment],
     ["basis", problem.analysisBasis],
     ["period", problem.period],
+    ["window", problem.windowIndex],
     ["date", problem.analysisDate],
   ]
   const known = parts.filter((part): part is readonly [string, string] => part[1] !== null)

@@ -19,6 +19,8 @@ export interface ReportProblem {
   readonly segment: string | null
   readonly analysisBasis: string | null
   readonly period: string | null
+  /** The window of `period` (1-based), as published; null for the whole experiment. */
+  readonly windowIndex: string | null
   readonly analysisDate: string | null
 }
 

@@ -10,6 +10,7 @@ import {
 } from "../domain/config/collection.js"
 import type { ConfigIssue } from "../domain/config/config-issue.js"
 import { type ParsedConfigFile, parseConfigFile } from "../domain/config/parse-file.js"
+import { addressUnder, gitWebRoot, type WebRoot } from "./config-repository/web-root.js"
 
 /** The configuration shipped with Slipstream (metric-hub layout), beside src/ and dist/. */
 export const bundledConfigDirectory = fileURLToPath(new URL("../../config", import.meta.url))
@@ -17,6 +18,18 @@ export const bundledConfigDirectory = fileURLToPath(new URL("../../config", impo
 export interface LoadedConfigFile {
   readonly file: string
   readonly parsed: ParsedConfigFile
+  /** Its web address (http(s)), when its repository has one. */
+  readonly url?: string
+}
+
+export interface ConfigRepositoryOptions {
+  readonly includeBundled?: boolean
+  /**
+   * The web address of the configuration repositories' top folder
+   * (`https://github.com/mozilla/metric-hub/blob/main`); without it, each repository's git
+   * remote and checked-out commit are used when they make one.
+   */
+  readonly urlBase?: string
 }
 
 /**
@@ -38,14 +51,28 @@ export class ConfigRepository extends Context.Tag("slipstream/ConfigRepository")
   /** The bundled config followed by `directories`, in order. */
   static readonly fromDirectories = (
     directories: ReadonlyArray<string>,
-    options: { readonly includeBundled?: boolean } = {},
+    options: ConfigRepositoryOptions = {},
   ): Layer.Layer<ConfigRepository, PlatformError, FileSystem> =>
     Layer.effect(
       ConfigRepository,
       Effect.gen(function* () {
-        const roots =
-          options.includeBundled === false ? directories : [bundledConfigDirectory, ...directories]
-        const files = (yield* Effect.forEach(roots, loadConfigDirectory)).flat()
+        // The bundled config is part of Slipstream, not a configuration repository: no address.
+        const bundled =
+          options.includeBundled === false ? [] : yield* loadConfigDirectory(bundledConfigDirectory)
+        const repositories = yield* Effect.forEach(directories, (directory) =>
+          Effect.gen(function* () {
+            const webRoot: WebRoot | undefined =
+              options.urlBase === undefined
+                ? yield* gitWebRoot(directory)
+                : { root: directory, base: options.urlBase }
+            const loaded = yield* loadConfigDirectory(directory)
+            return loaded.map((file) => {
+              const url = addressUnder(webRoot, file.file)
+              return url === undefined ? file : { ...file, url }
+            })
+          }),
+        )
+        const files = [...bundled, ...repositories.flat()]
         return {
           collection: collectionOf(files),
           files,
@@ -59,10 +86,10 @@ export class ConfigRepository extends Context.Tag("slipstream/ConfigRepository")
 
 export const collectionOf = (files: ReadonlyArray<LoadedConfigFile>): ConfigCollection =>
   files.reduce(
-    (collection, { file, parsed }) =>
+    (collection, { file, parsed, url }) =>
       parsed.decoded === undefined
         ? collection
-        : addToCollection(collection, parsed.decoded, { file }),
+        : addToCollection(collection, parsed.decoded, url === undefined ? { file } : { file, url }),
     emptyCollection,
   )
 

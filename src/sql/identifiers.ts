@@ -5,8 +5,23 @@
  */
 export const identifier = (name: string): string => `\`${name.replaceAll("`", "")}\``
 
+const namedEscapes: Readonly<Record<string, string>> = {
+  "\\": "\\\\",
+  "'": "\\'",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+}
+
+/**
+ * A GoogleSQL string literal: quotes and backslashes escaped, and control characters too, as
+ * a quoted string may not hold a raw newline ("Unclosed string literal").
+ */
 export const stringLiteral = (text: string): string =>
-  `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`
+  `'${text.replace(
+    /[\\'\p{Cc}]/gu,
+    (char) => namedEscapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  )}'`
 
 export const dateLiteral = (date: string): string => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`not a date: ${date}`)

@@ -1,4 +1,4 @@
-import { identifier } from "./identifiers.js"
+import { identifier, stringLiteral } from "./identifiers.js"
 
 /**
  * Rows computed in Node (statistics, logs) as a query a warehouse can store, written in
@@ -15,24 +15,6 @@ export interface ColumnSpec {
 
 export type Cell = string | number | boolean | null
 
-const namedEscapes: Readonly<Record<string, string>> = {
-  "\\": "\\\\",
-  "'": "\\'",
-  "\n": "\\n",
-  "\r": "\\r",
-  "\t": "\\t",
-}
-
-/**
- * A GoogleSQL string literal: quotes and backslashes escaped, and control characters too, as
- * a quoted string may not hold a raw newline ("Unclosed string literal").
- */
-const stringCell = (text: string): string =>
-  `'${text.replace(
-    /[\\'\p{Cc}]/gu,
-    (char) => namedEscapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  )}'`
-
 /** `2026-11-25T10:00:00.000Z` → `2026-11-25 10:00:00.000`, the text both engines cast. */
 const timestampText = (iso: string): string => iso.replace("T", " ").replace(/Z$/, "")
 
@@ -40,7 +22,7 @@ const cellLiteral = (cell: Cell, type: ColumnType): string => {
   if (cell === null) return "NULL"
   switch (type) {
     case "STRING":
-      return stringCell(String(cell))
+      return stringLiteral(String(cell))
     case "FLOAT64":
     case "INT64": {
       const value = Number(cell)
@@ -50,7 +32,7 @@ const cellLiteral = (cell: Cell, type: ColumnType): string => {
     case "BOOL":
       return cell === true ? "TRUE" : "FALSE"
     case "TIMESTAMP":
-      return `CAST(${stringCell(timestampText(String(cell)))} AS TIMESTAMP)`
+      return `CAST(${stringLiteral(timestampText(String(cell)))} AS TIMESTAMP)`
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AnalysisBasis } from "../domain/analysis-period.js"
-import type { StatisticResult } from "../domain/statistic-result.js"
+import { type StatisticResult, sampleRatioMetric } from "../domain/statistic-result.js"
 import type { EstimateRow } from "./estimate.js"
 
 export interface ResultContext {
@@ -38,17 +38,21 @@ export const toStatisticResults = (
   }))
 
 /**
- * The sample-ratio test as a published row: metric `identity`, statistic
- * `sample_ratio_mismatch`, branch `all`, point = χ², with its p-value.
+ * The sample-ratio test as a published row: metric `sample_ratio_mismatch`, statistic
+ * `chi_square`, point = χ², with its p-value, on the reference branch. Not `identity` and
+ * not a branch of its own: Experimenter counts every `identity` row's point as a branch's
+ * population, and makes a branch of every branch name it reads.
  */
 export const sampleRatioResult = (
   test: { readonly statistic: number; readonly pValue: number },
-  context: Pick<ResultContext, "segment" | "analysisBasis" | "windowIndex">,
+  context: Pick<ResultContext, "segment" | "analysisBasis" | "windowIndex"> & {
+    readonly referenceBranch: string
+  },
 ): StatisticResult => ({
-  metric: "identity",
-  statistic: "sample_ratio_mismatch",
+  metric: sampleRatioMetric,
+  statistic: "chi_square",
   parameter: null,
-  branch: "all",
+  branch: context.referenceBranch,
   comparison: null,
   comparison_to_branch: null,
   ci_width: null,

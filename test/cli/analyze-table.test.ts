@@ -49,8 +49,9 @@ describe("slipstream analyze-table", () => {
     expect(rows).toHaveLength(2 + 2 * 2 + 1)
     // 3000 / 3000 at equal shares: χ² = 0, p = 1.
     expect(rows.at(-1)).toMatchObject({
-      metric: "identity",
-      statistic: "sample_ratio_mismatch",
+      metric: "sample_ratio_mismatch",
+      statistic: "chi_square",
+      branch: "control",
       point: 0,
       p_value: 1,
     })

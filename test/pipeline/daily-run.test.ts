@@ -194,7 +194,7 @@ layer(services, { timeout: 600_000 })("the daily run on the demo warehouse", (it
         ).toBeLessThanOrEqual(bySegment.get("all") ?? 0)
         const ratio = yield* statistics(
           "statistics_demo_new_tab_layout_overall",
-          "statistic = 'sample_ratio_mismatch' AND analysis_basis = 'enrollments'",
+          "metric = 'sample_ratio_mismatch' AND analysis_basis = 'enrollments'",
         )
         expect(ratio).toHaveLength(1)
         expect(Number(ratio[0]?.p_value)).toBeGreaterThan(0.001)

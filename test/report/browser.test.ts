@@ -149,8 +149,8 @@ const overallRows = (): StatisticResult[] => {
         const srm = basis === "enrollments" ? [1.7823, 0.41] : [19.5, 0.000058]
         rows.push(
           row(
-            at("identity", "sample_ratio_mismatch"),
-            "all",
+            at("sample_ratio_mismatch", "chi_square"),
+            "control",
             null,
             null,
             [srm[0] ?? 0, null, null],
@@ -280,6 +280,7 @@ const fixture: ExperimentReport = {
       segment: "all",
       analysisBasis: "exposures",
       period: "overall",
+      windowIndex: null,
       analysisDate: "2026-10-20",
     },
     {
@@ -291,6 +292,7 @@ const fixture: ExperimentReport = {
       segment: "all",
       analysisBasis: "enrollments",
       period: "overall",
+      windowIndex: null,
       analysisDate: "2026-10-20",
     },
   ],
@@ -340,7 +342,7 @@ const expectedCellRows = (): Map<string, StatisticResult> => {
       const shownStatistic = ![
         "empirical_cdf",
         "kernel_density_estimate",
-        "sample_ratio_mismatch",
+        "chi_square",
       ].includes(row.statistic)
       const populationElsewhere = row.metric === "identity" && period !== "overall"
       const againstReference = row.comparison === null || row.comparison_to_branch === reference

@@ -149,6 +149,7 @@ describe("escaping", () => {
         segment: `segment${hostile}`,
         analysisBasis: `basis${hostile}`,
         period: `period${hostile}`,
+        windowIndex: null,
         analysisDate: `date${hostile}`,
       },
     ],
@@ -249,9 +250,9 @@ describe("sample ratio verdict", () => {
         upper: null,
       }),
       row({
-        metric: "identity",
-        statistic: "sample_ratio_mismatch",
-        branch: "all",
+        metric: "sample_ratio_mismatch",
+        statistic: "chi_square",
+        branch: "control",
         point: 3.2,
         lower: null,
         upper: null,
@@ -463,6 +464,39 @@ describe("missing and partial data", () => {
     expect(page).not.toContain("NaN")
   })
 
+  it("says once, under the deciles, where a relative uplift does not exist (the reference is 0)", () => {
+    const deciles = ["0.1", "0.2", "0.9"].flatMap((parameter) => [
+      row({ statistic: "deciles", parameter, point: parameter === "0.9" ? 3 : 0 }),
+      row({ statistic: "deciles", parameter, branch: "treatment", point: 1 }),
+      row({ statistic: "deciles", parameter, branch: "treatment", comparison: "difference" }),
+      ...(parameter === "0.9"
+        ? [
+            row({
+              statistic: "deciles",
+              parameter,
+              branch: "treatment",
+              comparison: "relative_uplift",
+            }),
+          ]
+        : []),
+    ])
+    const page = renderExperimentReport(report({ statistics: { overall: deciles } }))
+    expect(page.match(/data-testid="absent-uplift"/g)).toHaveLength(1)
+    expect(page).toContain("No relative uplift at deciles 0.1, 0.2: there control's decile is 0")
+    const complete = renderExperimentReport(
+      report({
+        statistics: {
+          overall: deciles.map((decile) =>
+            decile.comparison === "difference"
+              ? { ...decile, comparison: "relative_uplift" as const }
+              : decile,
+          ),
+        },
+      }),
+    )
+    expect(complete).not.toContain("absent-uplift")
+  })
+
   it("lists errors before warnings", () => {
     const problem = {
       metric: null,
@@ -470,6 +504,7 @@ describe("missing and partial data", () => {
       segment: null,
       analysisBasis: null,
       period: null,
+      windowIndex: null,
       analysisDate: null,
     }
     const page = renderExperimentReport(

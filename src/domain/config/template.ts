@@ -1,4 +1,5 @@
 import { Either } from "effect"
+import { stringLiteral } from "../../sql/identifiers.js"
 import { didYouMean } from "./config-issue.js"
 
 /**
@@ -28,7 +29,7 @@ const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 const sqlCaseOverBranches = (values: Readonly<Record<string, string>>, quote: string): string => {
   const arms = Object.entries(values).map(
-    ([branch, value]) => `WHEN '${branch.replaceAll("'", "''")}' THEN ${quote}${value}${quote}`,
+    ([branch, value]) => `WHEN ${stringLiteral(branch)} THEN ${quote}${value}${quote}`,
   )
   return `CASE e.branch ${arms.join(" ")} END`
 }

@@ -111,6 +111,24 @@ const definitionsIssues = (
   return issues
 }
 
+/** The synthetic experiment an experiment config is validated (and rehearsed) with. */
+export const experimentOfConfig = (
+  file: Extract<DecodedFile, { kind: "experiment" }>,
+  appName: string,
+): Experiment => {
+  const config = file.spec
+  return syntheticExperiment(file.slug, appName, {
+    ...(config.experiment.start_date === undefined
+      ? {}
+      : { startDate: config.experiment.start_date }),
+    ...(config.experiment.end_date === undefined ? {} : { endDate: config.experiment.end_date }),
+    ...(config.experiment.reference_branch === undefined
+      ? {}
+      : { referenceBranch: config.experiment.reference_branch }),
+    parameters: config.parameters,
+  })
+}
+
 export const validateFile = (
   collectionWithoutFile: ConfigCollection,
   file: DecodedFile,
@@ -140,19 +158,7 @@ export const validateFile = (
     }
     case "experiment": {
       const config = file.spec
-      const experimentFor = (appName: string) =>
-        syntheticExperiment(file.slug, appName, {
-          ...(config.experiment.start_date === undefined
-            ? {}
-            : { startDate: config.experiment.start_date }),
-          ...(config.experiment.end_date === undefined
-            ? {}
-            : { endDate: config.experiment.end_date }),
-          ...(config.experiment.reference_branch === undefined
-            ? {}
-            : { referenceBranch: config.experiment.reference_branch }),
-          parameters: config.parameters,
-        })
+      const experimentFor = (appName: string) => experimentOfConfig(file, appName)
       const candidates =
         options.platform === undefined
           ? platforms.map((platform) => platform.appName)

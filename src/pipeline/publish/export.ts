@@ -15,8 +15,11 @@ import {
   type ObjectStoreError,
   type WriteOutcome,
 } from "../../services/object-store.js"
+import { recordedFor } from "../../services/warehouse/statement-recorder.js"
 import { Warehouse, type WarehouseError } from "../../services/warehouse/warehouse.js"
-import { problemsOf, readStatistics, textOrNull } from "../results-store.js"
+import { type LoggedProblemRow, loggedProblems } from "../problem-log.js"
+import { readStatistics } from "../results-store.js"
+import { publishedError } from "./published-errors.js"
 import { publishedMetadata } from "./published-metadata.js"
 import { publishedStatistics } from "./published-statistics.js"
 
@@ -48,27 +51,27 @@ type ExportError = WarehouseError | ObjectStoreError | ExperimentSourceError
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`
 
-const reportProblemOf = (row: Record<string, unknown>): ReportProblem => ({
-  timestamp: row.timestamp instanceof Date ? row.timestamp.toISOString() : String(row.timestamp),
+const reportProblemOf = (row: LoggedProblemRow): ReportProblem => ({
+  timestamp: row.timestamp.toISOString(),
   level: row.log_level === "ERROR" ? "ERROR" : "WARNING",
-  message: String(row.message),
-  metric: textOrNull(row.metric),
-  statistic: textOrNull(row.statistic),
-  segment: textOrNull(row.segment),
-  analysisBasis: textOrNull(row.analysis_basis),
-  period: textOrNull(row.period),
-  analysisDate: textOrNull(row.analysis_date),
+  message: row.message,
+  metric: row.metric,
+  statistic: row.statistic,
+  segment: row.segment,
+  analysisBasis: row.analysis_basis,
+  period: row.period,
+  windowIndex: row.window_index,
+  analysisDate: row.analysis_date,
 })
 
 const configurationOf = (experiment: Experiment) =>
   Effect.gen(function* () {
     const { collection } = yield* ConfigRepository
     const resolved = resolveAnalysisConfiguration({ collection, experiment })
-    const origin = collection.experiments.get(experiment.slug)?.origin
-    return {
-      configuration: Either.getOrUndefined(resolved),
-      externalConfigUrl: origin === undefined ? undefined : (origin.url ?? origin.file),
-    }
+    // Experimenter's reader wants an absolute http(s) address: a file path would make it
+    // drop the metadata, so a config without a browsable address is published without one.
+    const url = collection.experiments.get(experiment.slug)?.origin.url
+    return { configuration: Either.getOrUndefined(resolved), externalConfigUrl: url }
   })
 
 const reportMetrics = (configuration: AnalysisConfiguration | undefined) => {
@@ -133,10 +136,14 @@ export const exportExperiment = (
         outcome: yield* store.write(metadataPath(slug), json(metadata), "application/json"),
       })
     }
-    const logged = yield* problemsOf(slug)
+    const logged = yield* loggedProblems(slug)
     files.push({
       path: errorsPath(slug),
-      outcome: yield* store.write(errorsPath(slug), json(logged), "application/json"),
+      outcome: yield* store.write(
+        errorsPath(slug),
+        json(logged.map(publishedError)),
+        "application/json",
+      ),
     })
     const problems = logged.map(reportProblemOf)
     const errors = problems.filter(({ level }) => level === "ERROR").length
@@ -187,7 +194,7 @@ export const exportExperiment = (
       reportPath: path.slice("reports/".length),
     }
     return { slug, files, droppedRows, entry }
-  })
+  }).pipe(recordedFor(slug))
 
 /** Rewrites the report index with these experiments' entries, keeping the others'. */
 export const updateReportIndex = (

@@ -68,6 +68,16 @@ describe("renderTemplate", () => {
     expect(render("id = '{{ parameters.message_id }}'")).toEqual(Either.right("id = 'SPOTLIGHT_1'"))
   })
 
+  it("escapes a quote or backslash in a branch name the GoogleSQL way (\\', never '')", () => {
+    const quoted = renderTemplate("n = {{ parameters.odd }}", {
+      ...context,
+      parameters: { odd: { kind: "perBranch", values: { "it's": "1", "a\\b": "2" } } },
+    })
+    expect(quoted).toEqual(
+      Either.right("n = CASE e.branch WHEN 'it\\'s' THEN 1 WHEN 'a\\\\b' THEN 2 END"),
+    )
+  })
+
   it("reports every unknown name with the closest known one", () => {
     expect(render("{{agg_summ('x')}} {{experiment.start_date}} {{parameters.mesage_id}}")).toEqual(
       Either.left([

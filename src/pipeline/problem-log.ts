@@ -1,0 +1,151 @@
+import { Effect, Schema } from "effect"
+import { logsTable } from "../domain/table-names.js"
+import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import type { Cell } from "../sql/literal-rows.js"
+import {
+  addProblemLogColumnSql,
+  createProblemLogSql,
+  deleteProblemsSql,
+  insertProblemsSql,
+  type ProblemScope,
+  problemLogColumns,
+  selectProblemsSql,
+} from "../sql/problem-log.js"
+import type { Problem } from "./problem.js"
+
+/**
+ * The problems of every run, in the warehouse's `logs` table. A run replaces the problems of
+ * what it recomputes — the experiment as a whole when it starts, each window as its
+ * statistics are written — so the table, the errors JSON and the report always describe the
+ * latest computation, never a failure that a later run fixed.
+ */
+
+const problemCells = (problem: Problem): ReadonlyArray<Cell> => [
+  problem.timestamp,
+  problem.experiment,
+  problem.analysisDate,
+  problem.metric,
+  problem.statistic,
+  problem.segment,
+  problem.analysisBasis,
+  problem.period,
+  problem.message,
+  problem.exceptionType,
+  problem.level,
+  problem.windowIndex === null ? null : String(problem.windowIndex),
+  problem.exception,
+  problem.filename,
+  problem.funcName,
+]
+
+/** Rows per statement: BigQuery refuses query text over 1 MB. */
+const rowsPerStatement = 500
+
+const table = Warehouse.pipe(Effect.map((warehouse) => warehouse.qualifiedName(logsTable)))
+
+/** Creates the logs table, or adds the columns an older version's table lacks. */
+const ensureProblemLog = Effect.gen(function* () {
+  const warehouse = yield* Warehouse
+  const name = yield* table
+  if (!(yield* warehouse.tableExists(logsTable))) {
+    // IF NOT EXISTS: another experiment of this run may create it first.
+    yield* warehouse.query(createProblemLogSql(name), `creating ${logsTable} unless it exists`)
+    return
+  }
+  const existing = yield* warehouse.columnTypes(logsTable)
+  for (const column of problemLogColumns.filter(({ name }) => !existing.has(name))) {
+    yield* warehouse.query(
+      addProblemLogColumnSql(name, column),
+      `adding column ${column.name} to ${logsTable}`,
+    )
+  }
+})
+
+const insertProblems = (problems: ReadonlyArray<Problem>) =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    const name = yield* table
+    for (let start = 0; start < problems.length; start += rowsPerStatement) {
+      const chunk = problems.slice(start, start + rowsPerStatement)
+      yield* warehouse.query(
+        insertProblemsSql(name, chunk.map(problemCells)),
+        `logging ${chunk.length} problems`,
+      )
+    }
+  })
+
+const scopeWords = (scope: ProblemScope): string =>
+  scope.kind === "experiment"
+    ? `${scope.experiment}`
+    : `${scope.experiment} (${scope.period} ${scope.windowIndex})`
+
+/**
+ * Replaces the problems logged for `scope` with `problems`. Call it once per experiment and
+ * run with the experiment scope first: that call also makes sure the table is there.
+ */
+export const replaceProblems = (
+  scope: ProblemScope,
+  problems: ReadonlyArray<Problem>,
+): Effect.Effect<void, WarehouseError, Warehouse> =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    if (scope.kind === "experiment") yield* ensureProblemLog
+    yield* warehouse.query(
+      deleteProblemsSql(yield* table, scope),
+      `replacing the logged problems of ${scopeWords(scope)}`,
+    )
+    yield* insertProblems(problems)
+  })
+
+const NullableText = Schema.NullOr(Schema.String)
+
+/** A row of the logs table as it is read back; the columns older versions lacked may be null. */
+const LoggedProblemRow = Schema.Struct({
+  timestamp: Schema.DateFromSelf,
+  experiment: NullableText,
+  analysis_date: NullableText,
+  metric: NullableText,
+  statistic: NullableText,
+  segment: NullableText,
+  analysis_basis: Schema.NullOr(Schema.Literal("enrollments", "exposures")),
+  period: NullableText,
+  message: Schema.String,
+  exception_type: NullableText,
+  log_level: Schema.String,
+  window_index: NullableText,
+  exception: NullableText,
+  filename: NullableText,
+  func_name: NullableText,
+})
+export type LoggedProblemRow = typeof LoggedProblemRow.Type
+
+const decodeRow = Schema.decodeUnknownEither(LoggedProblemRow)
+
+/** The problems logged for an experiment, oldest first, decoded. */
+export const loggedProblems = (
+  experiment: string,
+): Effect.Effect<ReadonlyArray<LoggedProblemRow>, WarehouseError, Warehouse> =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    if (!(yield* warehouse.tableExists(logsTable))) return []
+    const purpose = `reading the logs of ${experiment}`
+    const result = yield* warehouse.query(selectProblemsSql(yield* table, experiment), purpose)
+    const rows = result.columns[0]?.length ?? 0
+    return yield* Effect.forEach(
+      Array.from({ length: rows }, (_, row) => row),
+      (row) =>
+        decodeRow(
+          Object.fromEntries(
+            result.columnNames.map((name, column) => [name, result.columns[column]?.[row] ?? null]),
+          ),
+        ).pipe(
+          Effect.mapError(
+            (error) =>
+              new WarehouseError({
+                purpose,
+                message: `row ${row + 1} of ${logsTable} is not a problem row: ${error.message}`,
+              }),
+          ),
+        ),
+    )
+  })
