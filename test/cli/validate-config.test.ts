@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as Path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { runCli } from "../support/run-cli.js"
 
@@ -67,6 +70,43 @@ describe("slipstream validate-config", () => {
     const missing = runCli(["validate-config", "no/such/file.toml"])
     expect(missing.status).not.toBe(0)
     expect(missing.stdout + missing.stderr).toContain("no/such/file.toml")
+  })
+
+  it("writes, with --sql-output-dir, the statements a run would send for each valid experiment config", () => {
+    const directory = mkdtempSync(Path.join(tmpdir(), "slipstream-validate-sql-"))
+    try {
+      const result = runCli([
+        "validate-config",
+        "--config-repo",
+        repo,
+        "--sql-output-dir",
+        directory,
+        `${repo}/jetstream/good-experiment.toml`,
+        `${repo}/jetstream/bad-experiment.toml`,
+      ])
+      expect(result.status).toBe(1)
+      expect(result.stderr).toContain(`SQL of 1 experiment config written to ${directory}`)
+      expect(readdirSync(directory)).toEqual(["good_experiment"])
+      const names = readdirSync(Path.join(directory, "good_experiment"))
+      expect(names.some((name) => name.endsWith("-enrollments.sql"))).toBe(true)
+      expect(names.some((name) => name.endsWith("-week-1-metrics-enrollments.sql"))).toBe(true)
+      expect(names.some((name) => name.includes("push-downs-week-1"))).toBe(true)
+      const enrollments = readFileSync(
+        Path.join(
+          directory,
+          "good_experiment",
+          names.find((name) => name.endsWith("-enrollments.sql")) ?? "",
+        ),
+        "utf8",
+      )
+      // The synthetic experiment's enrollments, from BigQuery's tables, in BigQuery's SQL.
+      expect(enrollments).toContain(
+        "CREATE OR REPLACE TABLE `project.dataset.enrollments_good_experiment` AS",
+      )
+      expect(enrollments).toContain("'good-experiment'")
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
   })
 
   it("checks a whole folder in metric-hub's layout", () => {

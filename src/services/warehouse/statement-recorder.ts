@@ -24,13 +24,20 @@ export const recordedFor =
 
 const runFolder = "_run"
 
+const escapedForRegExp = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
 /** "week 1 metrics of my-exp (enrollments)" → "week-1-metrics-enrollments" in my-exp's folder. */
 const fileStem = (purpose: string, owner: string | undefined) => {
-  const words = owner === undefined ? purpose : purpose.replaceAll(owner, " ")
+  const words =
+    owner === undefined
+      ? purpose
+      : purpose.replaceAll(
+          new RegExp(`(?:\\b(?:of|for)\\s+)?${escapedForRegExp(owner)}`, "g"),
+          " ",
+        )
   const stem = words
     .toLowerCase()
     .replaceAll(/[^a-z0-9]+/g, "-")
-    .replaceAll(/-(of|for)-(?=-|$)/g, "-")
     .replaceAll(/^-+|-+$/g, "")
     .slice(0, 80)
     .replace(/-+$/, "")
