@@ -106,7 +106,7 @@ export const planCommand = Command.make(
           Logger.withMinimumLogLevel(LogLevel.Warning),
           Effect.provide(
             rehearsalLayer({
-              directory: options.sqlOutputDir.value,
+              directory: options.sqlOutputDir,
               qualifiedName: qualifiedNameFor(options.engine, options.projectId, options.datasetId),
               booleanColumns: booleanMetricNames(due.map(({ configuration }) => configuration)),
             }),

@@ -1,34 +1,35 @@
 import { Effect, Layer, Option } from "effect"
 import { rehearsalWarehouse } from "../services/warehouse/rehearsal.js"
 import { recordStatements } from "../services/warehouse/statement-recorder.js"
-import type { WarehouseError } from "../services/warehouse/warehouse.js"
 
 /**
- * The warehouse of a rehearsal (`plan` / `validate-config` with `--sql-output-dir`): nothing
- * runs, every statement is written under `directory`. Tables are named as the engine would
- * name them; a metrics table's BOOL columns are `booleanColumns` (unless `columnsOf` knows).
+ * The warehouse of a rehearsal (`plan` / `validate-config` with `--sql-output-dir` or
+ * `--dry-run`): nothing runs; with `directory`, every statement is written there. Tables are
+ * named as the engine would name them; a metrics table's BOOL columns are what `columnsOf`
+ * says (the analyser's reading of the statement), else `booleanColumns`.
  */
 export const rehearsalLayer = (options: {
-  readonly directory: string
+  readonly directory: Option.Option<string>
   readonly qualifiedName: (table: string) => string
   readonly booleanColumns: ReadonlyArray<string>
-  readonly columnsOf?: (
-    table: string,
-    sql: string,
-  ) => Effect.Effect<ReadonlyMap<string, string> | undefined, WarehouseError>
+  readonly columnsOf?: (table: string) => Effect.Effect<ReadonlyMap<string, string> | undefined>
 }) => {
-  const guessed = new Map(options.booleanColumns.map((name) => [name, "BOOL"]))
-  return recordStatements(options.directory).pipe(
-    Layer.provide(
-      rehearsalWarehouse({
-        qualifiedName: options.qualifiedName,
-        columnsOf: (table, sql) =>
-          options.columnsOf === undefined
-            ? Effect.succeed(guessed)
-            : options.columnsOf(table, sql).pipe(Effect.map((known) => known ?? guessed)),
-      }),
-    ),
+  const guessed: ReadonlyMap<string, string> = new Map(
+    options.booleanColumns.map((name) => [name, "BOOL"]),
   )
+  const warehouse = rehearsalWarehouse({
+    qualifiedName: options.qualifiedName,
+    columnsOf: (table) =>
+      options.columnsOf === undefined
+        ? Effect.succeed(guessed)
+        : options
+            .columnsOf(options.qualifiedName(table))
+            .pipe(Effect.map((known) => known ?? guessed)),
+  })
+  return Option.match(options.directory, {
+    onNone: () => warehouse,
+    onSome: (directory) => recordStatements(directory).pipe(Layer.provide(warehouse)),
+  })
 }
 
 /** `project.dataset.table` on BigQuery, `main.table` as the DuckDB warehouse names it. */

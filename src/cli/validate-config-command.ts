@@ -1,18 +1,16 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Console, Effect, Logger, LogLevel, Option } from "effect"
-import type { AnalysisConfiguration } from "../domain/config/analysis-configuration.js"
-import type { IsoDate } from "../domain/dates.js"
-import { booleanMetricNames, rehearseConfiguration } from "../pipeline/rehearsal.js"
-import { runSettings } from "../pipeline/run.js"
+import { FileSystem } from "@effect/platform/FileSystem"
+import { Console, Effect, Either, Option } from "effect"
+import { parseBigQuerySchemas, type TableSchema } from "../domain/table-schema.js"
 import { type FileReport, validateConfigFiles } from "../pipeline/validate-config.js"
 import { ConfigRepository } from "../services/config-repository.js"
-import { bigQueryTelemetrySources } from "../sql/enrollments-query.js"
 import { setExitCode } from "./exit-code.js"
-import { qualifiedNameFor, rehearsalLayer } from "./rehearsal-layers.js"
+import { UsageError } from "./layers.js"
 import { sqlOutputDirOption } from "./run-options.js"
 import { configRepoOption } from "./shared-options.js"
+import { rehearseReports } from "./validate-config-rehearsal.js"
 
 const files = Args.path({ name: "FILE", exists: "yes" }).pipe(
   Args.atLeast(1),
@@ -30,33 +28,28 @@ const platform = Options.text("platform").pipe(
   ),
 )
 
-/**
- * Every statement a run would send for each valid experiment config's synthetic experiment
- * (one window of every period, on its end date), written under `directory`.
- */
-const writeRehearsalSql = (
-  configurations: ReadonlyArray<AnalysisConfiguration>,
-  directory: string,
-) =>
-  Effect.forEach(
-    configurations,
-    (configuration) =>
-      rehearseConfiguration(
-        configuration,
-        (configuration.schedule.endDate ?? configuration.experiment.startDate) as IsoDate,
-        runSettings({ sources: bigQueryTelemetrySources }),
-      ),
-    { discard: true },
-  ).pipe(
-    Logger.withMinimumLogLevel(LogLevel.Warning),
-    Effect.provide(
-      rehearsalLayer({
-        directory,
-        qualifiedName: qualifiedNameFor("bigquery", Option.none(), Option.none()),
-        booleanColumns: booleanMetricNames(configurations),
-      }),
-    ),
-  )
+const dryRun = Options.boolean("dry-run").pipe(
+  Options.withDescription(
+    "check the SQL a run would send for each valid experiment config with GoogleSQL's analyser (ZetaSQL), offline: syntax, and names and types with --schemas",
+  ),
+)
+const schemas = Options.file("schemas", { exists: "yes" }).pipe(
+  Options.optional,
+  Options.withDescription(
+    "JSON of the tables the SQL reads, keyed by table, each as `bq show --schema --format=json` prints it (with --dry-run)",
+  ),
+)
+
+/** --schemas read and decoded, or a usage error naming the file and the table. */
+const tablesOf = (file: Option.Option<string>) =>
+  Effect.gen(function* () {
+    if (Option.isNone(file)) return [] as ReadonlyArray<TableSchema>
+    const text = yield* (yield* FileSystem).readFileString(file.value)
+    return yield* Either.mapLeft(
+      parseBigQuerySchemas(text),
+      (error) => new UsageError({ message: `--schemas ${file.value}: ${error.message}` }),
+    )
+  })
 
 const formatReport = (report: FileReport): string => {
   const resolvedAs = report.platform === undefined ? "" : `, resolved for ${report.platform}`
@@ -69,13 +62,33 @@ const formatReport = (report: FileReport): string => {
 
 export const validateConfigCommand = Command.make(
   "validate-config",
-  { configRepos: configRepoOption, json, platform, sqlOutputDir: sqlOutputDirOption, files },
-  ({ configRepos, json, platform, sqlOutputDir, files }) =>
+  {
+    configRepos: configRepoOption,
+    json,
+    platform,
+    sqlOutputDir: sqlOutputDirOption,
+    dryRun,
+    schemas,
+    files,
+  },
+  ({ configRepos, json, platform, sqlOutputDir, dryRun, schemas, files }) =>
     Effect.gen(function* () {
-      const reports = yield* validateConfigFiles(
+      if (Option.isSome(schemas) && !dryRun) {
+        return yield* new UsageError({ message: "--schemas applies to --dry-run" })
+      }
+      const tables = yield* tablesOf(schemas)
+      const validated = yield* validateConfigFiles(
         files,
         Option.match(platform, { onNone: () => ({}), onSome: (value) => ({ platform: value }) }),
       )
+      const rehearsal =
+        Option.isSome(sqlOutputDir) || dryRun
+          ? yield* rehearseReports(validated, {
+              sqlOutputDir,
+              dryRun: dryRun ? Option.some(tables) : Option.none(),
+            })
+          : undefined
+      const reports = rehearsal?.reports ?? validated
       if (json) {
         yield* Console.log(
           JSON.stringify(
@@ -89,17 +102,30 @@ export const validateConfigCommand = Command.make(
         const failed = reports.filter((report) => !report.ok).length
         yield* Console.error(`${reports.length - failed} valid, ${failed} invalid`)
       }
-      if (Option.isSome(sqlOutputDir)) {
-        const configurations = reports.flatMap(({ configuration }) =>
-          configuration === undefined ? [] : [configuration],
-        )
-        yield* writeRehearsalSql(configurations, sqlOutputDir.value)
+      if (rehearsal !== undefined && Option.isSome(sqlOutputDir)) {
         yield* Console.error(
-          `SQL of ${configurations.length} experiment ${configurations.length === 1 ? "config" : "configs"} written to ${sqlOutputDir.value}`,
+          `SQL of ${rehearsal.rehearsed} experiment ${rehearsal.rehearsed === 1 ? "config" : "configs"} written to ${sqlOutputDir.value}`,
+        )
+      }
+      if (rehearsal !== undefined && dryRun) {
+        yield* Console.error(
+          `${rehearsal.checked} statements of ${rehearsal.rehearsed} experiment ${rehearsal.rehearsed === 1 ? "config" : "configs"} checked by ZetaSQL (${rehearsal.mode === "analyze" ? "names and types" : "syntax only: --schemas to resolve names and types"})`,
         )
       }
       if (reports.some((report) => !report.ok)) yield* setExitCode(1)
-    }).pipe(Effect.provide(ConfigRepository.fromDirectories(configRepos))),
+    }).pipe(
+      Effect.provide(ConfigRepository.fromDirectories(configRepos)),
+      Effect.catchTags({
+        UsageError: (error) =>
+          Console.error(`slipstream validate-config: ${error.message}`).pipe(
+            Effect.zipRight(setExitCode(2)),
+          ),
+        SqlAnalyzerUnavailable: (error) =>
+          Console.error(`slipstream validate-config: ${error.message}`).pipe(
+            Effect.zipRight(setExitCode(2)),
+          ),
+      }),
+    ),
 ).pipe(
   Command.withDescription(
     "Check metric-hub configuration files (definitions, defaults, outcomes, experiment configs): unknown keys, unknown names, templates, and a full resolution. Exit status 1 when any file is invalid.",

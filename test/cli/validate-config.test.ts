@@ -109,6 +109,76 @@ describe("slipstream validate-config", () => {
     }
   })
 
+  it("--dry-run checks every statement with ZetaSQL: syntax alone, names and types with --schemas", () => {
+    const config = `${repo}/jetstream/good-experiment.toml`
+    const syntax = runCli(["validate-config", "--config-repo", repo, "--dry-run", config])
+    expect(syntax.status).toBe(0)
+    expect(syntax.stderr).toMatch(
+      /24 statements of 1 experiment config checked by ZetaSQL \(syntax only: --schemas/,
+    )
+    const complete = runCli([
+      "validate-config",
+      "--config-repo",
+      repo,
+      "--dry-run",
+      "--schemas",
+      "test/fixtures/bigquery-schemas/fenix.json",
+      config,
+    ])
+    expect(complete.status).toBe(0)
+    expect(complete.stderr).toContain(
+      "24 statements of 1 experiment config checked by ZetaSQL (names and types)",
+    )
+    // Tables the config reads that the schemas lack: the enrollments statement fails, and
+    // what reads the table it would have made is not reported again.
+    const missing = runCli([
+      "validate-config",
+      "--config-repo",
+      repo,
+      "--dry-run",
+      "--schemas",
+      "test/fixtures/bigquery-schemas/telemetry.json",
+      "--json",
+      config,
+    ])
+    expect(missing.status).toBe(1)
+    expect(JSON.parse(missing.stdout)).toEqual([
+      expect.objectContaining({
+        ok: false,
+        errors: [
+          {
+            path: "SQL of enrollments of good-experiment",
+            message:
+              "Table not found: `moz-fx-data-shared-prod.fenix.events_stream` (line 8, column 10)",
+          },
+        ],
+      }),
+    ])
+  })
+
+  it("refuses --schemas without --dry-run, and a schemas file that does not decode (exit 2)", () => {
+    const config = `${repo}/jetstream/good-experiment.toml`
+    const alone = runCli([
+      "validate-config",
+      "--schemas",
+      "test/fixtures/bigquery-schemas/fenix.json",
+      config,
+    ])
+    expect(alone.status).toBe(2)
+    expect(alone.stderr).toContain("--schemas applies to --dry-run")
+    const bad = runCli([
+      "validate-config",
+      "--dry-run",
+      "--schemas",
+      `${repo}/jetstream/good-experiment.toml`,
+      config,
+    ])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain(
+      `--schemas ${repo}/jetstream/good-experiment.toml: schemas file: not JSON`,
+    )
+  })
+
   it("checks a whole folder in metric-hub's layout", () => {
     const result = runCli(["validate-config", "--config-repo", repo, repo])
     expect(result.status).toBe(1)

@@ -339,11 +339,9 @@ const expectedCellRows = (): Map<string, StatisticResult> => {
       latest.set(group(row), Math.max(latest.get(group(row)) ?? 0, Number(row.window_index)))
     }
     for (const row of rows) {
-      const shownStatistic = ![
-        "empirical_cdf",
-        "kernel_density_estimate",
-        "chi_square",
-      ].includes(row.statistic)
+      const shownStatistic = !["empirical_cdf", "kernel_density_estimate", "chi_square"].includes(
+        row.statistic,
+      )
       const populationElsewhere = row.metric === "identity" && period !== "overall"
       const againstReference = row.comparison === null || row.comparison_to_branch === reference
       const isLatest = Number(row.window_index) === latest.get(group(row))

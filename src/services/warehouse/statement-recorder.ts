@@ -31,10 +31,7 @@ const fileStem = (purpose: string, owner: string | undefined) => {
   const words =
     owner === undefined
       ? purpose
-      : purpose.replaceAll(
-          new RegExp(`(?:\\b(?:of|for)\\s+)?${escapedForRegExp(owner)}`, "g"),
-          " ",
-        )
+      : purpose.replaceAll(new RegExp(`(?:\\b(?:of|for)\\s+)?${escapedForRegExp(owner)}`, "g"), " ")
   const stem = words
     .toLowerCase()
     .replaceAll(/[^a-z0-9]+/g, "-")
