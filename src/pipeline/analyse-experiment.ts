@@ -172,6 +172,7 @@ const analyseWindow = (
         experiment: slug,
         period: window.period,
         windowIndex: window.index,
+        analysisDate: date,
         metrics: settings.metrics.length === 0 ? [] : [...settings.metrics, "identity"],
       },
       logged,

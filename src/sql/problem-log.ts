@@ -52,13 +52,18 @@ export type ProblemScope =
       readonly experiment: string
       readonly period: AnalysisPeriod
       readonly windowIndex: number
+      /**
+       * The date the window is computed for. Rows of older versions have no window index;
+       * as at most one window of a period is due on a date, period and date name it.
+       */
+      readonly analysisDate: string
       readonly metrics?: ReadonlyArray<string>
     }
 
 const scopeCondition = (scope: ProblemScope): string => {
   const experiment = `experiment = ${stringLiteral(scope.experiment)}`
   if (scope.kind === "experiment") return `${experiment} AND period IS NULL`
-  const window = `${experiment} AND period = ${stringLiteral(scope.period)} AND window_index = ${stringLiteral(String(scope.windowIndex))}`
+  const window = `${experiment} AND period = ${stringLiteral(scope.period)} AND (window_index = ${stringLiteral(String(scope.windowIndex))} OR (window_index IS NULL AND analysis_date = ${stringLiteral(scope.analysisDate)}))`
   if (scope.metrics === undefined || scope.metrics.length === 0) return window
   return `${window} AND (metric IS NULL OR metric IN (${scope.metrics.map(stringLiteral).join(", ")}))`
 }

@@ -53,14 +53,18 @@ describe("the logs table", () => {
         yield* replaceProblems({ kind: "experiment", experiment }, [
           warning({ experiment }, "enrollments were late"),
         ])
-        yield* replaceProblems({ kind: "window", experiment, period: "day", windowIndex: 1 }, [
-          day(1, "active_hours", "day 1 active_hours"),
-          day(1, "retained", "day 1 retained"),
-          day(1, null, "day 1 write failed"),
-        ])
-        yield* replaceProblems({ kind: "window", experiment, period: "day", windowIndex: 2 }, [
-          day(2, "active_hours", "day 2 active_hours"),
-        ])
+        yield* replaceProblems(
+          { kind: "window", experiment, period: "day", windowIndex: 1, analysisDate: date },
+          [
+            day(1, "active_hours", "day 1 active_hours"),
+            day(1, "retained", "day 1 retained"),
+            day(1, null, "day 1 write failed"),
+          ],
+        )
+        yield* replaceProblems(
+          { kind: "window", experiment, period: "day", windowIndex: 2, analysisDate: date },
+          [day(2, "active_hours", "day 2 active_hours")],
+        )
         // Day 1 recomputed for active_hours only (`--metric active_hours`), now without problems.
         yield* replaceProblems(
           {
@@ -68,6 +72,7 @@ describe("the logs table", () => {
             experiment,
             period: "day",
             windowIndex: 1,
+            analysisDate: date,
             metrics: ["active_hours", "identity"],
           },
           [],
@@ -78,7 +83,10 @@ describe("the logs table", () => {
           "enrollments were late",
         ])
         // Day 2 recomputed whole, cleanly: its problems go.
-        yield* replaceProblems({ kind: "window", experiment, period: "day", windowIndex: 2 }, [])
+        yield* replaceProblems(
+          { kind: "window", experiment, period: "day", windowIndex: 2, analysisDate: date },
+          [],
+        )
         // The next run of the experiment has no experiment-level problem any more.
         yield* replaceProblems({ kind: "experiment", experiment }, [])
         expect(yield* messagesOf(experiment)).toEqual(["day 1 retained"])
@@ -106,6 +114,16 @@ describe("the logs table", () => {
         ["unrecorded", "unrecorded"],
         [recordedBy.filename, recordedBy.funcName],
       ])
+      // The old row is of the week window computed on 2026-10-01: its recomputation replaces it.
+      const week = (windowIndex: number, analysisDate: string) =>
+        replaceProblems(
+          { kind: "window", experiment: "exp", period: "week", windowIndex, analysisDate },
+          [],
+        )
+      yield* week(3, "2026-10-02")
+      expect(yield* messagesOf("exp")).toEqual(["new words", "old words"])
+      yield* week(2, "2026-10-01")
+      expect(yield* messagesOf("exp")).toEqual(["new words"])
     }).pipe(Effect.provide(inMemory)),
   )
 
