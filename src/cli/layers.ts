@@ -4,7 +4,7 @@ import { demoTelemetrySources } from "../demo/demo-telemetry.js"
 import { isHttpUrl } from "../domain/config/browsable-url.js"
 import { parseConfigFile } from "../domain/config/parse-file.js"
 import type { AnalysisSpec } from "../domain/config/spec.js"
-import { ConfigRepository } from "../services/config-repository.js"
+import { ConfigRepository, type ConfigUrlBase } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
 import { ObjectStore } from "../services/object-store.js"
 import { bigQueryWarehouse } from "../services/warehouse/bigquery.js"
@@ -70,34 +70,43 @@ export const objectStoreLayer = (options: PublishOptions) =>
 export const telemetrySourcesFor = (engine: WarehouseOptions["engine"]): TelemetrySources =>
   engine === "bigquery" ? bigQueryTelemetrySources : demoTelemetrySources
 
-/** `--config-repo` flags, else SLIPSTREAM_CONFIG_REPOS (comma-separated). */
-const configRepos = (flags: ReadonlyArray<string>) =>
+/** A repeatable option's flags, else its environment variable (comma-separated). */
+const flagsOrEnvironment = (flags: ReadonlyArray<string>, variable: string) =>
   flags.length > 0
     ? Effect.succeed(flags)
-    : Config.array(Config.string(), "SLIPSTREAM_CONFIG_REPOS").pipe(
+    : Config.array(Config.string(), variable).pipe(
         Config.withDefault([] as ReadonlyArray<string>),
         Effect.map((repos) => repos.filter((repo) => repo.trim() !== "")),
         Effect.mapError((error) => new UsageError({ message: String(error) })),
       )
 
+/** `URL` (every checkout) or `DIR=URL` (that checkout), the URL an absolute http(s) one. */
+const configUrlBaseOf = (text: string) => {
+  const split = text.match(/^(?!https?:)([^=]+)=(.+)$/)
+  const entry: ConfigUrlBase =
+    split === null ? { base: text } : { directory: split[1] ?? "", base: split[2] ?? "" }
+  return isHttpUrl(entry.base)
+    ? Effect.succeed(entry)
+    : Effect.fail(
+        new UsageError({
+          message: `--config-url-base ${text}: not an http(s) address (URL, or DIR=URL for one --config-repo)`,
+        }),
+      )
+}
+
 /** The experiment source and configuration repository the options name. */
 export const sourceLayers = (options: SourceOptions) =>
   Effect.gen(function* () {
-    const repos = yield* configRepos(options.configRepos)
+    const repos = yield* flagsOrEnvironment(options.configRepos, "SLIPSTREAM_CONFIG_REPOS")
     const experiments = Option.match(options.experimentsFile, {
       onNone: () => ExperimentSource.http({ baseUrl: options.experimenterUrl }),
       onSome: (path) => ExperimentSource.local(path),
     })
-    const urlBase = Option.getOrUndefined(options.configUrlBase)
-    if (urlBase !== undefined && !isHttpUrl(urlBase)) {
-      return yield* new UsageError({
-        message: `--config-url-base must be an http(s) address, not ${JSON.stringify(urlBase)}`,
-      })
-    }
-    return Layer.merge(
-      experiments,
-      ConfigRepository.fromDirectories(repos, urlBase === undefined ? {} : { urlBase }),
+    const urlBases = yield* Effect.forEach(
+      yield* flagsOrEnvironment(options.configUrlBases, "SLIPSTREAM_CONFIG_URL_BASES"),
+      configUrlBaseOf,
     )
+    return Layer.merge(experiments, ConfigRepository.fromDirectories(repos, { urlBases }))
   })
 
 /** `--config-file`: one experiment's config, decoded (its issues are a usage error). */

@@ -51,11 +51,10 @@ export const configReposOption = Options.directory("config-repo", { exists: "yes
     "a metric-hub checkout layered over the bundled config, later ones winning (repeatable; env SLIPSTREAM_CONFIG_REPOS, comma-separated)",
   ),
 )
-export const configUrlBaseOption = Options.text("config-url-base").pipe(
-  fromEnv(Config.string("SLIPSTREAM_CONFIG_URL_BASE")),
-  Options.optional,
+export const configUrlBasesOption = Options.text("config-url-base").pipe(
+  Options.repeated,
   Options.withDescription(
-    "web address of the config repositories' top folder, for the links in published metadata, e.g. https://github.com/mozilla/metric-hub/blob/main (default: each checkout's git remote and commit; env SLIPSTREAM_CONFIG_URL_BASE)",
+    "web address of a config checkout's top folder for the links in published metadata: URL for every --config-repo, or DIR=URL for one, e.g. https://github.com/mozilla/metric-hub/blob/main (default: each checkout's git remote and commit; repeatable; env SLIPSTREAM_CONFIG_URL_BASES, comma-separated)",
   ),
 )
 export const sqlOutputDirOption = Options.directory("sql-output-dir").pipe(
@@ -167,7 +166,7 @@ export const sourceOptions = {
   experimenterUrl: experimenterUrlOption,
   experimentsFile: experimentsFileOption,
   configRepos: configReposOption,
-  configUrlBase: configUrlBaseOption,
+  configUrlBases: configUrlBasesOption,
 }
 
 export type WarehouseOptions = {
@@ -181,7 +180,7 @@ export type SourceOptions = {
   readonly experimenterUrl: string
   readonly experimentsFile: Option.Option<string>
   readonly configRepos: ReadonlyArray<string>
-  readonly configUrlBase: Option.Option<string>
+  readonly configUrlBases: ReadonlyArray<string>
 }
 
 export const loggingOptions = { logFormat: logFormatOption, logLevel: logLevelOption }

@@ -25,11 +25,29 @@ export interface LoadedConfigFile {
 export interface ConfigRepositoryOptions {
   readonly includeBundled?: boolean
   /**
-   * The web address of the configuration repositories' top folder
-   * (`https://github.com/mozilla/metric-hub/blob/main`); without it, each repository's git
-   * remote and checked-out commit are used when they make one.
+   * Web addresses of the configuration repositories' top folders
+   * (`https://github.com/mozilla/metric-hub/blob/main`): for one checkout (`directory`), or
+   * for all (no `directory`). A checkout without one uses its git remote and checked-out
+   * commit when they make one.
    */
-  readonly urlBase?: string
+  readonly urlBases?: ReadonlyArray<ConfigUrlBase>
+}
+
+export interface ConfigUrlBase {
+  readonly directory?: string
+  readonly base: string
+}
+
+/** The web root a checkout's files are published under, if any. */
+const webRootOf = (directory: string, bases: ReadonlyArray<ConfigUrlBase>) => {
+  const own =
+    bases.find(
+      (entry) =>
+        entry.directory !== undefined && Path.resolve(entry.directory) === Path.resolve(directory),
+    ) ?? bases.find((entry) => entry.directory === undefined)
+  return own === undefined
+    ? gitWebRoot(directory)
+    : Effect.succeed<WebRoot>({ root: directory, base: own.base })
 }
 
 /**
@@ -61,10 +79,7 @@ export class ConfigRepository extends Context.Tag("slipstream/ConfigRepository")
           options.includeBundled === false ? [] : yield* loadConfigDirectory(bundledConfigDirectory)
         const repositories = yield* Effect.forEach(directories, (directory) =>
           Effect.gen(function* () {
-            const webRoot: WebRoot | undefined =
-              options.urlBase === undefined
-                ? yield* gitWebRoot(directory)
-                : { root: directory, base: options.urlBase }
+            const webRoot = yield* webRootOf(directory, options.urlBases ?? [])
             const loaded = yield* loadConfigDirectory(directory)
             return loaded.map((file) => {
               const url = addressUnder(webRoot, file.file)

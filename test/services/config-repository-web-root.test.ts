@@ -5,7 +5,10 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { gitWebRoot } from "../../src/services/config-repository/web-root.js"
-import { ConfigRepository } from "../../src/services/config-repository.js"
+import {
+  ConfigRepository,
+  type ConfigRepositoryOptions,
+} from "../../src/services/config-repository.js"
 
 /** Checkouts made of the files git keeps, so the test needs no git binary. */
 const scratch = mkdtempSync(Path.join(tmpdir(), "slipstream-web-root-"))
@@ -60,7 +63,7 @@ describe("addresses of configuration files", () => {
         config: remote("git@github.com:mozilla/metric-hub.git"),
         HEAD: `${commit}\n`,
       })
-      const urlOf = (options: { readonly urlBase?: string }) =>
+      const urlOf = (options: ConfigRepositoryOptions) =>
         Effect.gen(function* () {
           const { collection } = yield* ConfigRepository
           return {
@@ -72,8 +75,21 @@ describe("addresses of configuration files", () => {
         experiment: `https://github.com/mozilla/metric-hub/blob/${commit}/jetstream/good-experiment.toml`,
         bundled: undefined,
       })
-      expect(yield* urlOf({ urlBase: "https://example.org/configs/tree/v2" })).toEqual({
-        experiment: "https://example.org/configs/tree/v2/jetstream/good-experiment.toml",
+      expect(yield* urlOf({ urlBases: [{ base: "https://example.org/configs/tree/v2" }] })).toEqual(
+        {
+          experiment: "https://example.org/configs/tree/v2/jetstream/good-experiment.toml",
+          bundled: undefined,
+        },
+      )
+      // A base for another checkout leaves this one to its git remote.
+      const elsewhere = { directory: "/elsewhere", base: "https://example.org/other/blob/main" }
+      expect(yield* urlOf({ urlBases: [elsewhere] })).toEqual({
+        experiment: `https://github.com/mozilla/metric-hub/blob/${commit}/jetstream/good-experiment.toml`,
+        bundled: undefined,
+      })
+      const here = { directory: root, base: "https://example.org/this/blob/main" }
+      expect(yield* urlOf({ urlBases: [elsewhere, here] })).toEqual({
+        experiment: "https://example.org/this/blob/main/jetstream/good-experiment.toml",
         bundled: undefined,
       })
     }).pipe(Effect.provide(NodeContext.layer)),
