@@ -19,6 +19,7 @@ import { reportRunFailures } from "./command-failures.js"
 import { loggerLayer } from "./layers.js"
 import { executeRun } from "./run-display.js"
 import {
+  between,
   duckDbPathOption,
   jsonOption,
   logFormatOption,
@@ -30,6 +31,7 @@ import {
 
 const clients = Options.integer("clients").pipe(
   Options.withDefault(20_000),
+  between("clients", 1, 10_000_000, "rows of generated telemetry, about 40 per client"),
   Options.withDescription("clients of the generated telemetry (when the warehouse is created)"),
 )
 

@@ -4,9 +4,11 @@ import { Console, Effect } from "effect"
 import { createDemoData } from "../pipeline/demo-data.js"
 import { defaultDuckDbPath, duckDbWarehouse } from "../services/warehouse/duckdb.js"
 import { setExitCode } from "./exit-code.js"
+import { between } from "./run-options.js"
 
 const clients = Options.integer("clients").pipe(
   Options.withDefault(100_000),
+  between("clients", 1, 10_000_000, "rows of generated telemetry, about 40 per client"),
   Options.withDescription("how many clients to generate"),
 )
 const seed = Options.integer("seed").pipe(

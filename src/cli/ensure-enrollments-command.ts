@@ -13,7 +13,7 @@ import {
   UsageError,
   warehouseLayer,
 } from "./layers.js"
-import { dateOrYesterday } from "./run-commands.js"
+import { analysisDateOrYesterday } from "./run-commands.js"
 import {
   dateOption,
   loggingOptions,
@@ -36,7 +36,7 @@ export const ensureEnrollmentsCommand = Command.make(
   },
   (options) =>
     Effect.gen(function* () {
-      const date = yield* dateOrYesterday(options.date)
+      const date = yield* analysisDateOrYesterday(options.date)
       const layers = Layer.merge(yield* warehouseLayer(options), yield* sourceLayers(options))
       yield* Effect.gen(function* () {
         const found = yield* (yield* ExperimentSource).get(options.experiment)

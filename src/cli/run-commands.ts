@@ -2,7 +2,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { Console, Effect, Layer, Option, Stream } from "effect"
 import { type AnalysisPeriod, analysisPeriods } from "../domain/analysis-period.js"
-import { addDays, type IsoDate, isIsoDateOnly } from "../domain/dates.js"
+import { addDays, compareDates, type IsoDate, isIsoDateOnly } from "../domain/dates.js"
 import {
   experimentsWithChangedConfig,
   type RunSettings,
@@ -80,6 +80,23 @@ export const dateOrYesterday = (date: Option.Option<string>) =>
     onSome: parseDate,
   })
 
+/**
+ * The date to compute: yesterday at the latest. A later date has no complete telemetry; its
+ * results would be made up (all-zero estimates of windows that have not happened) and the
+ * enrollments table, made once, would miss the clients still to come.
+ */
+export const analysisDateOrYesterday = (date: Option.Option<string>) =>
+  Effect.gen(function* () {
+    const parsed = yield* dateOrYesterday(date)
+    const yesterday = addDays(yield* todayUtc, -1)
+    if (compareDates(parsed, yesterday) > 0) {
+      return yield* new UsageError({
+        message: `--date ${parsed} is after yesterday (${yesterday}, UTC): its telemetry is not complete`,
+      })
+    }
+    return parsed
+  })
+
 const parsePeriods = (text: Option.Option<string>) =>
   Effect.gen(function* () {
     if (Option.isNone(text)) return undefined
@@ -148,10 +165,12 @@ const execute = (
   }).pipe(reportRunFailures, Effect.provide(loggerLayer(options)))
 
 export const runCommand = Command.make("run", { ...runOptions, date: dateOption }, (options) =>
-  execute(options, (settings) =>
-    Stream.unwrap(
-      dateOrYesterday(options.date).pipe(Effect.map((date) => runDate(date, settings))),
-    ),
+  // The date is checked before the warehouse is opened: a refused run leaves nothing behind.
+  analysisDateOrYesterday(options.date).pipe(
+    Effect.matchEffect({
+      onFailure: (error) => reportRunFailures(Effect.fail(error)),
+      onSuccess: (date) => execute(options, (settings) => runDate(date, settings)),
+    }),
   ),
 ).pipe(
   Command.withDescription(

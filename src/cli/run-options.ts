@@ -1,5 +1,5 @@
 import * as Options from "@effect/cli/Options"
-import { Config, type Option } from "effect"
+import { Config, type Option, Option as OptionValue } from "effect"
 import { analysisPeriods } from "../domain/analysis-period.js"
 import { defaultExperimenterUrl } from "../services/experiment-source.js"
 import { defaultOutputDirectory } from "../services/object-store.js"
@@ -12,6 +12,14 @@ import { defaultDuckDbPath } from "../services/warehouse/duckdb.js"
  */
 
 const fromEnv = <A>(config: Config.Config<A>) => Options.withFallbackConfig(config)
+
+/** An integer option kept within [min, max]: outside, a usage error naming the bound. */
+export const between = (name: string, min: number, max: number, why: string) =>
+  Options.filterMap(
+    (value: number) =>
+      value >= min && value <= max ? OptionValue.some(value) : OptionValue.none(),
+    `--${name} must be between ${min} and ${max.toLocaleString("en-US")} (${why})`,
+  )
 
 export const engineOption = Options.choice("engine", ["duckdb", "bigquery"]).pipe(
   fromEnv(Config.literal("duckdb", "bigquery")("SLIPSTREAM_ENGINE")),
@@ -89,11 +97,13 @@ export type PublishOptions = {
 export const concurrencyOption = Options.integer("concurrency").pipe(
   fromEnv(Config.integer("SLIPSTREAM_CONCURRENCY")),
   Options.withDefault(2),
+  between("concurrency", 1, 64, "experiments at once, each with its own queries"),
   Options.withDescription("experiments analysed at once (env SLIPSTREAM_CONCURRENCY)"),
 )
 export const threadsOption = Options.integer("threads").pipe(
   fromEnv(Config.integer("SLIPSTREAM_THREADS")),
   Options.withDefault(defaultStatisticsThreads),
+  between("threads", 0, 256, "each thread holds a copy of the statistics' working memory"),
   Options.withDescription(
     "worker threads computing statistics; 0 computes on the main thread (env SLIPSTREAM_THREADS; default: one per core)",
   ),

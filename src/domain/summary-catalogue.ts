@@ -16,11 +16,18 @@ const OpenFraction = Schema.Number.pipe(
     message: () => "must be a number strictly between 0 and 1",
   }),
 )
-const PositiveInteger = Schema.Number.pipe(
-  Schema.filter((value) => Number.isInteger(value) && value > 0, {
-    message: () => "must be a positive integer",
-  }),
-)
+/** A positive integer at most `max`: a bound that keeps one summary from exhausting memory or time. */
+const BoundedPositiveInteger = (max: number, why: string) =>
+  Schema.Number.pipe(
+    Schema.filter((value) => Number.isInteger(value) && value > 0 && value <= max, {
+      message: () =>
+        `must be a positive integer of at most ${max.toLocaleString("en-US")} (${why})`,
+    }),
+  )
+/** Bootstrap draws: 10,000 by default; a million take about a minute per summary already. */
+const NumSamples = BoundedPositiveInteger(1_000_000, "bootstrap samples")
+/** Grid points of a curve: Jetstream uses 256; each point is a published row. */
+const GridSize = BoundedPositiveInteger(100_000, "points of the curve, each a published row")
 const PreEnrollmentPeriod = Schema.Literal("preenrollment_week", "preenrollment_days28")
 
 const optional = <S extends Schema.Schema.Any>(schema: S) =>
@@ -39,13 +46,13 @@ const linearModelParameters = {
 
 export const statisticParameterSchemas = {
   bootstrap_mean: Schema.Struct({
-    num_samples: optional(PositiveInteger),
+    num_samples: optional(NumSamples),
     drop_highest: optional(Fraction),
     confidence_interval: optional(OpenFraction),
   }),
   binomial: Schema.Struct({ confidence_interval: optional(OpenFraction) }),
   deciles: Schema.Struct({
-    num_samples: optional(PositiveInteger),
+    num_samples: optional(NumSamples),
     confidence_interval: optional(OpenFraction),
   }),
   linear_model_mean: Schema.Struct(linearModelParameters),
@@ -53,7 +60,7 @@ export const statisticParameterSchemas = {
   population_ratio: Schema.Struct({
     numerator: Schema.String,
     denominator: Schema.String,
-    num_samples: optional(PositiveInteger),
+    num_samples: optional(NumSamples),
     drop_highest: optional(Fraction),
     confidence_interval: optional(OpenFraction),
   }),
@@ -61,11 +68,11 @@ export const statisticParameterSchemas = {
     bandwidth: optional(Schema.Literal("scott", "silverman", "normal_reference")),
     adjust: optional(Schema.Number),
     kernel: optional(Schema.Literal("gaussian", "gau")),
-    grid_size: optional(PositiveInteger),
+    grid_size: optional(GridSize),
     log_space: optional(Schema.Boolean),
   }),
   empirical_cdf: Schema.Struct({
-    grid_size: optional(PositiveInteger),
+    grid_size: optional(GridSize),
     log_space: optional(Schema.Boolean),
   }),
   count: Schema.Struct({}),

@@ -4,6 +4,7 @@ import { resolveAnalysisConfiguration } from "../domain/config/resolve-analysis.
 import type { AnalysisSpec } from "../domain/config/spec.js"
 import { addDays, compareDates, type IsoDate } from "../domain/dates.js"
 import type { Experiment } from "../domain/experiment.js"
+import { tableNameCollisions } from "../domain/table-names.js"
 import { ConfigRepository } from "../services/config-repository.js"
 import { ExperimentSource, type ExperimentSourceError } from "../services/experiment-source.js"
 import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
@@ -88,14 +89,73 @@ const runExperiments = (
 const recordedBy: ProblemRecorder = { filename: "src/pipeline/run.ts", funcName: "experimentsOf" }
 
 /**
+ * Experiments the run must not analyse although the source lists them: a slug listed more
+ * than once (which record is meant?), and an experiment whose tables would be another's
+ * (src/domain/table-names.ts). Each is an error naming why, when the run would look at it.
+ */
+const refusedExperiments = (experiments: ReadonlyArray<Experiment>) => {
+  const counts = new Map<string, number>()
+  for (const { slug } of experiments) counts.set(slug, (counts.get(slug) ?? 0) + 1)
+  const duplicated = [...counts].filter(([, count]) => count > 1)
+  const unique = experiments.filter(({ slug }) => (counts.get(slug) ?? 0) === 1)
+  const collisions = tableNameCollisions(unique)
+  const refused = new Map<string, { readonly type: string; readonly message: string }>([
+    ...duplicated.map(
+      ([slug, count]) =>
+        [
+          slug,
+          {
+            type: "DuplicateExperiment",
+            message: `the experiment source lists ${JSON.stringify(slug)} ${count} times: none of its records is analysed until one is left`,
+          },
+        ] as const,
+    ),
+    ...collisions.map(
+      ({ refused: slug, keeps, table }) =>
+        [
+          slug,
+          {
+            type: "TableNameCollision",
+            message: `${JSON.stringify(slug)} is not analysed: its tables would share names with those of ${JSON.stringify(keeps)} (both would write ${table}); rename one of the slugs`,
+          },
+        ] as const,
+    ),
+  ])
+  return refused
+}
+
+/**
  * The source's experiments, its undecodable records reported as problems of the run, and
  * each `wanted` slug it does not know as an error.
  */
 const experimentsOf = (date: IsoDate, wanted: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const source = yield* ExperimentSource
-    const { experiments, errors } = yield* source.list
+    const listed = yield* source.list
+    const refused = refusedExperiments(listed.experiments)
+    const experiments = listed.experiments.filter(({ slug }) => !refused.has(slug))
+    const errors = listed.errors
     const at = new Date(yield* Clock.currentTimeMillis)
+    const looked = new Set(
+      selectExperiments(
+        listed.experiments.filter(({ slug }) => refused.has(slug)),
+        date,
+        wanted,
+      ).map(({ slug }) => slug),
+    )
+    const refusals = [...refused]
+      .filter(([slug]) => looked.has(slug))
+      .map(
+        ([slug, { type, message }]): RunEvent => ({
+          kind: "source-problem",
+          problem: problemAt(
+            { experiment: slug, analysisDate: date },
+            { message, exceptionType: type, level: "ERROR" },
+            recordedBy,
+            at,
+          ),
+        }),
+      )
     const problems = errors.map(
       (error): RunEvent => ({
         kind: "source-problem",
@@ -108,7 +168,7 @@ const experimentsOf = (date: IsoDate, wanted: ReadonlyArray<string>) =>
       }),
     )
     const unknown = wanted
-      .filter((slug) => !experiments.some((experiment) => experiment.slug === slug))
+      .filter((slug) => !listed.experiments.some((experiment) => experiment.slug === slug))
       .map(
         (slug): RunEvent => ({
           kind: "source-problem",
@@ -124,7 +184,7 @@ const experimentsOf = (date: IsoDate, wanted: ReadonlyArray<string>) =>
           ),
         }),
       )
-    return { experiments, problems: [...problems, ...unknown] }
+    return { experiments, problems: [...problems, ...refusals, ...unknown] }
   })
 
 /**

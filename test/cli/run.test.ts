@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as Path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -276,6 +276,34 @@ describe("slipstream run", () => {
     ])
     expect(result.status).toBe(2)
     expect(result.stderr).toContain("not a YYYY-MM-DD date")
+  })
+
+  it("refuses a date after yesterday before opening the warehouse (exit 2, nothing made)", () => {
+    const untouched = Path.join(folder, "never-created.duckdb")
+    const result = runCli([
+      "run",
+      "--date",
+      "9999-12-31",
+      "--experiments-file",
+      experiments,
+      "--duckdb-path",
+      untouched,
+    ])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/--date 9999-12-31 is after yesterday \(\d{4}-\d{2}-\d{2}, UTC\)/)
+    expect(existsSync(untouched)).toBe(false)
+  })
+
+  it("refuses settings outside their bounds, naming the bound (exit 2)", () => {
+    const threads = runCli([...newTabLayoutOn1012(), "--threads", "1000"])
+    expect(threads.status).toBe(2)
+    expect(threads.stderr).toContain("--threads must be between 0 and 256")
+    const concurrency = runCli([...newTabLayoutOn1012()], { SLIPSTREAM_CONCURRENCY: "0" })
+    expect(concurrency.status).toBe(2)
+    expect(concurrency.stderr).toContain("--concurrency must be between 1 and 64")
+    const clients = runCli(["demo-data", "--clients", "-5", "--db", Path.join(folder, "no.duckdb")])
+    expect(clients.status).toBe(2)
+    expect(clients.stderr).toContain("--clients must be between 1 and 10,000,000")
   })
 })
 

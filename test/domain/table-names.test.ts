@@ -5,6 +5,7 @@ import {
   sanitizeName,
   statisticsTableName,
   statisticsViewName,
+  tableNameCollisions,
 } from "../../src/domain/table-names.js"
 
 describe("table names", () => {
@@ -32,4 +33,31 @@ describe("table names", () => {
       expect(statisticsTableName(name, "overall", 1)).toMatch(/^[a-z0-9_]+$/)
     },
   )
+
+  it("find experiments whose tables would be another's, and refuse the later one", () => {
+    const experiments = [
+      { slug: "foo-preenrollment", startDate: "2026-10-01" },
+      { slug: "foo", startDate: "2026-09-01" },
+      { slug: "Foo_Bar", startDate: "2026-09-02" },
+      { slug: "foo-bar", startDate: "2026-09-02" },
+      { slug: "statistics-baz", startDate: "2026-09-03" },
+      { slug: "baz-enrollments", startDate: "2026-09-04" },
+      { slug: "unrelated", startDate: "2026-08-01" },
+      { slug: "foo-week", startDate: "2026-08-01" },
+    ]
+    expect(tableNameCollisions(experiments)).toEqual([
+      { refused: "foo-bar", keeps: "Foo_Bar", table: "enrollments_foo_bar" },
+      {
+        refused: "baz-enrollments",
+        keeps: "statistics-baz",
+        table: "statistics_baz_enrollments_day_1",
+      },
+      {
+        refused: "foo-preenrollment",
+        keeps: "foo",
+        table: "statistics_foo_preenrollment_weekly",
+      },
+    ])
+    expect(tableNameCollisions([{ slug: "a" }, { slug: "b" }])).toEqual([])
+  })
 })
