@@ -115,6 +115,38 @@ describe("ExperimentSource.http", () => {
     }),
   )
 
+  it.scopedLive(
+    "refuses a body over the size limit at once, declared or streamed, without retrying",
+    () =>
+      Effect.gen(function* () {
+        const big = JSON.stringify(
+          Array.from({ length: 30_000 }, (_, index) => ({ slug: `x${index}` })),
+        )
+        const declared = yield* serve(() => ({ status: 200, raw: big }))
+        const limit = { ...fast, maxBodyBytes: 100_000 }
+        const refused = yield* Effect.flip(
+          httpSource({ ...limit, baseUrl: declared.baseUrl }).pipe(
+            Effect.flatMap((source) => source.list),
+          ),
+        )
+        expect(refused.message).toBe(
+          `GET ${declared.baseUrl}/api/v8/experiments/: the response is larger than 100,000 bytes, the most Slipstream reads`,
+        )
+        expect(declared.requests).toHaveLength(1)
+        // Without a Content-Length (chunked), reading stops once the limit is passed.
+        const chunked = createServer((_, response) => {
+          response.writeHead(200, { "content-type": "application/json" })
+          for (let part = 0; part < 50; part++) response.write(big.slice(0, 10_000))
+          response.end()
+        })
+        const baseUrl = yield* listenLocally(chunked)
+        const streamed = yield* Effect.flip(
+          httpSource({ ...limit, baseUrl }).pipe(Effect.flatMap((source) => source.list)),
+        )
+        expect(streamed.message).toContain("the response is larger than")
+      }),
+  )
+
   it.scopedLive("gets one experiment by slug", () =>
     Effect.gen(function* () {
       const server = yield* serve(experimenter)

@@ -11,6 +11,46 @@ export interface HttpSourceOptions {
   readonly timeoutMillis?: number
   /** First backoff delay, doubled on each retry; default 500. */
   readonly initialBackoffMillis?: number
+  /** Largest response body read, in bytes; default 256 MiB. */
+  readonly maxBodyBytes?: number
+}
+
+/**
+ * Experimenter's whole list is tens of megabytes. A body far beyond that is a mistake (a
+ * wrong URL, a proxy's dump); reading it whole would take more memory than the job has.
+ */
+export const defaultMaxBodyBytes = 256 * 1024 * 1024
+
+const sizeWords = (bytes: number) =>
+  bytes >= 1024 * 1024
+    ? `${Math.round(bytes / 1024 / 1024)} MiB`
+    : `${bytes.toLocaleString("en-US")} bytes`
+
+/** The body as text, read in chunks and refused as soon as it passes `maxBytes`. */
+const boundedText = async (response: Response, maxBytes: number): Promise<string> => {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN)
+  if (declared > maxBytes) throw new BodyTooLarge(maxBytes)
+  if (response.body === null) return ""
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  const parts: string[] = []
+  let read = 0
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    read += chunk.value.byteLength
+    if (read > maxBytes) {
+      await reader.cancel()
+      throw new BodyTooLarge(maxBytes)
+    }
+    parts.push(decoder.decode(chunk.value, { stream: true }))
+  }
+  parts.push(decoder.decode())
+  return parts.join("")
+}
+
+class BodyTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the response is larger than ${sizeWords(maxBytes)}, the most Slipstream reads`)
+  }
 }
 
 /** One failed attempt; only transient failures (network, timeout, 5xx, 429) are retried. */
@@ -26,17 +66,21 @@ const describeCause = (cause: unknown): string => {
   return cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message
 }
 
-const attempt = (url: string, timeoutMillis: number) =>
+const attempt = (url: string, timeoutMillis: number, maxBodyBytes: number) =>
   Effect.tryPromise({
     try: async (signal) => {
       const response = await fetch(url, { signal, headers: { accept: "application/json" } })
       return {
         status: response.status,
         statusText: response.statusText,
-        body: await response.text(),
+        body: await boundedText(response, maxBodyBytes),
       }
     },
-    catch: (cause) => new AttemptFailure({ retryable: true, reason: describeCause(cause) }),
+    catch: (cause) =>
+      new AttemptFailure({
+        retryable: !(cause instanceof BodyTooLarge),
+        reason: describeCause(cause),
+      }),
   }).pipe(
     Effect.timeoutFail({
       duration: Duration.millis(timeoutMillis),
@@ -76,7 +120,7 @@ const getJson = (
         : Effect.void,
     ),
   )
-  return attempt(url, options.timeoutMillis).pipe(
+  return attempt(url, options.timeoutMillis, options.maxBodyBytes).pipe(
     Effect.retry(schedule),
     Effect.mapError((failure) =>
       failure.retryable
@@ -111,6 +155,7 @@ export const makeHttpSource = (
   const settings = {
     retries: options.retries ?? 4,
     timeoutMillis: options.timeoutMillis ?? 30_000,
+    maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
     initialBackoffMillis: options.initialBackoffMillis ?? 500,
   }
   const listUrl = `${baseUrl}/api/v8/experiments/`
