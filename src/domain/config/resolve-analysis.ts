@@ -1,5 +1,5 @@
 import { Either } from "effect"
-import { byPeriod, configKeyOf } from "../analysis-period.js"
+import { analysisPeriods, byPeriod, configKeyOf } from "../analysis-period.js"
 import type { Experiment } from "../experiment.js"
 import { experimentSchedule } from "../experiment-schedule.js"
 import { platformOf } from "../platform.js"
@@ -85,6 +85,13 @@ const layersFor = (
   return { merged: layers.reduce(mergeAnalysisSpecs), outcomes }
 }
 
+/**
+ * Metrics computed per period, upstream metrics included. Each is a column of the window's
+ * metrics table and an aggregate of one query: a bound well below the engines' limits, and
+ * far above what a configuration needs.
+ */
+export const maxMetricsPerPeriod = 2_000
+
 const resolvePeriod = (
   resolver: Resolver,
   names: ReadonlyArray<string>,
@@ -168,6 +175,17 @@ export const resolveAnalysisConfiguration = (
   const periods = byPeriod((period) =>
     resolvePeriod(resolver, merged.metrics.periods[period] ?? [], ["metrics", configKeyOf(period)]),
   )
+  for (const period of analysisPeriods) {
+    const count = periods[period].metrics.length
+    if (count > maxMetricsPerPeriod) {
+      issues.push(
+        issue(
+          `metrics.${configKeyOf(period)}`,
+          `${count.toLocaleString("en-US")} metrics in one period: at most ${maxMetricsPerPeriod.toLocaleString("en-US")} (each is a column of one table per window; BigQuery allows 10,000 columns, and DuckDB crashes past 16,383 aggregates in one query)`,
+        ),
+      )
+    }
+  }
 
   const segmentNames = [...new Set([...(merged.experiment.segments ?? []), ...experiment.segments])]
   const segments = segmentNames.flatMap((name): ReadonlyArray<Segment> => {

@@ -122,6 +122,27 @@ const summaryNames = (
   )
 
 describe("resolveAnalysisConfiguration", () => {
+  it("refuses more metrics in one period than one table and one query can hold", () => {
+    // 2,001 of the config and the defaults' two.
+    const many = Array.from({ length: 2_001 }, (_, index) => `m${index}`)
+    const config = [
+      `[metrics]\nweekly = [${many.map((name) => `"${name}"`).join(", ")}]`,
+      ...many.map(
+        (name) =>
+          `[metrics.${name}]\ndata_source = "baseline"\nselect_expression = "SUM(active_hours)"\n[metrics.${name}.statistics.bootstrap_mean]`,
+      ),
+    ].join("\n")
+    expect(
+      issues(repo({ "jetstream/many-metrics.toml": config }), { slug: "many-metrics" }),
+    ).toEqual([
+      {
+        path: "metrics.weekly",
+        message:
+          "2,003 metrics in one period: at most 2,000 (each is a column of one table per window; BigQuery allows 10,000 columns, and DuckDB crashes past 16,383 aggregates in one query)",
+      },
+    ])
+  })
+
   it("resolves metrics per period with rendered SQL, data sources and defaults", () => {
     const configuration = resolved(repo())
     expect(summaryNames(configuration, "week")).toEqual([
