@@ -13,6 +13,7 @@ import { recordedFor } from "../services/warehouse/statement-recorder.js"
 import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import type { TelemetrySources } from "../sql/enrollments-query.js"
 import { consolidateProblems } from "./consolidate-problems.js"
+import { ensureCovariateTables } from "./covariate-tables.js"
 import { ensureEnrollments } from "./enrollments.js"
 import { computeMetricsTable, metricsFor } from "./metrics.js"
 import type { PlannedExperiment } from "./plan.js"
@@ -91,6 +92,9 @@ const analyseBasis = (
         (computed.has(metric.name) || metric.dataSource === undefined) &&
         (settings.metrics.length === 0 || settings.metrics.includes(metric.name)),
     )
+    if (!settings.statisticsOnly) {
+      yield* ensureCovariateTables(configuration, window, basis, summaries)
+    }
     const population = yield* computePopulation({ configuration, window, basis, metricsTable })
     const booleanColumns = [...(yield* warehouse.columnTypes(metricsTable))]
       .filter(([, type]) => type === "BOOLEAN" || type === "BOOL")
