@@ -103,7 +103,7 @@ export const concurrencyOption = Options.integer("concurrency").pipe(
 export const threadsOption = Options.integer("threads").pipe(
   fromEnv(Config.integer("SLIPSTREAM_THREADS")),
   Options.withDefault(defaultStatisticsThreads),
-  between("threads", 0, 256, "each thread holds a copy of the statistics' working memory"),
+  between("threads", 0, 64, "each thread holds a copy of the statistics' working memory"),
   Options.withDescription(
     "worker threads computing statistics; 0 computes on the main thread (env SLIPSTREAM_THREADS; default: one per core)",
   ),

@@ -297,7 +297,7 @@ describe("slipstream run", () => {
   it("refuses settings outside their bounds, naming the bound (exit 2)", () => {
     const threads = runCli([...newTabLayoutOn1012(), "--threads", "1000"])
     expect(threads.status).toBe(2)
-    expect(threads.stderr).toContain("--threads must be between 0 and 256")
+    expect(threads.stderr).toContain("--threads must be between 0 and 64")
     const concurrency = runCli([...newTabLayoutOn1012()], { SLIPSTREAM_CONCURRENCY: "0" })
     expect(concurrency.status).toBe(2)
     expect(concurrency.stderr).toContain("--concurrency must be between 1 and 64")
