@@ -3,6 +3,7 @@ import { Console, Effect, Layer, Logger, LogLevel, Option, Stream } from "effect
 import type { IsoDate } from "../domain/dates.js"
 import { analyseExperiment } from "../pipeline/analyse-experiment.js"
 import { type PlannedExperiment, planExperiment, selectExperiments } from "../pipeline/plan.js"
+import { refusedExperiments } from "../pipeline/refused-experiments.js"
 import { booleanMetricNames } from "../pipeline/rehearsal.js"
 import { runSettings } from "../pipeline/run.js"
 import { ConfigRepository } from "../services/config-repository.js"
@@ -80,10 +81,21 @@ export const planCommand = Command.make(
         const { experiments, errors } = yield* (yield* ExperimentSource).list
         const { collection } = yield* ConfigRepository
         for (const error of errors) yield* Effect.logWarning(error.message)
-        return selectExperiments(experiments, date, options.experiments).map((experiment) =>
-          planExperiment(collection, experiment, date, {
-            ...(customConfig === undefined ? {} : { customConfig }),
-          }),
+        const refused = refusedExperiments(experiments)
+        return selectExperiments(experiments, date, options.experiments).map(
+          (experiment): PlannedExperiment => {
+            const refusal = refused.get(experiment.slug)
+            return refusal === undefined
+              ? planExperiment(collection, experiment, date, {
+                  ...(customConfig === undefined ? {} : { customConfig }),
+                })
+              : {
+                  status: "invalid",
+                  experiment,
+                  reasonType: refusal.type,
+                  reason: refusal.message,
+                }
+          },
         )
       }).pipe(Effect.provide(Layer.fresh(layers)))
       const lines = planned.map(lineOf)

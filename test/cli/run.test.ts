@@ -70,6 +70,31 @@ describe("slipstream plan", () => {
   })
 })
 
+describe("slipstream plan, experiments the run refuses", () => {
+  it("says which experiment would take another's tables, and exits 1", () => {
+    const result = runCli([
+      "plan",
+      "--date",
+      "2026-10-12",
+      "--experiments-file",
+      "test/fixtures/experimenter/colliding-slugs.json",
+      "--json",
+    ])
+    expect(result.status).toBe(1)
+    const lines = JSON.parse(result.stdout).experiments
+    expect(lines).toEqual([
+      expect.objectContaining({ experiment: "demo-new-tab-layout", status: "due" }),
+      expect.objectContaining({
+        experiment: "demo_new_tab_layout",
+        status: "invalid",
+        reasonType: "TableNameCollision",
+        reason:
+          '"demo_new_tab_layout" is not analysed: its tables would share names with those of "demo-new-tab-layout" (both would write enrollments_demo_new_tab_layout); rename one of the slugs',
+      }),
+    ])
+  })
+})
+
 describe("--sql-output-dir", () => {
   it("plan writes the statements a run would send, and the run sends the same SQL for them", () => {
     const planned = Path.join(folder, "planned-sql")
