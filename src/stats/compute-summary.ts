@@ -1,11 +1,12 @@
 import type { PreTreatment, Statistic } from "../domain/config/analysis-configuration.js"
-import { binomial } from "./binomial.js"
+import { binomial, conversionsOfValues } from "./binomial.js"
 import { bootstrapMean } from "./bootstrap-mean.js"
 import { count, sum } from "./count-sum.js"
 import { deciles } from "./deciles.js"
 import { empiricalCdf } from "./empirical-cdf.js"
 import { kernelDensityEstimate } from "./kernel-density.js"
 import { linearModelMean, linearModelSumsOf } from "./linear-model.js"
+import { withoutIntervalsForSmallBranches } from "./minimum-clients.js"
 import { perClientDauImpact } from "./per-client-dau-impact.js"
 import { populationRatio, ratioDataOf, winsorizePairs } from "./population-ratio.js"
 import { applyPreTreatmentsAcrossBranches } from "./pre-treatments.js"
@@ -120,10 +121,7 @@ export const computeSummaryOnClients = (
         )
       case "binomial":
         return binomial(
-          each((data) => ({
-            clients: data.values.length,
-            conversions: data.values.reduce((total, value) => total + (value > 0 ? 1 : 0), 0),
-          })),
+          each((data) => conversionsOfValues(data.values)),
           { confidence, numSamples },
           randomFor,
         )
@@ -181,5 +179,14 @@ export const computeSummaryOnClients = (
         return sum(each((data) => data.values.reduce((total, value) => total + value, 0)))
     }
   })()
-  return { rows: output.rows, warnings: [...warnings, ...output.warnings] }
+  const clients = each((data) =>
+    statistic.name === "population_ratio"
+      ? (data.numerator?.length ?? data.values.length)
+      : data.values.length,
+  )
+  return withoutIntervalsForSmallBranches(statistic.name, clients, {
+    rows: output.rows,
+    warnings: [...warnings, ...output.warnings],
+    ...(output.refused === undefined ? {} : { refused: output.refused }),
+  })
 }

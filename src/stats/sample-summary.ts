@@ -5,6 +5,12 @@ import { mean, quantileOfSorted, sortedCopy } from "./quantile.js"
 export interface StatisticOutput {
   readonly rows: ReadonlyArray<EstimateRow>
   readonly warnings: ReadonlyArray<string>
+  /**
+   * Why the statistic refused its data as a whole (they break its assumptions, as values
+   * other than 0/1 do binomial's): there are no rows, and the summary is a failure where it
+   * runs, not a warning.
+   */
+  readonly refused?: string
 }
 
 const summarise = (samples: Float64Array, confidence: number) => {

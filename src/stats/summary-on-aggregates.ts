@@ -1,17 +1,23 @@
 import type { Statistic } from "../domain/config/analysis-configuration.js"
-import { binomial } from "./binomial.js"
+import {
+  type BinomialData,
+  binomial,
+  conversionsOfHistogram,
+  conversionsOfSums,
+} from "./binomial.js"
 import { bootstrapMean } from "./bootstrap-mean.js"
 import { count, sum } from "./count-sum.js"
 import { deciles } from "./deciles.js"
 import { empiricalCdf } from "./empirical-cdf.js"
 import { kernelDensityEstimate } from "./kernel-density.js"
 import { type LinearModelSums, linearModelMean } from "./linear-model.js"
+import { withoutIntervalsForSmallBranches } from "./minimum-clients.js"
 import { perClientDauImpact } from "./per-client-dau-impact.js"
 import { populationRatio, type RatioData } from "./population-ratio.js"
 import { seededRandom } from "./random.js"
 import type { StatisticOutput } from "./sample-summary.js"
 import { confidenceOf, numberParameter } from "./summary-parameters.js"
-import type { ValueHistogram } from "./value-histogram.js"
+import { totalCount, type ValueHistogram } from "./value-histogram.js"
 
 /**
  * What the warehouse pushes down for one branch: the smallest aggregates a statistic needs.
@@ -28,14 +34,21 @@ export interface BranchAggregates {
   readonly ratio?: RatioData
 }
 
-const conversionsOf = (histogram: ValueHistogram) => {
-  let clients = 0
-  let conversions = 0
-  histogram.counts.forEach((count, index) => {
-    clients += count
-    if ((histogram.values[index] ?? 0) > 0) conversions += count
-  })
-  return { clients, conversions }
+/** Clients of a branch in the aggregate its statistic reads (after the pre-treatments). */
+const clientsIn = (statistic: Statistic["name"], branch: BranchAggregates): number => {
+  const { histogram, sums, ratio } = branch
+  switch (statistic) {
+    case "population_ratio":
+      if (ratio === undefined) return branch.clients
+      return ratio.kind === "sums"
+        ? ratio.clients
+        : ratio.counts.reduce((total, count) => total + count, 0)
+    case "linear_model_mean":
+    case "per_client_dau_impact":
+      return sums?.n ?? branch.clients
+    default:
+      return histogram === undefined ? (sums?.n ?? branch.clients) : totalCount(histogram)
+  }
 }
 
 /**
@@ -76,14 +89,14 @@ export const computeSummaryOnAggregates = (
       case "bootstrap_mean":
         return bootstrapMean(histograms(), { numSamples, confidence, dropHighest: 0 }, randomFor)
       case "binomial":
-        // A client converts when its value is positive, as on the per-client path.
+        // Values must be 0 or 1, as on the per-client path; others refuse the summary.
         return binomial(
-          collect("value histogram or sufficient statistics", (branch) =>
+          collect<BinomialData>("value histogram or sufficient statistics", (branch) =>
             branch.histogram === undefined
               ? branch.sums === undefined
                 ? undefined
-                : { clients: branch.sums.n, conversions: branch.sums.sumY }
-              : conversionsOf(branch.histogram),
+                : conversionsOfSums(branch.sums)
+              : conversionsOfHistogram(branch.histogram),
           ),
           { confidence, numSamples },
           randomFor,
@@ -110,5 +123,15 @@ export const computeSummaryOnAggregates = (
         return sum(new Map([...sums()].map(([branch, { sumY }]) => [branch, sumY])))
     }
   })()
-  return { rows: output.rows, warnings: [...warnings, ...output.warnings] }
+  const clients = new Map(
+    [...aggregates].map(([branch, branchAggregates]) => [
+      branch,
+      clientsIn(statistic.name, branchAggregates),
+    ]),
+  )
+  return withoutIntervalsForSmallBranches(statistic.name, clients, {
+    rows: output.rows,
+    warnings: [...warnings, ...output.warnings],
+    ...(output.refused === undefined ? {} : { refused: output.refused }),
+  })
 }

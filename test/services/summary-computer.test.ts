@@ -39,6 +39,17 @@ const aggregates = new Map([
   ["control", branch(0)],
   ["treatment", branch(2)],
 ])
+/** binomial's data are 0/1: each client's value's parity. */
+const binaryAggregates = new Map(
+  [...aggregates].map(([name, { clients, histogram }]) => {
+    const odd = histogram.values.reduce(
+      (total, value, index) => total + (value % 2) * (histogram.counts[index] ?? 0),
+      0,
+    )
+    const counts = Float64Array.of(clients - odd, odd)
+    return [name, { clients, histogram: { values: Float64Array.of(0, 1), counts } }]
+  }),
+)
 const statistics: ReadonlyArray<Statistic> = (
   [
     ["bootstrap_mean", { num_samples: 400 }],
@@ -53,7 +64,7 @@ const statistics: ReadonlyArray<Statistic> = (
 ).map(([name, parameters]) => ({ name, parameters }))
 const tasks: ReadonlyArray<SummaryTask> = statistics.map((statistic) => ({
   statistic,
-  aggregates,
+  aggregates: statistic.name === "binomial" ? binaryAggregates : aggregates,
   seed: 3,
   stream: `demo/${statistic.name}`,
 }))
@@ -110,6 +121,25 @@ describe("SummaryComputer", () => {
       )
       expect(yield* computer.compute(throwingTask).pipe(Effect.flip)).toBeInstanceOf(
         SummaryComputationError,
+      )
+    }).pipe(Effect.provide(SummaryComputer.workerThreads(1))),
+  )
+
+  it.effect("fails a task whose statistic refuses its data with the refusal, there as here", () =>
+    Effect.gen(function* () {
+      // binomial of values 0 to 11: not outcomes, refused rather than counted.
+      const refusing: SummaryTask = {
+        statistic: { name: "binomial", parameters: {} },
+        aggregates,
+        seed: 3,
+        stream: "demo/binomial-of-counts",
+      }
+      const here = yield* Effect.flip(computeSummaryTask(refusing))
+      const there = yield* Effect.flip((yield* SummaryComputer).compute(refusing))
+      expect(there).toEqual(here)
+      expect(here).toBeInstanceOf(SummaryComputationError)
+      expect(here.message).toMatch(
+        /^binomial needs values 0 or 1 \(or a boolean\) per client: branch control: \d+ of 2000 clients have other values \(e\.g\. 2\)/,
       )
     }).pipe(Effect.provide(SummaryComputer.workerThreads(1))),
   )

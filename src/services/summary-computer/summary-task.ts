@@ -15,23 +15,25 @@ export interface SummaryTask {
   readonly stream: string
 }
 
-/** A statistic threw (input it cannot use), or its worker thread died under it. */
+/** A statistic refused or threw (input it cannot use), or its worker thread died under it. */
 export class SummaryComputationError extends Data.TaggedError("SummaryComputationError")<{
   readonly stream: string
   readonly message: string
 }> {}
 
-/** The task's statistic, here and now; a thrown error becomes the failure's message. */
+/**
+ * The task's statistic, here and now; a refusal of its data (`StatisticOutput.refused`) or a
+ * thrown error becomes the failure's message.
+ */
 export const computeTask = (
   task: SummaryTask,
 ): { readonly output: StatisticOutput } | { readonly failure: string } => {
   try {
-    return {
-      output: computeSummaryOnAggregates(task.statistic, task.aggregates, {
-        seed: task.seed,
-        stream: task.stream,
-      }),
-    }
+    const output = computeSummaryOnAggregates(task.statistic, task.aggregates, {
+      seed: task.seed,
+      stream: task.stream,
+    })
+    return output.refused === undefined ? { output } : { failure: output.refused }
   } catch (error) {
     return { failure: error instanceof Error ? error.message : String(error) }
   }
