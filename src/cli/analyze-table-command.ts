@@ -1,6 +1,8 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
 import { Console, Effect, Option } from "effect"
 import type { StatisticResult } from "../domain/statistic-result.js"
 import { analyzeTable } from "../pipeline/analyze-table.js"
@@ -48,10 +50,33 @@ const seed = Options.integer("seed").pipe(
   Options.withDefault(20_26),
   Options.withDescription("random seed: the same seed gives the same results"),
 )
+/**
+ * `--ratio BRANCH=WEIGHT` flags as weights by branch; a flag that is not one (no branch, a
+ * weight that is not a number ≥ 0, a branch given twice) is a usage error naming it.
+ */
+const ratioTable = (pairs: ReadonlyArray<string>) => {
+  const table: Record<string, number> = {}
+  const invalid = (message: string) =>
+    Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--ratio ${message}`)))
+  for (const pair of pairs) {
+    const separator = pair.indexOf("=")
+    const branch = separator < 0 ? "" : pair.slice(0, separator)
+    const text = separator < 0 ? "" : pair.slice(separator + 1)
+    if (branch === "") return invalid(`${pair}: not BRANCH=WEIGHT`)
+    const weight = text.trim() === "" ? Number.NaN : Number(text)
+    if (!(Number.isFinite(weight) && weight >= 0)) {
+      return invalid(`${pair}: the weight ${JSON.stringify(text)} is not a number ≥ 0`)
+    }
+    if (Object.hasOwn(table, branch)) return invalid(`${pair}: branch ${branch} is given twice`)
+    table[branch] = weight
+  }
+  return Effect.succeed<Readonly<Record<string, number>>>(table)
+}
 const ratios = Options.text("ratio").pipe(
   Options.repeated,
+  Options.mapEffect(ratioTable),
   Options.withDescription(
-    "a branch's configured traffic share for the sample-ratio test, BRANCH=WEIGHT (repeatable; equal shares by default)",
+    "a branch's configured traffic share for the sample-ratio test, BRANCH=WEIGHT with a weight ≥ 0 (repeatable; equal shares by default)",
   ),
 )
 const format = Options.choice("format", ["table", "json"]).pipe(Options.withDefault("table"))
@@ -163,12 +188,7 @@ export const analyzeTableCommand = Command.make(
         onSome: (value) => ({ confidence: value }),
       }),
       seed: options.seed,
-      ratios: Object.fromEntries(
-        options.ratios.map((pair) => {
-          const [branch = "", weight = ""] = pair.split("=", 2)
-          return [branch, Number(weight)]
-        }),
-      ),
+      ratios: options.ratios,
     }).pipe(
       Effect.flatMap(({ results, warnings }) =>
         Effect.gen(function* () {
@@ -186,6 +206,6 @@ export const analyzeTableCommand = Command.make(
     ),
 ).pipe(
   Command.withDescription(
-    "Analyse a per-client table (CSV or Parquet): one statistic of one metric per branch and for every pair of branches, with intervals. Exit status 1 on bad input.",
+    "Analyse a per-client table (CSV or Parquet): one statistic of one metric per branch and for every pair of branches, with intervals. Exit status 1 on bad input, 2 on a bad flag.",
   ),
 )

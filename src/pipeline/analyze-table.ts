@@ -5,7 +5,7 @@ import { didYouMean } from "../domain/config/config-issue.js"
 import { decodeStatistic } from "../domain/config/decode.js"
 import { publishedStatisticName, type StatisticResult } from "../domain/statistic-result.js"
 import { isPreTreatmentName, isStatisticName, statisticNames } from "../domain/summary-catalogue.js"
-import { readBranchColumns, type TableFileError } from "../services/table-file.js"
+import { readBranchTable, type TableFileError } from "../services/table-file.js"
 import { type ClientColumns, computeSummaryOnClients } from "../stats/compute-summary.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
@@ -83,10 +83,31 @@ export const analyzeTable = (
       ...(request.covariate === undefined ? [] : [request.covariate]),
       ...ratioColumns.filter((column): column is string => typeof column === "string"),
     ].filter((column, index, all) => all.indexOf(column) === index)
-    const table = yield* readBranchColumns(request.file, request.branchColumn, columns)
+    const { branches: table, withoutBranch } = yield* readBranchTable(
+      request.file,
+      request.branchColumn,
+      columns,
+    )
+    const readWarnings =
+      withoutBranch.rows === 0
+        ? []
+        : [
+            `${withoutBranch.rows} ${withoutBranch.rows === 1 ? "row has" : "rows have"} no branch (column "${request.branchColumn}" empty, first at row ${withoutBranch.firstRow ?? "?"}): left out`,
+          ]
+    if (table.size === 0) {
+      return yield* new AnalyzeTableError({
+        message: `no row has a branch in column "${request.branchColumn}"`,
+      })
+    }
     if (request.reference !== undefined && !table.has(request.reference)) {
       return yield* new AnalyzeTableError({
         message: `reference branch "${request.reference}" is not in column "${request.branchColumn}" (${[...table.keys()].join(", ")})`,
+      })
+    }
+    const unknownRatios = Object.keys(request.ratios ?? {}).filter((branch) => !table.has(branch))
+    if (unknownRatios.length > 0) {
+      return yield* new AnalyzeTableError({
+        message: `a ratio is given for ${unknownRatios.map((branch) => `"${branch}"`).join(", ")}, not a branch of column "${request.branchColumn}" (${[...table.keys()].join(", ")})`,
       })
     }
     const branches = new Map<string, ClientColumns>()
@@ -108,6 +129,11 @@ export const analyzeTable = (
       stream: request.metric,
       analysisPeriodLength: 1,
     })
+    if (output.refused !== undefined) {
+      return yield* new AnalyzeTableError({
+        message: `metric "${request.metric}": ${output.refused}`,
+      })
+    }
     const rows = output.rows.filter(
       (row) =>
         request.reference === undefined ||
@@ -147,6 +173,6 @@ export const analyzeTable = (
           ]
     return {
       results: [...results, ...ratioRow],
-      warnings: [...output.warnings, ...ratioTest.warnings],
+      warnings: [...readWarnings, ...output.warnings, ...ratioTest.warnings],
     }
   })

@@ -12,6 +12,17 @@ export class TableFileError extends Data.TaggedError("TableFileError")<{
 /** Numeric columns per branch; SQL NULL reads as NaN. */
 export type BranchColumns = ReadonlyMap<string, ReadonlyMap<string, Float64Array>>
 
+/** A table's rows by branch, and the rows left out because their branch cell is empty. */
+export interface BranchTable {
+  readonly branches: BranchColumns
+  /** Rows whose branch is NULL, empty or blank: in no branch. */
+  readonly withoutBranch: {
+    readonly rows: number
+    /** The first of them, 1-based as the data rows are counted (the header is not a row). */
+    readonly firstRow?: number
+  }
+}
+
 const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`
 const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`
 
@@ -24,14 +35,15 @@ const readerFor = (file: string): string | undefined => {
 
 /**
  * Reads a CSV or Parquet file of one row per client through an in-memory DuckDB: the branch
- * column and the named numeric columns, split by branch. A missing column or a value that is
- * not a number is an error naming the column (and the row).
+ * column and the named numeric columns (booleans read as 0/1), split by branch. A missing
+ * column or a value that is not a number is an error naming the column (and the row). Rows
+ * whose branch is NULL, empty or blank belong to no branch: they are left out and counted.
  */
-export const readBranchColumns = (
+export const readBranchTable = (
   file: string,
   branchColumn: string,
   columns: ReadonlyArray<string>,
-): Effect.Effect<BranchColumns, TableFileError> =>
+): Effect.Effect<BranchTable, TableFileError> =>
   Effect.scoped(
     Effect.gen(function* () {
       const fail = (message: string) => new TableFileError({ file, message })
@@ -77,7 +89,7 @@ export const readBranchColumns = (
       }
       for (const column of columns) {
         const bad = (yield* query(
-          `SELECT row_number, value FROM (SELECT ROW_NUMBER() OVER () AS row_number, CAST(${quoteIdentifier(column)} AS VARCHAR) AS value FROM ${reader}) WHERE value IS NOT NULL AND TRY_CAST(value AS DOUBLE) IS NULL LIMIT 1`,
+          `SELECT row_number, value FROM (SELECT ROW_NUMBER() OVER () AS row_number, CAST(${quoteIdentifier(column)} AS VARCHAR) AS value, TRY_CAST(${quoteIdentifier(column)} AS DOUBLE) AS number FROM ${reader}) WHERE value IS NOT NULL AND number IS NULL LIMIT 1`,
         )).getColumnsJS()
         const row = bad[0]?.[0]
         if (row !== undefined) {
@@ -95,8 +107,15 @@ export const readBranchColumns = (
       const result = (yield* query(`SELECT ${selected.join(", ")} FROM ${reader}`)).getColumnsJS()
       const branchValues = result[0] ?? []
       const rowsByBranch = new Map<string, number[]>()
+      let withoutBranch = 0
+      let firstWithoutBranch: number | undefined
       branchValues.forEach((branch, row) => {
-        const key = branch === null ? "null" : String(branch)
+        const key = branch === null ? "" : String(branch)
+        if (key.trim() === "") {
+          withoutBranch++
+          firstWithoutBranch ??= row + 1
+          return
+        }
         const rows = rowsByBranch.get(key) ?? []
         rows.push(row)
         rowsByBranch.set(key, rows)
@@ -119,6 +138,20 @@ export const readBranchColumns = (
           ),
         )
       }
-      return byBranch
+      return {
+        branches: byBranch,
+        withoutBranch: {
+          rows: withoutBranch,
+          ...(firstWithoutBranch === undefined ? {} : { firstRow: firstWithoutBranch }),
+        },
+      }
     }),
   )
+
+/** `readBranchTable`'s columns by branch (rows without a branch left out). */
+export const readBranchColumns = (
+  file: string,
+  branchColumn: string,
+  columns: ReadonlyArray<string>,
+): Effect.Effect<BranchColumns, TableFileError> =>
+  Effect.map(readBranchTable(file, branchColumn, columns), ({ branches }) => branches)
