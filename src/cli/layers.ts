@@ -22,10 +22,30 @@ import type {
 /** A setting the command line or environment got wrong: exit status 2, like a bad flag. */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
 
-/** The warehouse the options name: DuckDB (a file) or BigQuery (project and dataset). */
-export const warehouseLayer = (options: WarehouseOptions) => {
-  if (options.engine === "duckdb")
-    return Effect.succeed(duckDbWarehouse({ path: options.duckDbPath }))
+/**
+ * The warehouse the options name: DuckDB (a file) or BigQuery (project and dataset). With
+ * `mustExist` (the default: run, rerun, export, ensure-enrollments) a DuckDB file that is not
+ * there is a usage error rather than a new empty database, which a mistyped path would make.
+ */
+export const warehouseLayer = (
+  options: WarehouseOptions,
+  { mustExist }: { readonly mustExist: boolean } = { mustExist: true },
+) => {
+  if (options.engine === "duckdb") {
+    const path = options.duckDbPath
+    const layer = duckDbWarehouse({ path })
+    if (!mustExist || path === ":memory:") return Effect.succeed(layer)
+    return Effect.flatMap(FileSystem, (fs) => fs.exists(path)).pipe(
+      Effect.filterOrFail(
+        (exists) => exists,
+        () =>
+          new UsageError({
+            message: `no DuckDB database at ${path}; create one with \`slipstream demo-data\` or give the right --duckdb-path`,
+          }),
+      ),
+      Effect.as(layer),
+    )
+  }
   if (Option.isNone(options.projectId) || Option.isNone(options.datasetId)) {
     return Effect.fail(
       new UsageError({
