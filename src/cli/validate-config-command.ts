@@ -3,6 +3,8 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { FileSystem } from "@effect/platform/FileSystem"
 import { Console, Effect, Either, Option } from "effect"
+import { didYouMean } from "../domain/config/config-issue.js"
+import { platforms } from "../domain/platform.js"
 import { parseBigQuerySchemas, type TableSchema } from "../domain/table-schema.js"
 import { type FileReport, validateConfigFiles } from "../pipeline/validate-config.js"
 import { ConfigRepository } from "../services/config-repository.js"
@@ -51,6 +53,20 @@ const tablesOf = (file: Option.Option<string>) =>
     )
   })
 
+/** --platform: an application Slipstream knows, or one the configuration defines metrics for. */
+const checkPlatform = (platform: Option.Option<string>) =>
+  Effect.gen(function* () {
+    if (Option.isNone(platform)) return
+    const { collection } = yield* ConfigRepository
+    const known = [
+      ...new Set([...platforms.map(({ appName }) => appName), ...collection.definitions.keys()]),
+    ].sort()
+    if (known.includes(platform.value)) return
+    return yield* new UsageError({
+      message: `--platform ${platform.value}: unknown platform${didYouMean(platform.value, known)}; known: ${known.join(", ")}`,
+    })
+  })
+
 const formatReport = (report: FileReport): string => {
   const resolvedAs = report.platform === undefined ? "" : `, resolved for ${report.platform}`
   const head = `${report.ok ? "OK  " : "FAIL"} ${report.file} [${report.role}${resolvedAs}]`
@@ -76,6 +92,7 @@ export const validateConfigCommand = Command.make(
       if (Option.isSome(schemas) && !dryRun) {
         return yield* new UsageError({ message: "--schemas applies to --dry-run" })
       }
+      yield* checkPlatform(platform)
       const tables = yield* tablesOf(schemas)
       const validated = yield* validateConfigFiles(
         files,
