@@ -38,22 +38,23 @@ export const exportCommand = Command.make(
   },
   (options) =>
     Effect.gen(function* () {
-      const layers = Layer.mergeAll(
-        yield* warehouseLayer(options),
-        yield* sourceLayers(options),
-        objectStoreLayer(options),
-      )
+      const layers = Layer.mergeAll(yield* warehouseLayer(options), yield* sourceLayers(options))
       yield* Effect.gen(function* () {
         const slugs =
           options.experiments.length > 0 ? options.experiments : yield* experimentsWithResults
         const started = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const { exported, failures, index } = yield* exportExperiments(slugs, {
+        const { exported, failures, index, indexFailure } = yield* exportExperiments(slugs, {
           analysisStartTime: started,
         })
         const files = exported.flatMap(({ slug, files }) =>
           files.map((file) => ({ slug, ...file })),
         )
-        const failed = failures.map(({ slug, error }) => ({ slug, ...describeFailure(error) }))
+        const failed = [
+          ...failures.map(({ slug, error }) => ({ slug, ...describeFailure(error) })),
+          ...(indexFailure === undefined
+            ? []
+            : [{ slug: "report index", ...describeFailure(indexFailure) }]),
+        ]
         yield* Console.log(
           options.json
             ? JSON.stringify({ index, files, failures: failed }, null, 2)
@@ -64,7 +65,12 @@ export const exportCommand = Command.make(
               ].join("\n"),
         )
         if (failed.length > 0) yield* setExitCode(1)
-      }).pipe(Effect.provide(layers))
+      }).pipe(
+        Effect.provide(layers),
+        // Opened first: an output folder that cannot be written is refused before the
+        // warehouse is opened.
+        Effect.provide(objectStoreLayer(options)),
+      )
     }).pipe(reportRunFailures, Effect.provide(loggerLayer(options))),
 ).pipe(
   Command.withDescription(

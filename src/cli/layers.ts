@@ -73,10 +73,20 @@ export const recordedWarehouseLayer = (
     onSome: (directory) => recordStatements(directory).pipe(Layer.provide(warehouse)),
   })
 
-/** Where exports go: a GCS bucket (`bucket` or `bucket/prefix`), else a local folder. */
+/**
+ * Where exports go: a GCS bucket (`bucket` or `bucket/prefix`), else a local folder, which
+ * is checked when the Layer is built: one that cannot be written is a wrong setting (exit 2),
+ * said before anything is computed rather than after.
+ */
 export const objectStoreLayer = (options: PublishOptions) =>
   Option.match(options.bucket, {
-    onNone: () => ObjectStore.localDirectory(options.outputDir),
+    onNone: () =>
+      ObjectStore.writableLocalDirectory(options.outputDir).pipe(
+        Layer.mapError(
+          (error) =>
+            new UsageError({ message: `--output-dir ${options.outputDir}: ${error.message}` }),
+        ),
+      ),
     onSome: (address) => {
       const [bucket = "", ...prefix] = address.replace(/^gs:\/\//, "").split("/")
       return ObjectStore.gcs({

@@ -157,10 +157,12 @@ const execute = (
         Layer.mergeAll(
           warehouse,
           sources,
-          objectStoreLayer(options),
           SummaryComputer.workerThreads(Math.max(0, options.threads)),
         ),
       ),
+      // Opened first: an output folder that cannot be written is refused (exit 2) before
+      // the warehouse is opened and anything computed.
+      Effect.provide(objectStoreLayer(options)),
     )
   }).pipe(reportRunFailures, Effect.provide(loggerLayer(options)))
 

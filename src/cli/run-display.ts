@@ -40,9 +40,14 @@ export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display:
     const unchanged = published.exported.flatMap(({ files }) =>
       files.filter(({ outcome }) => outcome === "unchanged"),
     ).length
-    const publishFailures = published.failures.map(
-      ({ slug, error }) => `${slug}: ${describeFailure(error).message}`,
-    )
+    const publishFailures = [
+      ...published.failures.map(({ slug, error }) => `${slug}: ${describeFailure(error).message}`),
+      ...(published.indexFailure === undefined
+        ? []
+        : [`report index: ${describeFailure(published.indexFailure).message}`]),
+    ]
+    // What could not be published is a failure of the run: its summary does not say OK.
+    const failed = summary.failed || publishFailures.length > 0
     for (const failure of publishFailures) yield* Effect.logError(`export failed: ${failure}`)
     const cost = yield* (yield* Warehouse).costTotals
     yield* Effect.logInfo("run finished").pipe(
@@ -62,13 +67,14 @@ export const executeRun = <E, R>(events: Stream.Stream<RunEvent, E, R>, display:
     const publication = { index: published.index, written, unchanged, failures: publishFailures }
     yield* Console.log(
       display.json
-        ? JSON.stringify({ ...summary, warehouse: cost, published: publication }, null, 2)
-        : formatRunSummary(summary, cost, [
+        ? JSON.stringify({ ...summary, failed, warehouse: cost, published: publication }, null, 2)
+        : formatRunSummary({ ...summary, failed }, cost, [
             ...display.outputs,
-            `published: ${written} files written, ${unchanged} unchanged${publishFailures.length === 0 ? "" : `, ${publishFailures.length} experiments failed to export`}`,
+            `published: ${written} files written, ${unchanged} unchanged${publishFailures.length === 0 ? "" : `, ${publishFailures.length} not published`}`,
+            ...publishFailures.map((failure) => `not published: ${failure}`),
             `report: ${published.index}`,
           ]),
     )
-    if (summary.failed || publishFailures.length > 0) yield* setExitCode(1)
+    if (failed) yield* setExitCode(1)
     return summary
   })

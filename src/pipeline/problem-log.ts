@@ -90,11 +90,12 @@ export const replaceProblems = (
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
     if (scope.kind === "experiment") yield* ensureProblemLog
+    const stamped = yield* keepEarlierTimestamps(scope, problems)
     yield* warehouse.query(
       deleteProblemsSql(yield* table, scope),
       `replacing the logged problems of ${scopeWords(scope)}`,
     )
-    yield* insertProblems(problems)
+    yield* insertProblems(stamped)
   })
 
 const NullableText = Schema.NullOr(Schema.String)
@@ -128,8 +129,14 @@ export const loggedProblems = (
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
     if (!(yield* warehouse.tableExists(logsTable))) return []
-    const purpose = `reading the logs of ${experiment}`
-    const result = yield* warehouse.query(selectProblemsSql(yield* table, experiment), purpose)
+    return yield* readProblemRows(experiment, `reading the logs of ${experiment}`)
+  })
+
+/** The logged problems of an experiment or a scope, decoded. */
+const readProblemRows = (of: string | ProblemScope, purpose: string) =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    const result = yield* warehouse.query(selectProblemsSql(yield* table, of), purpose)
     const rows = result.columns[0]?.length ?? 0
     return yield* Effect.forEach(
       Array.from({ length: rows }, (_, row) => row),
@@ -148,4 +155,70 @@ export const loggedProblems = (
           ),
         ),
     )
+  })
+
+/** What makes two problems the same one: where it is, its level, its type and its message. */
+const rowIdentity = (row: LoggedProblemRow): string =>
+  JSON.stringify([
+    row.experiment,
+    row.analysis_date,
+    row.metric,
+    row.statistic,
+    row.segment,
+    row.analysis_basis,
+    row.period,
+    row.window_index,
+    row.log_level,
+    row.exception_type,
+    row.message,
+  ])
+
+/** A problem's identity as its row will have it (`rowIdentity`). */
+const problemIdentity = (problem: Problem): string =>
+  JSON.stringify([
+    problem.experiment,
+    problem.analysisDate,
+    problem.metric,
+    problem.statistic,
+    problem.segment,
+    problem.analysisBasis,
+    problem.period,
+    problem.windowIndex === null ? null : String(problem.windowIndex),
+    problem.level,
+    problem.exceptionType,
+    problem.message,
+  ])
+
+/**
+ * `problems`, each with the timestamp of the same problem already logged for `scope` when
+ * there is one (same place, level, type and message; the earliest if several), and its own
+ * otherwise. A rerun that meets a problem again has not found a new one: keeping the time it
+ * was first logged keeps the logs table — and so the errors file and the report, which are
+ * made from it — unchanged when nothing changed, so an identical rerun rewrites no file,
+ * and tells a reader how long the problem has been there. A problem whose message changed
+ * (another count, say) is a new one and gets the time of this run. This costs one read of
+ * the scope's rows, and only when there are problems to log. Problems of the experiment as a
+ * whole are cleared when a run starts (src/pipeline/analyse-experiment.ts), so one logged
+ * again later in that run has nothing to keep its time from.
+ */
+const keepEarlierTimestamps = (scope: ProblemScope, problems: ReadonlyArray<Problem>) =>
+  Effect.gen(function* () {
+    if (problems.length === 0) return problems
+    const earlier = yield* readProblemRows(
+      scope,
+      `reading the logged problems of ${scopeWords(scope)}`,
+    )
+    const first = new Map<string, string>()
+    for (const row of earlier) {
+      const key = rowIdentity(row)
+      const time = row.timestamp.toISOString()
+      const known = first.get(key)
+      if (known === undefined || time < known) first.set(key, time)
+    }
+    return problems.map((problem) => {
+      const time = first.get(problemIdentity(problem))
+      return time !== undefined && time < problem.timestamp
+        ? { ...problem, timestamp: time }
+        : problem
+    })
   })

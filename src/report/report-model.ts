@@ -47,7 +47,12 @@ export interface ExperimentReport {
    */
   readonly statistics: Readonly<Record<string, ReadonlyArray<StatisticResult>>>
   readonly problems: ReadonlyArray<ReportProblem>
-  readonly generatedAt: string
+  /**
+   * When the analysis whose results the page shows started (the metadata's
+   * `analysis_start_time`), not when the page was written: the same results make the same
+   * page. Null when unknown.
+   */
+  readonly generatedAt: string | null
 }
 
 /** One line of the index page. */
@@ -65,4 +70,6 @@ export interface IndexEntry {
    * scheme or is absolute.
    */
   readonly reportPath: string
+  /** When the analysis shown started (the report's `generatedAt`); absent in older indexes. */
+  readonly analysedAt?: string | null
 }

@@ -1,8 +1,8 @@
 import type { FileSystem } from "@effect/platform/FileSystem"
-import { Context, type Effect, Layer, type Option } from "effect"
+import { Context, Effect, Layer, type Option } from "effect"
 import type { ObjectStoreError } from "./object-store/error.js"
 import { type GcsOptions, makeGcsStore } from "./object-store/gcs.js"
-import { makeLocalStore } from "./object-store/local.js"
+import { makeLocalStore, openLocalDirectory, removeStaleTemporaries } from "./object-store/local.js"
 
 export { ObjectStoreError } from "./object-store/error.js"
 export type { GcsOptions } from "./object-store/gcs.js"
@@ -45,9 +45,27 @@ export class ObjectStore extends Context.Tag("slipstream/ObjectStore")<
     readonly list: (prefix: string) => Effect.Effect<ReadonlyArray<string>, ObjectStoreError>
   }
 >() {
-  /** Files under `root` (made absolute); folders are created as needed. */
+  /**
+   * Files under `root` (made absolute); folders are created as needed, at the first write.
+   * Opening it removes the temporaries a killed writer left (see `writableLocalDirectory`).
+   */
   static readonly localDirectory = (root: string): Layer.Layer<ObjectStore, never, FileSystem> =>
-    Layer.effect(ObjectStore, makeLocalStore(root))
+    Layer.effect(
+      ObjectStore,
+      Effect.tap(makeLocalStore(root), (store) => removeStaleTemporaries(store.location)),
+    )
+
+  /**
+   * Files under `root`, checked when the Layer is built: the folder is created if absent, a
+   * probe file is written and removed, and the temporaries a writer killed mid-write left
+   * (`.<name>.<16 hex digits>.tmp`, untouched for a minute) are removed from the folder and
+   * its direct subfolders. A folder that cannot be written fails the Layer with
+   * ObjectStoreError naming it, before anything is computed for it.
+   */
+  static readonly writableLocalDirectory = (
+    root: string,
+  ): Layer.Layer<ObjectStore, ObjectStoreError, FileSystem> =>
+    Layer.effect(ObjectStore, Effect.zipRight(openLocalDirectory(root), makeLocalStore(root)))
 
   /** Objects in a GCS bucket, under `prefix` when given, through the official client. */
   static readonly gcs = (options: GcsOptions): Layer.Layer<ObjectStore> =>

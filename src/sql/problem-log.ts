@@ -71,6 +71,27 @@ const scopeCondition = (scope: ProblemScope): string => {
 export const deleteProblemsSql = (table: string, scope: ProblemScope): string =>
   `DELETE FROM ${identifier(table)} WHERE ${scopeCondition(scope)}`
 
-/** An experiment's problems, oldest first. */
-export const selectProblemsSql = (table: string, experiment: string): string =>
-  `SELECT ${problemLogColumns.map(({ name }) => identifier(name)).join(", ")} FROM ${identifier(table)} WHERE experiment = ${stringLiteral(experiment)} ORDER BY timestamp, period, window_index, metric, statistic, message`
+/**
+ * An experiment's problems (or those of one scope), oldest first. Problems logged at the same
+ * time — a window's, written together — are ordered by their place and then by every other
+ * column, so the same rows always come back in the same order (and make the same errors file).
+ */
+export const selectProblemsSql = (table: string, of: string | ProblemScope): string => {
+  const condition =
+    typeof of === "string" ? `experiment = ${stringLiteral(of)}` : scopeCondition(of)
+  const order = [
+    "timestamp",
+    "period",
+    "window_index",
+    "metric",
+    "statistic",
+    "message",
+    ...problemLogColumns
+      .map(({ name }) => name)
+      .filter(
+        (name) =>
+          !["timestamp", "period", "window_index", "metric", "statistic", "message"].includes(name),
+      ),
+  ]
+  return `SELECT ${problemLogColumns.map(({ name }) => identifier(name)).join(", ")} FROM ${identifier(table)} WHERE ${condition} ORDER BY ${order.map(identifier).join(", ")}`
+}

@@ -1,4 +1,4 @@
-import { Clock, Effect, Either, Option } from "effect"
+import { Effect, Either, Option } from "effect"
 import { analysisPeriods, tableSuffix } from "../../domain/analysis-period.js"
 import type { AnalysisConfiguration } from "../../domain/config/analysis-configuration.js"
 import { resolveAnalysisConfiguration } from "../../domain/config/resolve-analysis.js"
@@ -40,6 +40,7 @@ export interface ExportedFile {
 
 export interface ExportedExperiment {
   readonly slug: string
+  /** In a fixed order: the statistics files, the metadata, the errors, the report. */
   readonly files: ReadonlyArray<ExportedFile>
   /** Rows left out because their point estimate was not a finite number. */
   readonly droppedRows: number
@@ -50,6 +51,24 @@ type ExportRequirements = Warehouse | ObjectStore | ConfigRepository | Experimen
 type ExportError = WarehouseError | ObjectStoreError | ExperimentSourceError
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`
+
+/** The `analysis_start_time` of the experiment's published metadata, if it has one. */
+const publishedAnalysisTime = (slug: string) =>
+  Effect.gen(function* () {
+    const content = yield* (yield* ObjectStore).read(metadataPath(slug))
+    return Option.flatMap(content, (text) => {
+      try {
+        const parsed: unknown = JSON.parse(text)
+        const time =
+          typeof parsed === "object" && parsed !== null && "analysis_start_time" in parsed
+            ? parsed.analysis_start_time
+            : undefined
+        return typeof time === "string" ? Option.some(time) : Option.none()
+      } catch {
+        return Option.none()
+      }
+    })
+  })
 
 const reportProblemOf = (row: LoggedProblemRow): ReportProblem => ({
   timestamp: row.timestamp.toISOString(),
@@ -94,6 +113,14 @@ const reportMetrics = (configuration: AnalysisConfiguration | undefined) => {
  * Publishes one experiment: a statistics file per period with results, the metadata, the
  * logged problems, and the HTML report. Each file is written atomically and skipped when
  * its content is unchanged.
+ *
+ * Nothing in them is the time of the export, so publishing the same warehouse rows again
+ * writes nothing. The one time they carry, the metadata's `analysis_start_time` (which the
+ * report and the index show), is `options.analysisStartTime` (the run's start) when the
+ * results changed — a statistics or errors file was written — and otherwise the time
+ * already published: the start of the analysis whose results these are. An experiment
+ * without a configuration has no metadata written; its report shows the published time, if
+ * any.
  */
 export const exportExperiment = (
   slug: string,
@@ -105,7 +132,7 @@ export const exportExperiment = (
     const experiment = yield* (yield* ExperimentSource).get(slug)
     const { configuration, externalConfigUrl } = yield* configurationOf(experiment)
     const views = new Set(yield* warehouse.listTables(`statistics_${sanitizeName(slug)}_`))
-    const files: ExportedFile[] = []
+    const statisticsFiles: ExportedFile[] = []
     const statistics: Record<string, ReadonlyArray<StatisticResult>> = {}
     let droppedRows = 0
     for (const period of analysisPeriods) {
@@ -116,7 +143,10 @@ export const exportExperiment = (
       )
       droppedRows += dropped
       const path = statisticsPath(slug, tableSuffix[period])
-      files.push({ path, outcome: yield* store.write(path, json(rows), "application/json") })
+      statisticsFiles.push({
+        path,
+        outcome: yield* store.write(path, json(rows), "application/json"),
+      })
       statistics[tableSuffix[period]] = rows.map((row) => ({
         ...row,
         ci_width: row.ci_width ?? null,
@@ -126,9 +156,25 @@ export const exportExperiment = (
         analysis_basis: row.analysis_basis as StatisticResult["analysis_basis"],
       }))
     }
+    const logged = yield* loggedProblems(slug)
+    const errorsFile: ExportedFile = {
+      path: errorsPath(slug),
+      outcome: yield* store.write(
+        errorsPath(slug),
+        json(logged.map(publishedError)),
+        "application/json",
+      ),
+    }
+    const published = yield* publishedAnalysisTime(slug)
+    const changed = [...statisticsFiles, errorsFile].some(({ outcome }) => outcome === "written")
+    const analysedAt =
+      configuration === undefined || (!changed && Option.isSome(published))
+        ? Option.getOrNull(published)
+        : options.analysisStartTime
+    const files: ExportedFile[] = [...statisticsFiles]
     if (configuration !== undefined) {
       const metadata = publishedMetadata(configuration, {
-        analysisStartTime: options.analysisStartTime,
+        analysisStartTime: analysedAt,
         ...(externalConfigUrl === undefined ? {} : { externalConfigUrl }),
       })
       files.push({
@@ -136,15 +182,7 @@ export const exportExperiment = (
         outcome: yield* store.write(metadataPath(slug), json(metadata), "application/json"),
       })
     }
-    const logged = yield* loggedProblems(slug)
-    files.push({
-      path: errorsPath(slug),
-      outcome: yield* store.write(
-        errorsPath(slug),
-        json(logged.map(publishedError)),
-        "application/json",
-      ),
-    })
+    files.push(errorsFile)
     const problems = logged.map(reportProblemOf)
     const errors = problems.filter(({ level }) => level === "ERROR").length
     const analysed = Object.keys(statistics).length > 0
@@ -155,7 +193,6 @@ export const exportExperiment = (
       : errors > 0
         ? "failed"
         : "not analysed"
-    const generatedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
     const report: ExperimentReport = {
       slug,
       name: experiment.name ?? slug,
@@ -176,7 +213,7 @@ export const exportExperiment = (
       })),
       statistics,
       problems,
-      generatedAt,
+      generatedAt: analysedAt,
     }
     const path = reportPath(slug)
     files.push({
@@ -192,11 +229,16 @@ export const exportExperiment = (
       errors,
       warnings: problems.length - errors,
       reportPath: path.slice("reports/".length),
+      analysedAt,
     }
     return { slug, files, droppedRows, entry }
   }).pipe(recordedFor(slug))
 
-/** Rewrites the report index with these experiments' entries, keeping the others'. */
+/**
+ * Rewrites the report index with these experiments' entries, keeping the others'. The time
+ * it shows is the latest analysis of the experiments it lists, not the time of writing, so
+ * an index that lists the same thing is not rewritten.
+ */
 export const updateReportIndex = (
   entries: ReadonlyArray<IndexEntry>,
 ): Effect.Effect<string, ObjectStoreError, ObjectStore> =>
@@ -205,26 +247,34 @@ export const updateReportIndex = (
     const previous = Option.match(yield* store.read(reportManifestPath), {
       onNone: () => [] as ReadonlyArray<IndexEntry>,
       onSome: (content) => {
-        const parsed: unknown = JSON.parse(content)
-        return Array.isArray(parsed) ? (parsed as ReadonlyArray<IndexEntry>) : []
+        // Written whole by this function; anything else (a hand edit) lists nothing earlier.
+        try {
+          const parsed: unknown = JSON.parse(content)
+          return Array.isArray(parsed) ? (parsed as ReadonlyArray<IndexEntry>) : []
+        } catch {
+          return []
+        }
       },
     })
     const bySlug = new Map(previous.map((entry) => [entry.slug, entry]))
     for (const entry of entries) bySlug.set(entry.slug, entry)
     const all = [...bySlug.values()].sort((a, b) => a.slug.localeCompare(b.slug))
-    const generatedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+    // ISO times, all in UTC: the latest sorts last.
+    const latest =
+      all
+        .flatMap(({ analysedAt }) => (typeof analysedAt === "string" ? [analysedAt] : []))
+        .sort()
+        .at(-1) ?? null
     yield* store.write(reportManifestPath, json(all), "application/json")
-    yield* store.write(
-      reportIndexPath,
-      renderReportIndex(all, generatedAt),
-      "text/html; charset=utf-8",
-    )
+    yield* store.write(reportIndexPath, renderReportIndex(all, latest), "text/html; charset=utf-8")
     return store.addressOf(reportIndexPath)
   })
 
 /**
  * Exports experiments (one failing export is logged and the others go on) and the index.
- * Returns the index's address and what went wrong.
+ * Returns the index's address and what went wrong: the experiments that failed, and the
+ * index when it could not be written (`indexFailure`) — a failure to say, never to raise,
+ * so that a run still prints its summary.
  */
 export const exportExperiments = (
   slugs: ReadonlyArray<string>,
@@ -245,6 +295,12 @@ export const exportExperiments = (
     const failures = outcomes.flatMap((outcome, index) =>
       Either.isLeft(outcome) ? [{ slug: slugs[index] ?? "", error: outcome.left }] : [],
     )
-    const index = yield* updateReportIndex(exported.map(({ entry }) => entry))
-    return { exported, failures, index }
+    const store = yield* ObjectStore
+    const indexed = yield* Effect.either(updateReportIndex(exported.map(({ entry }) => entry)))
+    return {
+      exported,
+      failures,
+      index: Either.getOrElse(indexed, () => store.addressOf(reportIndexPath)),
+      indexFailure: Either.getLeft(indexed).pipe(Option.getOrUndefined),
+    }
   })

@@ -46,23 +46,68 @@ const rowKey = (row: PublishedStatistic): string =>
     row.window_index,
   ])
 
+/** A sort key's part: numbers before text (a parameter may be either), absent first. */
+type KeyPart = number | string | undefined
+
+const compareParts = (a: KeyPart, b: KeyPart): number => {
+  if (a === b) return 0
+  if (a === undefined) return -1
+  if (b === undefined) return 1
+  if (typeof a !== typeof b) return typeof a === "number" ? -1 : 1
+  return a < b ? -1 : 1
+}
+
+/**
+ * Where a row goes in the file: by window, basis, segment (`all` first), metric, statistic,
+ * branch, comparison, parameter, then by every value, so that the order — and which of two
+ * rows with one key is kept — depends on the rows alone, never on the order the warehouse
+ * returned them in: the same rows make the same bytes.
+ */
+const orderOf = (row: PublishedStatistic): ReadonlyArray<KeyPart> => [
+  Number.isNaN(Number(row.window_index)) ? undefined : Number(row.window_index),
+  row.window_index,
+  row.analysis_basis,
+  row.segment === "all" ? "" : row.segment,
+  row.metric,
+  row.statistic,
+  row.branch,
+  row.comparison ?? "",
+  row.comparison_to_branch ?? "",
+  typeof row.parameter === "number" ? row.parameter : (row.parameter ?? ""),
+  row.ci_width,
+  row.point,
+  row.lower,
+  row.upper,
+  row.p_value,
+]
+
+const compareRows = (a: PublishedStatistic, b: PublishedStatistic): number => {
+  const left = orderOf(a)
+  const right = orderOf(b)
+  for (let index = 0; index < left.length; index++) {
+    const order = compareParts(left[index], right[index])
+    if (order !== 0) return order
+  }
+  return 0
+}
+
 /**
  * The published rows of one period: finite points only (a row whose point is NaN has no
- * estimate to show, and the schema requires a number), no duplicate rows (the first wins),
- * ordered by window, basis, segment, metric, statistic, branch, comparison, parameter.
+ * estimate to show, and the schema requires a number), no duplicate rows (of rows with one
+ * key, the first in the order below is kept), ordered by window, basis, segment, metric,
+ * statistic, branch, comparison, parameter (`orderOf`).
  */
 export const publishedStatistics = (
   rows: ReadonlyArray<StatisticResult>,
 ): { readonly rows: ReadonlyArray<PublishedStatistic>; readonly dropped: number } => {
-  const seen = new Set<string>()
-  const published: PublishedStatistic[] = []
+  const finiteRows: PublishedStatistic[] = []
   let dropped = 0
   for (const row of rows) {
     if (!finite(row.point)) {
       dropped++
       continue
     }
-    const entry: PublishedStatistic = {
+    finiteRows.push({
       segment: row.segment,
       metric: row.metric,
       statistic: row.statistic,
@@ -77,33 +122,14 @@ export const publishedStatistics = (
       window_index: row.window_index,
       analysis_basis: row.analysis_basis,
       ...(finite(row.p_value) ? { p_value: row.p_value } : {}),
-    }
-    const key = rowKey(entry)
-    if (seen.has(key)) continue
-    seen.add(key)
-    published.push(entry)
+    })
   }
-  const order = (row: PublishedStatistic) => [
-    Number(row.window_index),
-    row.analysis_basis,
-    row.segment === "all" ? "" : row.segment,
-    row.metric,
-    row.statistic,
-    row.branch,
-    row.comparison ?? "",
-    row.comparison_to_branch ?? "",
-    typeof row.parameter === "number" ? row.parameter : String(row.parameter ?? ""),
-  ]
-  published.sort((a, b) => {
-    const left = order(a)
-    const right = order(b)
-    for (let index = 0; index < left.length; index++) {
-      const x = left[index] ?? ""
-      const y = right[index] ?? ""
-      if (x < y) return -1
-      if (x > y) return 1
-    }
-    return 0
+  const seen = new Set<string>()
+  const published = finiteRows.sort(compareRows).filter((row) => {
+    const key = rowKey(row)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
   })
   return { rows: published, dropped }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto"
 import * as Path from "node:path"
 import type { PlatformError } from "@effect/platform/Error"
 import { FileSystem } from "@effect/platform/FileSystem"
-import { type Context, Effect, Option } from "effect"
+import { Clock, type Context, Duration, Effect, Option } from "effect"
 import type { ObjectStore, WriteOutcome } from "../object-store.js"
 import { ObjectStoreError, objectPath, prefixFolder } from "./error.js"
 
@@ -35,6 +35,101 @@ const toBytes = (content: string | Uint8Array): Uint8Array =>
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b))
+
+/**
+ * A temporary file untouched for this long is a killed writer's: a live write renames its
+ * temporary within milliseconds of its last byte, and another process publishing to the
+ * same folder must not lose the file it is about to rename.
+ */
+export const staleTemporaryAge = Duration.minutes(1)
+
+/** Where the probe of `openLocalDirectory` writes: a temporary's name, so a crash leaves nothing that stays. */
+const probeFor = (location: string): string =>
+  Path.join(location, `.slipstream-probe.${randomBytes(8).toString("hex")}.tmp`)
+
+/**
+ * Removes the temporaries (this store's `.<name>.<16 hex digits>.tmp`, nothing else) that a
+ * writer killed between writing and renaming left in `location` and in its direct subfolders,
+ * where Slipstream's files go (`reports/`, `statistics/`, ...); deeper folders are not walked,
+ * so a root such as a home folder costs two directory reads, not a tree walk. Temporaries
+ * modified less than `olderThan` ago are left to their writer. Best effort: a folder that
+ * cannot be read or a file that cannot be removed is skipped. Returns the removed paths.
+ */
+export const removeStaleTemporaries = (location: string, olderThan = staleTemporaryAge) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem
+    const now = yield* Clock.currentTimeMillis
+    const namesIn = (folder: string) =>
+      fs.readDirectory(folder).pipe(
+        Effect.catchAll(() => Effect.succeed<ReadonlyArray<string>>([])),
+        Effect.map((names) => names.map((name) => Path.join(folder, name))),
+      )
+    const isFolder = (path: string) =>
+      fs.stat(path).pipe(
+        Effect.map((info) => info.type === "Directory"),
+        Effect.orElseSucceed(() => false),
+      )
+    const top = yield* namesIn(location)
+    const folders = yield* Effect.filter(
+      top.filter((path) => !temporaryName.test(Path.basename(path))),
+      isFolder,
+      { concurrency: 16 },
+    )
+    const nested = yield* Effect.forEach(folders, namesIn, { concurrency: 16 })
+    const temporaries = [...top, ...nested.flat()].filter((path) =>
+      temporaryName.test(Path.basename(path)),
+    )
+    const removed = yield* Effect.forEach(
+      temporaries,
+      (path) =>
+        fs.stat(path).pipe(
+          Effect.flatMap((info) => {
+            const modified = Option.getOrElse(
+              Option.map(info.mtime, (date) => date.getTime()),
+              () => 0,
+            )
+            return info.type === "File" && now - modified >= Duration.toMillis(olderThan)
+              ? fs.remove(path).pipe(Effect.as([path]))
+              : Effect.succeed([])
+          }),
+          Effect.orElseSucceed((): ReadonlyArray<string> => []),
+        ),
+      { concurrency: 16 },
+    )
+    const paths = removed.flat()
+    if (paths.length > 0) {
+      yield* Effect.logInfo(
+        `removed ${paths.length} stale temporary ${paths.length === 1 ? "file" : "files"} of an interrupted publish in ${location}`,
+      )
+    }
+    return paths
+  })
+
+/**
+ * Opens `root` for writing, or says why it cannot be written: creates the folder when it is
+ * absent, writes and removes a probe file in it (a folder that exists but refuses files, a
+ * file where the folder should be, a read-only disk), then removes stale temporaries. The
+ * check costs a few milliseconds, against a run that would otherwise compute everything
+ * and fail at its first write.
+ */
+export const openLocalDirectory = (root: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem
+    const location = Path.resolve(root)
+    const probe = probeFor(location)
+    yield* fs.makeDirectory(location, { recursive: true }).pipe(
+      Effect.zipRight(fs.writeFile(probe, new Uint8Array())),
+      Effect.zipRight(fs.remove(probe)),
+      Effect.mapError(
+        (error) =>
+          new ObjectStoreError({
+            path: "",
+            message: `cannot write in ${location}: ${describe(error)}`,
+          }),
+      ),
+    )
+    yield* removeStaleTemporaries(location)
+  })
 
 /**
  * Objects as files under `root` (resolved to an absolute path when the Layer is built).
