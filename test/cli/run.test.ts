@@ -183,7 +183,8 @@ describe("slipstream run", () => {
       .map((line) => JSON.parse(line))
     expect(logs.filter(({ message }) => message === "query").length).toBe(summary.warehouse.queries)
     expect(logs.every(({ severity }) => ["DEBUG", "INFO", "WARN"].includes(severity))).toBe(true)
-    // A linear model's covariate table is looked for once per basis, not per summary and segment.
+    // A linear model's covariate table is looked for per basis, not per summary and segment:
+    // once to compute it if missing (src/pipeline/covariate-tables.ts), once for the summaries.
     expect(
       logs
         .filter(({ message }) => message === "query")
@@ -194,6 +195,8 @@ describe("slipstream run", () => {
         ),
     ).toEqual([
       "checking for table demo_new_tab_layout_enrollments_preenrollment_week_1",
+      "checking for table demo_new_tab_layout_enrollments_preenrollment_week_1",
+      "checking for table demo_new_tab_layout_exposures_preenrollment_week_1",
       "checking for table demo_new_tab_layout_exposures_preenrollment_week_1",
     ])
     expect(logs.find(({ message }) => message === "run finished")).toMatchObject({

@@ -51,7 +51,7 @@ describe("slipstream validate-config", () => {
           },
           {
             path: "metrics.searches.statistics.bootstrap_mean.num_samples",
-            message: "must be a positive integer",
+            message: "must be a positive integer of at most 1,000,000 (bootstrap samples)",
           },
           {
             path: "metrics.weekly",
