@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { unreadableConfigType } from "../pipeline/run.js"
 import type { RunEvent } from "../pipeline/run-event.js"
 
 /**
@@ -30,7 +31,9 @@ const describe = (event: RunEvent): string | undefined => {
         ? `${event.date} ${event.experiment}: ${event.errors} errors`
         : undefined
     case "source-problem":
-      return `experiment source: ${event.problem.message}`
+      return event.problem.exceptionType === unreadableConfigType
+        ? `configuration: ${event.problem.message}`
+        : `experiment source: ${event.problem.message}`
   }
 }
 

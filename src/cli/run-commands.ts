@@ -28,7 +28,7 @@ import {
   UsageError,
   warehouseLayer,
 } from "./layers.js"
-import { executeRun } from "./run-display.js"
+import { executeRun, type RunDisplay, runAgain } from "./run-display.js"
 import {
   concurrencyOption,
   configFileOption,
@@ -140,6 +140,7 @@ const execute = (
     ExperimentSourceError | WarehouseError | UsageError,
     Warehouse | ConfigRepository | ExperimentSource
   >,
+  resume?: RunDisplay["resume"],
 ) =>
   Effect.gen(function* () {
     const settings = yield* settingsOf(options)
@@ -152,6 +153,7 @@ const execute = (
     yield* executeRun(events(settings), {
       json: options.json,
       outputs: [`results: statistics_* tables and views, problems in the logs table, in ${place}`],
+      ...(resume === undefined ? {} : { resume }),
     }).pipe(
       Effect.provide(
         Layer.mergeAll(
@@ -200,19 +202,32 @@ export const rerunCommand = Command.make(
   ),
 )
 
+/**
+ * A stopped rerun-config-changed: an experiment's new configuration hash is stored with its
+ * first date, so the experiments it had started on are no longer "changed" and are rerun by
+ * name; the command itself finds the others.
+ */
+const resumeConfigChanged: RunDisplay["resume"] = ({ started }) =>
+  started.length === 0
+    ? runAgain
+    : `to complete it, rerun the experiments it had started on (their new configuration is recorded, so rerun-config-changed no longer sees them): slipstream rerun ${started.map((slug) => `--experiment ${slug}`).join(" ")}, then rerun-config-changed for the rest`
+
 export const rerunConfigChangedCommand = Command.make(
   "rerun-config-changed",
   runOptions,
   (options) =>
-    execute(options, (settings) =>
-      Stream.unwrap(
-        experimentsWithChangedConfig().pipe(
-          Effect.tap((slugs) =>
-            Effect.logInfo(`configuration changed: ${slugs.join(", ") || "none"}`),
+    execute(
+      options,
+      (settings) =>
+        Stream.unwrap(
+          experimentsWithChangedConfig().pipe(
+            Effect.tap((slugs) =>
+              Effect.logInfo(`configuration changed: ${slugs.join(", ") || "none"}`),
+            ),
+            Effect.map((slugs) => rerunExperiments(slugs, settings)),
           ),
-          Effect.map((slugs) => rerunExperiments(slugs, settings)),
         ),
-      ),
+      resumeConfigChanged,
     ),
 ).pipe(
   Command.withDescription(

@@ -81,7 +81,9 @@ const scopeWords = (scope: ProblemScope): string =>
 
 /**
  * Replaces the problems logged for `scope` with `problems`. Call it once per experiment and
- * run with the experiment scope first: that call also makes sure the table is there.
+ * run with the experiment scope first: that call also makes sure the table is there. A stop
+ * (Ctrl-C, SIGTERM) waits for the insert once the delete has begun: a window's problems are
+ * never lost between the two.
  */
 export const replaceProblems = (
   scope: ProblemScope,
@@ -91,11 +93,15 @@ export const replaceProblems = (
     const warehouse = yield* Warehouse
     if (scope.kind === "experiment") yield* ensureProblemLog
     const stamped = yield* keepEarlierTimestamps(scope, problems)
-    yield* warehouse.query(
-      deleteProblemsSql(yield* table, scope),
-      `replacing the logged problems of ${scopeWords(scope)}`,
+    const name = yield* table
+    yield* Effect.uninterruptible(
+      warehouse
+        .query(
+          deleteProblemsSql(name, scope),
+          `replacing the logged problems of ${scopeWords(scope)}`,
+        )
+        .pipe(Effect.zipRight(insertProblems(stamped))),
     )
-    yield* insertProblems(stamped)
   })
 
 const NullableText = Schema.NullOr(Schema.String)

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import type { AnalysisPeriod } from "../domain/analysis-period.js"
 import type { IsoDate } from "../domain/dates.js"
-import type { StatisticResult } from "../domain/statistic-result.js"
+import { type StatisticResult, sampleRatioMetric } from "../domain/statistic-result.js"
 import {
   configHashesTable,
   statisticsTableName,
@@ -82,19 +82,26 @@ const replaceWithRows = (
     }
     const staging = `${table}__staging`
     const stagingName = identifier(warehouse.qualifiedName(staging))
-    yield* warehouse.createTableAs(staging, literalRowsQuery(columns, first), purpose, {
-      experimentSlug: slug,
-    })
-    for (const chunk of rest) {
-      yield* warehouse.query(
-        `INSERT INTO ${stagingName}\n${literalRowsQuery(columns, chunk)}`,
-        purpose,
-      )
-    }
-    yield* warehouse.createTableAs(table, `SELECT * FROM ${stagingName}`, purpose, {
-      experimentSlug: slug,
-    })
-    yield* warehouse.query(`DROP TABLE IF EXISTS ${stagingName}`, `${purpose}: dropping ${staging}`)
+    const dropStaging = warehouse.query(
+      `DROP TABLE IF EXISTS ${stagingName}`,
+      `${purpose}: dropping ${staging}`,
+    )
+    yield* Effect.gen(function* () {
+      yield* warehouse.createTableAs(staging, literalRowsQuery(columns, first), purpose, {
+        experimentSlug: slug,
+      })
+      for (const chunk of rest) {
+        yield* warehouse.query(
+          `INSERT INTO ${stagingName}\n${literalRowsQuery(columns, chunk)}`,
+          purpose,
+        )
+      }
+      yield* warehouse.createTableAs(table, `SELECT * FROM ${stagingName}`, purpose, {
+        experimentSlug: slug,
+      })
+      // Failed or interrupted (Ctrl-C, SIGTERM) part way: no staging table is left behind.
+    }).pipe(Effect.onError(() => Effect.ignore(dropStaging)))
+    yield* dropStaging
   })
 
 const textOrNull = (value: unknown): string | null =>
@@ -154,7 +161,8 @@ export const writeStatistics = (
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
     const table = statisticsTableName(slug, period, windowIndex)
-    const replaced = [...(options.onlyMetrics ?? []), "identity"]
+    // The populations and the sample-ratio test are computed again whatever the metrics.
+    const replaced = [...(options.onlyMetrics ?? []), "identity", sampleRatioMetric]
     const kept =
       options.onlyMetrics !== undefined &&
       options.onlyMetrics.length > 0 &&

@@ -1,3 +1,4 @@
+import type { AnalysisPeriod } from "../domain/analysis-period.js"
 import type { IsoDate } from "../domain/dates.js"
 import type { Problem } from "./problem.js"
 import { isFailure, type RunEvent } from "./run-event.js"
@@ -80,4 +81,60 @@ export const summariseRun = (events: Iterable<RunEvent>, milliseconds: number): 
     milliseconds,
     failed,
   }
+}
+
+/** One analysis window of an experiment, computed on a date. */
+export interface WindowOnDate {
+  readonly experiment: string
+  readonly date: IsoDate
+  readonly period: AnalysisPeriod
+  readonly windowIndex: number
+}
+
+/** What a run that was stopped (SIGINT, SIGTERM) had done when it stopped. */
+export interface Interruption {
+  /** Windows whose statistics were written (or that failed and were logged), in order. */
+  readonly written: ReadonlyArray<WindowOnDate>
+  /** Windows of experiments under way that had not been written: the stop left them. */
+  readonly unfinished: ReadonlyArray<WindowOnDate>
+}
+
+/**
+ * The windows a stopped run wrote, and those of the experiments it was in the middle of.
+ * Dates the run had not reached are not listed: running the same command again computes them.
+ */
+export const interruptionOf = (events: Iterable<RunEvent>): Interruption => {
+  const written: WindowOnDate[] = []
+  const underWay = new Map<string, Extract<RunEvent, { kind: "started" }>>()
+  const key = (experiment: string, date: IsoDate) => `${experiment}\u0000${date}`
+  for (const event of events) {
+    switch (event.kind) {
+      case "started":
+        underWay.set(key(event.experiment, event.date), event)
+        break
+      case "item": {
+        const { experiment, date, period, windowIndex } = event.outcome
+        written.push({ experiment, date, period, windowIndex })
+        break
+      }
+      case "finished":
+        underWay.delete(key(event.experiment, event.date))
+        break
+    }
+  }
+  const unfinished = [...underWay.values()].flatMap(({ experiment, date, windows }) =>
+    windows
+      .filter(
+        ({ period, index }) =>
+          !written.some(
+            (window) =>
+              window.experiment === experiment &&
+              window.date === date &&
+              window.period === period &&
+              window.windowIndex === index,
+          ),
+      )
+      .map(({ period, index }) => ({ experiment, date, period, windowIndex: index })),
+  )
+  return { written, unfinished }
 }

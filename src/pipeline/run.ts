@@ -1,10 +1,11 @@
 import { Clock, Effect, Either, Stream } from "effect"
 import type { AnalysisPeriod } from "../domain/analysis-period.js"
+import { describeRole } from "../domain/config/file-role.js"
 import { resolveAnalysisConfiguration } from "../domain/config/resolve-analysis.js"
 import type { AnalysisSpec } from "../domain/config/spec.js"
 import { addDays, compareDates, type IsoDate } from "../domain/dates.js"
 import type { Experiment } from "../domain/experiment.js"
-import { ConfigRepository } from "../services/config-repository.js"
+import { ConfigRepository, unreadableExperimentConfigs } from "../services/config-repository.js"
 import { ExperimentSource, type ExperimentSourceError } from "../services/experiment-source.js"
 import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import { type AnalysisSettings, analyseExperiment } from "./analyse-experiment.js"
@@ -58,10 +59,27 @@ const runExperiments = (
 ): Stream.Stream<RunEvent, never, Warehouse | ConfigRepository> =>
   Stream.unwrap(
     Effect.gen(function* () {
-      const { collection } = yield* ConfigRepository
+      const { collection, files } = yield* ConfigRepository
+      const unreadable = unreadableExperimentConfigs(files)
       return Stream.fromIterable(experiments).pipe(
         Stream.flatMap(
           (experiment) => {
+            // Its config file is there but cannot be read: analysing it without that config
+            // would publish results of another configuration. (A rollout is never analysed.)
+            const unread =
+              settings.customConfig === undefined && !experiment.isRollout
+                ? unreadable.get(experiment.slug)
+                : undefined
+            if (unread !== undefined) {
+              return Stream.succeed<RunEvent>({
+                kind: "skipped",
+                experiment: experiment.slug,
+                date,
+                status: "invalid",
+                reasonType: unreadableConfigType,
+                reason: `${unread.file}: ${unread.reason}`,
+              })
+            }
             const planned = planExperiment(collection, experiment, date, {
               ...(settings.periods === undefined ? {} : { periods: settings.periods }),
               ...(settings.customConfig === undefined
@@ -87,6 +105,39 @@ const runExperiments = (
   )
 
 const recordedBy: ProblemRecorder = { filename: "src/pipeline/run.ts", funcName: "experimentsOf" }
+
+/** The exception type of a configuration file that cannot be read. */
+export const unreadableConfigType = "UnreadableConfigFile"
+
+/**
+ * The configuration files (definitions, defaults, outcomes, functions) that could not be read,
+ * each an error of the run naming the file and why: what they define is missing from it.
+ * An experiment config that cannot be read is its experiment's error, when the run looks at it.
+ */
+const unreadableConfigProblems = (date: IsoDate | null) =>
+  Effect.gen(function* () {
+    const { files } = yield* ConfigRepository
+    const at = new Date(yield* Clock.currentTimeMillis)
+    return files
+      .filter(
+        ({ parsed, unreadable }) => unreadable !== undefined && parsed.role.kind !== "experiment",
+      )
+      .map(
+        ({ file, parsed, unreadable }): RunEvent => ({
+          kind: "source-problem",
+          problem: problemAt(
+            { analysisDate: date },
+            {
+              message: `${file}: ${unreadable}; the ${describeRole(parsed.role)} it holds are missing from this run`,
+              exceptionType: unreadableConfigType,
+              level: "ERROR",
+            },
+            { filename: "src/pipeline/run.ts", funcName: "unreadableConfigProblems" },
+            at,
+          ),
+        }),
+      )
+  })
 
 /**
  * The source's experiments, its undecodable records reported as problems of the run, and
@@ -160,9 +211,9 @@ export const runDate = (
   settings: RunSettings,
 ): Stream.Stream<RunEvent, ExperimentSourceError, RunRequirements> =>
   Stream.unwrap(
-    experimentsOf(date, settings.experiments).pipe(
-      Effect.map(({ experiments, problems }) =>
-        Stream.fromIterable(problems).pipe(
+    Effect.all([experimentsOf(date, settings.experiments), unreadableConfigProblems(date)]).pipe(
+      Effect.map(([{ experiments, problems }, configProblems]) =>
+        Stream.fromIterable([...problems, ...configProblems]).pipe(
           Stream.concat(
             runExperiments(
               selectExperiments(experiments, date, settings.experiments),
@@ -208,6 +259,15 @@ export const todayUtc = Clock.currentTimeMillis.pipe(
  * date recreates the enrollments.
  */
 export const rerunExperiments = (
+  slugs: ReadonlyArray<string>,
+  settings: RunSettings,
+): Stream.Stream<RunEvent, ExperimentSourceError, RunRequirements> =>
+  Stream.unwrap(Effect.map(unreadableConfigProblems(null), Stream.fromIterable)).pipe(
+    Stream.concat(rerunDates(slugs, settings)),
+  )
+
+/** Each experiment's dates, one after the other. */
+const rerunDates = (
   slugs: ReadonlyArray<string>,
   settings: RunSettings,
 ): Stream.Stream<RunEvent, ExperimentSourceError, RunRequirements> =>

@@ -1,6 +1,5 @@
-import type { PlatformError } from "@effect/platform/Error"
 import { FileSystem } from "@effect/platform/FileSystem"
-import { Effect, Either } from "effect"
+import { Effect, Either, Option } from "effect"
 import type { AnalysisConfiguration } from "../domain/config/analysis-configuration.js"
 import {
   addToCollection,
@@ -8,13 +7,14 @@ import {
   type DecodedFile,
 } from "../domain/config/collection.js"
 import type { ConfigIssue } from "../domain/config/config-issue.js"
-import { describeRole, fileRoleOf } from "../domain/config/file-role.js"
+import { describeRole } from "../domain/config/file-role.js"
 import { resolveAnalysisConfiguration } from "../domain/config/resolve-analysis.js"
 import { experimentOfConfig, validateFile } from "../domain/config/validate.js"
 import {
   ConfigRepository,
-  loadConfigDirectory,
+  configFilesIn,
   readConfigFile,
+  whyUnreadable,
 } from "../services/config-repository.js"
 
 export interface FileReport {
@@ -43,20 +43,73 @@ const configurationOf = (
   return Either.getOrUndefined(resolved)
 }
 
-/** A directory stands for every configuration file in it, in metric-hub's layout. */
-const expandDirectory = (path: string) =>
+/**
+ * A directory stands for every configuration file in it, in metric-hub's layout; one that
+ * cannot be listed is reported as such, and the other paths are checked.
+ */
+const expandDirectory = (
+  path: string,
+): Effect.Effect<ReadonlyArray<string | FileReport>, never, FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem
-    const info = yield* fs.stat(path)
-    if (info.type !== "Directory") return [path]
-    return (yield* loadConfigDirectory(path)).map(({ file }) => file)
-  }).pipe(Effect.orElseSucceed(() => [path]))
+    const info = yield* fs.stat(path).pipe(Effect.option)
+    if (Option.isNone(info) || info.value.type !== "Directory") return [path]
+    return yield* configFilesIn(path).pipe(
+      Effect.catchAll((error) =>
+        whyUnreadable(path, error).pipe(
+          Effect.map(
+            (why): ReadonlyArray<FileReport> => [
+              {
+                file: path,
+                role: "folder",
+                ok: false,
+                errors: [{ path: "", message: `cannot be listed: ${why}` }],
+              },
+            ],
+          ),
+        ),
+      ),
+    )
+  })
+
+/** One file read, decoded by its role, layered over the collection and resolved. */
+const checkFile = (
+  collection: ConfigCollection,
+  file: string,
+  options: { readonly platform?: string },
+) =>
+  readConfigFile(file).pipe(
+    Effect.map(({ parsed }): FileReport => {
+      const role = describeRole(parsed.role)
+      if (parsed.decoded === undefined) return { file, role, ok: false, errors: parsed.issues }
+      const validation = validateFile(collection, parsed.decoded, { file }, options)
+      const errors = [...parsed.issues, ...validation.issues]
+      const configuration =
+        errors.length === 0
+          ? configurationOf(
+              collection,
+              parsed.decoded,
+              file,
+              validation.platform ?? options.platform,
+            )
+          : undefined
+      return {
+        file,
+        role,
+        ok: errors.length === 0,
+        errors,
+        ...(validation.platform === undefined ? {} : { platform: validation.platform }),
+        ...(configuration === undefined ? {} : { configuration }),
+      }
+    }),
+  )
 
 /**
  * Validates configuration files against the repository's configuration: each file is
  * decoded by the role its path gives it, layered over the collection (a definitions or
  * defaults file merges onto its platform's, an outcome or experiment config replaces its
- * namesake), and resolved the way an analysis would resolve it.
+ * namesake), and resolved the way an analysis would resolve it. A file that cannot be read
+ * fails with why; the others are checked.
  */
 export const validateConfigFiles = (
   paths: ReadonlyArray<string>,
@@ -66,38 +119,8 @@ export const validateConfigFiles = (
     const repository = yield* ConfigRepository
     const files = (yield* Effect.forEach(paths, expandDirectory)).flat()
     return yield* Effect.forEach(files, (file) =>
-      readConfigFile(file).pipe(
-        Effect.map(({ parsed }): FileReport => {
-          const role = describeRole(parsed.role)
-          if (parsed.decoded === undefined) return { file, role, ok: false, errors: parsed.issues }
-          const validation = validateFile(repository.collection, parsed.decoded, { file }, options)
-          const errors = [...parsed.issues, ...validation.issues]
-          const configuration =
-            errors.length === 0
-              ? configurationOf(
-                  repository.collection,
-                  parsed.decoded,
-                  file,
-                  validation.platform ?? options.platform,
-                )
-              : undefined
-          return {
-            file,
-            role,
-            ok: errors.length === 0,
-            errors,
-            ...(validation.platform === undefined ? {} : { platform: validation.platform }),
-            ...(configuration === undefined ? {} : { configuration }),
-          }
-        }),
-        Effect.catchAll((error: PlatformError) =>
-          Effect.succeed<FileReport>({
-            file,
-            role: describeRole(fileRoleOf(file)),
-            ok: false,
-            errors: [{ path: "", message: `cannot read the file: ${error.message}` }],
-          }),
-        ),
-      ),
+      typeof file === "string"
+        ? checkFile(repository.collection, file, options)
+        : Effect.succeed(file),
     )
   })

@@ -2,13 +2,14 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { PlatformError } from "@effect/platform/Error"
 import { FileSystem } from "@effect/platform/FileSystem"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import {
   addToCollection,
   type ConfigCollection,
   emptyCollection,
 } from "../domain/config/collection.js"
-import type { ConfigIssue } from "../domain/config/config-issue.js"
+import { type ConfigIssue, issue } from "../domain/config/config-issue.js"
+import { fileRoleOf } from "../domain/config/file-role.js"
 import { type ParsedConfigFile, parseConfigFile } from "../domain/config/parse-file.js"
 import { addressUnder, gitWebRoot, type WebRoot } from "./config-repository/web-root.js"
 
@@ -20,6 +21,11 @@ export interface LoadedConfigFile {
   readonly parsed: ParsedConfigFile
   /** Its web address (http(s)), when its repository has one. */
   readonly url?: string
+  /**
+   * Why the file could not be read (`cannot be read: permission denied`), when it could not:
+   * then `parsed` holds that as its one issue and nothing decoded.
+   */
+  readonly unreadable?: string
 }
 
 export interface ConfigRepositoryOptions {
@@ -119,21 +125,92 @@ const tomlFilesIn = (directory: string) =>
       .map((name) => Path.join(directory, name))
   })
 
-export const readConfigFile = (file: string) =>
+/** "TimedOut" → "timed out". */
+const wordsOf = (reason: string): string =>
+  reason.replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase()
+
+/**
+ * Why a file could not be read, in words: `permission denied`, `a symbolic link to
+ * /x/y.toml, which does not exist`, `it is a folder`, ...
+ */
+export const whyUnreadable = (file: string, error: PlatformError) =>
   Effect.gen(function* () {
-    const fs = yield* FileSystem
-    const text = yield* fs.readFileString(file)
-    return { file, parsed: parseConfigFile(file, text) } satisfies LoadedConfigFile
+    if (error._tag === "BadArgument") return error.description ?? error.message
+    switch (error.reason) {
+      case "PermissionDenied":
+        return "permission denied"
+      case "NotFound": {
+        const target = yield* (yield* FileSystem).readLink(file).pipe(Effect.option)
+        return Option.match(target, {
+          onNone: () => "no such file",
+          onSome: (to) => `a symbolic link to ${to}, which does not exist`,
+        })
+      }
+      case "BadResource":
+        return error.cause instanceof Error &&
+          "code" in error.cause &&
+          error.cause.code === "EISDIR"
+          ? "it is a folder"
+          : wordsOf(error.reason)
+      default:
+        return wordsOf(error.reason)
+    }
   })
 
 /**
- * Reads a configuration directory in metric-hub's layout. In a metric-hub checkout
- * (a `jetstream/` folder beside `definitions/`) both definition folders count, and the
- * experiment configs are `jetstream/*.toml`; elsewhere the directory itself is the root.
+ * Reads and decodes one configuration file. A file that cannot be read (no permission, a
+ * dangling symbolic link, a folder) is not a failure of the whole configuration: it comes
+ * back as a file with that one issue, for the caller to report with its name.
  */
-export const loadConfigDirectory = (
+export const readConfigFile = (file: string): Effect.Effect<LoadedConfigFile, never, FileSystem> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem
+    return yield* fs.readFileString(file).pipe(
+      Effect.map((text): LoadedConfigFile => ({ file, parsed: parseConfigFile(file, text) })),
+      Effect.catchAll((error) =>
+        whyUnreadable(file, error).pipe(
+          Effect.map((why): LoadedConfigFile => {
+            const unreadable = `cannot be read: ${why}`
+            return {
+              file,
+              parsed: { role: fileRoleOf(file), issues: [issue("", unreadable)] },
+              unreadable,
+            }
+          }),
+        ),
+      ),
+    )
+  })
+
+/**
+ * Experiment configs whose file could not be read, by experiment slug. The last file of a
+ * slug decides, as in the collection: a later repository's readable config wins over an
+ * earlier unreadable one, and an unreadable one hides an earlier readable one (analysing the
+ * experiment with a configuration it no longer has would be a silent change).
+ */
+export const unreadableExperimentConfigs = (
+  files: ReadonlyArray<LoadedConfigFile>,
+): ReadonlyMap<string, { readonly file: string; readonly reason: string }> => {
+  const last = new Map<string, LoadedConfigFile>()
+  for (const file of files) {
+    const role = file.parsed.role
+    if (role.kind === "experiment") last.set(role.slug, file)
+  }
+  return new Map(
+    [...last].flatMap(([slug, { file, unreadable }]) =>
+      unreadable === undefined ? [] : [[slug, { file, reason: unreadable }] as const],
+    ),
+  )
+}
+
+/**
+ * The configuration files of a directory in metric-hub's layout, not read. In a metric-hub
+ * checkout (a `jetstream/` folder beside `definitions/`) both definition folders count, and
+ * the experiment configs are `jetstream/*.toml`; elsewhere the directory itself is the root.
+ */
+export const configFilesIn = (
   directory: string,
-): Effect.Effect<ReadonlyArray<LoadedConfigFile>, PlatformError, FileSystem> =>
+): Effect.Effect<ReadonlyArray<string>, PlatformError, FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem
     const jetstream = Path.join(directory, "jetstream")
@@ -152,6 +229,15 @@ export const loadConfigDirectory = (
       ),
       tomlFilesIn(root),
     ])
-    const paths = groups.flat(2)
-    return yield* Effect.forEach(paths, readConfigFile)
+    return groups.flat(2)
   })
+
+/**
+ * Reads a configuration directory in metric-hub's layout (`configFilesIn`). A file that
+ * cannot be read is among the files, with why (`unreadable`); a folder that cannot be
+ * listed fails the whole.
+ */
+export const loadConfigDirectory = (
+  directory: string,
+): Effect.Effect<ReadonlyArray<LoadedConfigFile>, PlatformError, FileSystem> =>
+  configFilesIn(directory).pipe(Effect.flatMap((paths) => Effect.forEach(paths, readConfigFile)))
