@@ -38,7 +38,7 @@ const measure = (clients: number) =>
     const rows = generated.tables.find(({ table }) => table === "clients_daily")?.rows ?? 0
     yield* warehouse.createTableAs(
       "enrollments_bench",
-      buildEnrollmentsQuery({
+      yield* buildEnrollmentsQuery({
         experimentSlug: experiment.slug,
         analysisUnit: "client_id",
         firstEnrollmentDate: experiment.startDate,

@@ -7,17 +7,26 @@ import {
 } from "../domain/analysis-period.js"
 import type { AnalysisConfiguration } from "../domain/config/analysis-configuration.js"
 import type { IsoDate } from "../domain/dates.js"
+import type { Experiment } from "../domain/experiment.js"
 import type { StatisticResult } from "../domain/statistic-result.js"
 import { metricsTableName } from "../domain/table-names.js"
 import { recordedFor } from "../services/warehouse/statement-recorder.js"
 import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import type { TelemetrySources } from "../sql/enrollments-query.js"
+import type { ProblemScope } from "../sql/problem-log.js"
 import { consolidateProblems } from "./consolidate-problems.js"
+import { containedAt, containedStream, defectsAsFailures } from "./containment.js"
 import { ensureCovariateTables } from "./covariate-tables.js"
 import { ensureEnrollments } from "./enrollments.js"
 import { computeMetricsTable, metricsFor } from "./metrics.js"
 import type { PlannedExperiment } from "./plan.js"
-import { type Problem, type ProblemPlace, type ProblemRecorder, problemFrom } from "./problem.js"
+import {
+  describeFailure,
+  type Problem,
+  type ProblemPlace,
+  type ProblemRecorder,
+  problemFrom,
+} from "./problem.js"
 import { replaceProblems } from "./problem-log.js"
 import { recordConfigHash, writeStatistics } from "./results-store.js"
 import type { RunEvent, WorkItemOutcome } from "./run-event.js"
@@ -111,7 +120,75 @@ const analyseBasis = (
     }
   })
 
-/** A work item: every basis of one window, then its statistics table. Never fails. */
+/** The logs table's rows a window's computation replaces. */
+const windowScope = (
+  slug: string,
+  window: AnalysisWindow,
+  date: IsoDate,
+  settings: AnalysisSettings,
+): ProblemScope => ({
+  kind: "window",
+  experiment: slug,
+  period: window.period,
+  windowIndex: window.index,
+  analysisDate: date,
+  metrics: settings.metrics.length === 0 ? [] : [...settings.metrics, "identity"],
+})
+
+/** Replaces the problems of `scope` in the logs table; a failure to is logged, not raised. */
+const logProblems = (scope: ProblemScope, problems: ReadonlyArray<Problem>) =>
+  replaceProblems(scope, problems).pipe(
+    defectsAsFailures,
+    Effect.catchAll((error) =>
+      Effect.logError(
+        `could not log the problems of ${scope.experiment}: ${describeFailure(error).message}`,
+      ),
+    ),
+  )
+
+/**
+ * A window's boundary: its outcome, or — when something in it failed or died outside the
+ * boundaries of its bases, summaries and write — an outcome with no statistics table and that
+ * problem, logged. Never fails; interruption propagates.
+ */
+const analyseWindowWithin = (
+  configuration: AnalysisConfiguration,
+  window: AnalysisWindow,
+  date: IsoDate,
+  settings: AnalysisSettings,
+): Effect.Effect<WorkItemOutcome, never, Warehouse> =>
+  Effect.gen(function* () {
+    const slug = configuration.experiment.slug
+    const started = yield* Clock.currentTimeMillis
+    const place: ProblemPlace = {
+      experiment: slug,
+      analysisDate: date,
+      period: window.period,
+      windowIndex: window.index,
+    }
+    return yield* containedAt(
+      place,
+      recordedBy("analyseWindow"),
+      analyseWindow(configuration, window, date, settings),
+      (problem) =>
+        Effect.gen(function* () {
+          yield* logProblems(windowScope(slug, window, date, settings), [problem])
+          const finished = yield* Clock.currentTimeMillis
+          return {
+            experiment: slug,
+            date,
+            period: window.period,
+            windowIndex: window.index,
+            metricsTables: [],
+            results: 0,
+            problems: [problem],
+            milliseconds: finished - started,
+          } satisfies WorkItemOutcome
+        }),
+    )
+  })
+
+/** A work item: every basis of one window, then its statistics table. */
 const analyseWindow = (
   configuration: AnalysisConfiguration,
   window: AnalysisWindow,
@@ -133,6 +210,7 @@ const analyseWindow = (
         analysisBasis: basis,
       }
       const outcome = yield* analyseBasis(configuration, window, basis, date, settings).pipe(
+        defectsAsFailures,
         Effect.catchAll((error) =>
           problemFrom(place, error, recordedBy("analyseWindow")).pipe(
             Effect.map((problem) => {
@@ -156,6 +234,7 @@ const analyseWindow = (
     const statisticsTable = yield* writeStatistics(slug, window.period, window.index, results, {
       onlyMetrics: settings.metrics,
     }).pipe(
+      defectsAsFailures,
       Effect.catchAll((error) =>
         problemFrom(place, error, recordedBy("analyseWindow")).pipe(
           Effect.map((problem) => {
@@ -170,21 +249,7 @@ const analyseWindow = (
       ),
     )
     const logged = consolidateProblems(problems)
-    yield* replaceProblems(
-      {
-        kind: "window",
-        experiment: slug,
-        period: window.period,
-        windowIndex: window.index,
-        analysisDate: date,
-        metrics: settings.metrics.length === 0 ? [] : [...settings.metrics, "identity"],
-      },
-      logged,
-    ).pipe(
-      Effect.catchAll((error) =>
-        Effect.logError(`could not log the problems of ${slug}: ${error.message}`),
-      ),
-    )
+    yield* logProblems(windowScope(slug, window, date, settings), logged)
     const finished = yield* Clock.currentTimeMillis
     return {
       experiment: slug,
@@ -231,15 +296,14 @@ export const analyseExperiment = (
   }).pipe(
     recordedFor(slug),
     Effect.as(undefined),
+    defectsAsFailures,
     Effect.catchAll((error) =>
       problemFrom(
         { experiment: slug, analysisDate: date },
         error,
         recordedBy("analyseExperiment"),
       ).pipe(
-        Effect.tap((problem) =>
-          replaceProblems({ kind: "experiment", experiment: slug }, [problem]).pipe(Effect.ignore),
-        ),
+        Effect.tap((problem) => logProblems({ kind: "experiment", experiment: slug }, [problem])),
         Effect.tap(() =>
           Effect.sync(() => {
             counts.errors++
@@ -250,7 +314,7 @@ export const analyseExperiment = (
   )
   const items = Stream.fromIterable(windows).pipe(
     Stream.mapEffect((window) =>
-      analyseWindow(configuration, window, date, settings).pipe(recordedFor(slug)),
+      analyseWindowWithin(configuration, window, date, settings).pipe(recordedFor(slug)),
     ),
     Stream.tap((outcome) =>
       Effect.sync(() => {
@@ -265,14 +329,17 @@ export const analyseExperiment = (
   const finish = Effect.gen(function* () {
     if (counts.errors === 0) {
       yield* recordConfigHash(slug, planned.configHash, date).pipe(
+        defectsAsFailures,
         Effect.catchAll((error) =>
-          Effect.logError(`could not record the configuration hash of ${slug}: ${error.message}`),
+          Effect.logError(
+            `could not record the configuration hash of ${slug}: ${describeFailure(error).message}`,
+          ),
         ),
       )
     }
     return { kind: "finished", experiment: slug, date, ...counts } satisfies RunEvent
   }).pipe(recordedFor(slug))
-  return Stream.make(started).pipe(
+  const analysed = Stream.make(started).pipe(
     Stream.concat(
       Stream.unwrap(
         prepared.pipe(
@@ -286,4 +353,51 @@ export const analyseExperiment = (
     ),
     Stream.concat(Stream.fromEffect(finish)),
   )
+  // The experiment's boundary, for what escapes those of its enrollments and windows.
+  return containedStream(
+    { experiment: slug, analysisDate: date },
+    recordedBy("analyseExperiment"),
+    analysed,
+    (problem) =>
+      experimentFailed(slug, problem).pipe(
+        Stream.concat(
+          Stream.succeed<RunEvent>({
+            kind: "finished",
+            experiment: slug,
+            date,
+            errors: counts.errors + 1,
+            warnings: counts.warnings,
+          }),
+        ),
+      ),
+  )
 }
+
+/**
+ * `analyse` under each experiment's boundary, around all it does on `date`, its planning
+ * included: a failure or defect that escapes is the experiment's problem, logged, and its
+ * `experiment-failed` event; the other experiments go on. Interruption propagates.
+ */
+export const experimentWithin =
+  <R>(date: IsoDate, analyse: (experiment: Experiment) => Stream.Stream<RunEvent, never, R>) =>
+  (experiment: Experiment): Stream.Stream<RunEvent, never, R | Warehouse> =>
+    containedStream(
+      { experiment: experiment.slug, analysisDate: date },
+      recordedBy("experimentWithin"),
+      Stream.suspend(() => analyse(experiment)),
+      (problem) => experimentFailed(experiment.slug, problem),
+    )
+
+/**
+ * An experiment stopped by `problem`: the problem logged as the experiment's, and its
+ * `experiment-failed` event.
+ */
+const experimentFailed = (
+  slug: string,
+  problem: Problem,
+): Stream.Stream<RunEvent, never, Warehouse> =>
+  Stream.fromEffect(
+    logProblems({ kind: "experiment", experiment: slug }, [problem]).pipe(
+      Effect.as<RunEvent>({ kind: "experiment-failed", problem }),
+    ),
+  )

@@ -4,6 +4,8 @@ import {
   Warehouse,
   type WarehouseError,
 } from "../services/warehouse/warehouse.js"
+import { defectsAsFailures } from "./containment.js"
+import type { Defect } from "./problem.js"
 import type { PushDown } from "./statistics.js"
 
 /**
@@ -44,32 +46,33 @@ const splitBatchResult = (result: QueryResult, members: number): ReadonlyArray<Q
   }))
 }
 
+/** A push-down's rows, or why it has none: the warehouse failed, or something died under it. */
+export type PushDownResult = Either.Either<QueryResult, WarehouseError | Defect>
+
 /**
  * Each push-down with its result, or its error, in as few warehouse queries as the shapes
- * allow. When a batch fails, its members run alone, so one broken summary fails alone and
- * its error names it.
+ * allow. When a batch fails (or dies), its members run alone, so one broken summary fails
+ * alone and its error names it.
  */
 const queryBatch = <T extends { readonly pushDown: PushDown }>(
   batch: ReadonlyArray<T>,
   purpose: string,
-): Effect.Effect<
-  ReadonlyArray<readonly [T, Either.Either<QueryResult, WarehouseError>]>,
-  never,
-  Warehouse
-> =>
+): Effect.Effect<ReadonlyArray<readonly [T, PushDownResult]>, never, Warehouse> =>
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
     const alone = Effect.forEach(batch, (member) =>
-      Effect.either(warehouse.query(member.pushDown.sql, member.pushDown.purpose)).pipe(
-        Effect.map((result) => [member, result] as const),
-      ),
+      Effect.either(
+        defectsAsFailures(warehouse.query(member.pushDown.sql, member.pushDown.purpose)),
+      ).pipe(Effect.map((result) => [member, result] as const)),
     )
     if (batch.length === 1) return yield* alone
     const shape = batch[0]?.pushDown.shape ?? ""
     const result = yield* Effect.either(
-      warehouse.query(
-        batchQuery(batch.map(({ pushDown }) => pushDown)),
-        `${batch.length} ${shape} push-downs of ${purpose}`,
+      defectsAsFailures(
+        warehouse.query(
+          batchQuery(batch.map(({ pushDown }) => pushDown)),
+          `${batch.length} ${shape} push-downs of ${purpose}`,
+        ),
       ),
     )
     if (Either.isRight(result)) {
@@ -88,7 +91,7 @@ const queryBatch = <T extends { readonly pushDown: PushDown }>(
  */
 export const forEachPushDownResult = <T extends { readonly pushDown: PushDown }, B, R>(
   items: ReadonlyArray<T>,
-  use: (item: T, result: Either.Either<QueryResult, WarehouseError>) => Effect.Effect<B, never, R>,
+  use: (item: T, result: PushDownResult) => Effect.Effect<B, never, R>,
   options: { readonly concurrency: number; readonly purpose: string },
 ): Effect.Effect<ReadonlyArray<B>, never, Warehouse | R> =>
   Effect.gen(function* () {

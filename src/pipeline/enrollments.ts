@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import type { AnalysisConfiguration } from "../domain/config/analysis-configuration.js"
 import { compareDates, daysBetween, type IsoDate } from "../domain/dates.js"
 import { enrollmentsTableName } from "../domain/table-names.js"
@@ -42,36 +42,32 @@ export const ensureEnrollments = (
       start: 0,
       end: Math.max(0, daysBetween(lastEnrollmentDate, lastExposureDate)),
     }
-    const sql = yield* Effect.try({
-      try: () =>
-        buildEnrollmentsQuery({
-          experimentSlug: experiment.slug,
-          analysisUnit: configuration.analysisUnit,
-          enrollmentsQueryType: configuration.enrollmentsQueryType,
-          exposureQueryType: configuration.exposureQueryType,
-          ...(experiment.appId === undefined ? {} : { appId: experiment.appId }),
-          firstEnrollmentDate: startDate,
-          lastEnrollmentDate,
-          lastExposureDate,
-          ...(configuration.enrollmentQuery === undefined
-            ? {}
-            : { customEnrollmentQuery: configuration.enrollmentQuery }),
-          ...(configuration.sampleSize === undefined
-            ? {}
-            : { sampleSize: configuration.sampleSize }),
-          ...(configuration.exposureSignal === undefined
-            ? {}
-            : { exposureSignal: configuration.exposureSignal }),
-          analysisWindow,
-          segments: configuration.segments,
-          sources: options.sources,
-        }),
-      catch: (error) =>
-        new WarehouseError({
-          purpose: `enrollments of ${experiment.slug}`,
-          message: error instanceof Error ? error.message : String(error),
-        }),
-    })
+    const sql = yield* buildEnrollmentsQuery({
+      experimentSlug: experiment.slug,
+      analysisUnit: configuration.analysisUnit,
+      enrollmentsQueryType: configuration.enrollmentsQueryType,
+      exposureQueryType: configuration.exposureQueryType,
+      ...(experiment.appId === undefined ? {} : { appId: experiment.appId }),
+      firstEnrollmentDate: startDate,
+      lastEnrollmentDate,
+      lastExposureDate,
+      ...(configuration.enrollmentQuery === undefined
+        ? {}
+        : { customEnrollmentQuery: configuration.enrollmentQuery }),
+      ...(configuration.sampleSize === undefined ? {} : { sampleSize: configuration.sampleSize }),
+      ...(configuration.exposureSignal === undefined
+        ? {}
+        : { exposureSignal: configuration.exposureSignal }),
+      analysisWindow,
+      segments: configuration.segments,
+      sources: options.sources,
+    }).pipe(
+      // A failure of this table's statement, as its callers (ensure-enrollments too) report them.
+      Either.mapLeft(
+        ({ message }) =>
+          new WarehouseError({ purpose: `enrollments of ${experiment.slug}`, message }),
+      ),
+    )
     yield* warehouse.createTableAs(table, sql, `enrollments of ${experiment.slug}`, {
       experimentSlug: experiment.slug,
     })

@@ -1,4 +1,4 @@
-import { Clock, Effect } from "effect"
+import { Clock, Data, Effect } from "effect"
 import type { AnalysisBasis, AnalysisPeriod } from "../domain/analysis-period.js"
 import type { IsoDate } from "../domain/dates.js"
 
@@ -75,6 +75,14 @@ export const problemAt = (
   funcName: recordedBy.funcName,
 })
 
+/**
+ * A defect — an exception thrown where none was expected, a rejected promise, `Effect.die` —
+ * carried as a failure, so that the unit it happened in (a summary, a window, an experiment)
+ * logs it as its problem and the others go on (containment.ts). Its problem names what was
+ * thrown (RangeError, TypeError, ...) and keeps its stack.
+ */
+export class Defect extends Data.TaggedError("Defect")<{ readonly defect: unknown }> {}
+
 /** The stack of a failure's cause (or of the failure, when it is a plain Error). */
 const stackOf = (error: object): string | null => {
   const cause = "cause" in error ? error.cause : undefined
@@ -91,6 +99,7 @@ export const describeFailure = (
   readonly message: string
   readonly exception: string | null
 } => {
+  if (error instanceof Defect) return describeDefect(error.defect)
   if (typeof error === "object" && error !== null) {
     const tag =
       "_tag" in error && typeof error._tag === "string" ? error._tag : error.constructor.name
@@ -101,6 +110,17 @@ export const describeFailure = (
     return { exceptionType: tag, message: `${purpose}${message}`, exception: stackOf(error) }
   }
   return { exceptionType: "Error", message: String(error), exception: null }
+}
+
+/** What was thrown, with its own stack (a tagged error's too: it was not meant to be thrown). */
+const describeDefect = (defect: unknown): ReturnType<typeof describeFailure> => {
+  const described = describeFailure(defect)
+  const stack = defect instanceof Error ? defect.stack : undefined
+  return {
+    ...described,
+    message: `unexpected failure: ${described.message}`,
+    exception: stack ?? described.exception,
+  }
 }
 
 const now = Clock.currentTimeMillis.pipe(Effect.map((millis) => new Date(millis)))

@@ -45,7 +45,10 @@ export type RunEvent =
       readonly warnings: number
     }
   | { readonly kind: "source-problem"; readonly problem: Problem }
-  /** The experiment stopped before any window (its enrollments failed). */
+  /**
+   * The experiment stopped: its planning or its enrollments failed, or something escaped its
+   * windows' boundaries (src/pipeline/containment.ts). Windows already written stay written.
+   */
   | { readonly kind: "experiment-failed"; readonly problem: Problem }
 
 /** Whether a problem counts against the run's exit status. */

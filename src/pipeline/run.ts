@@ -8,7 +8,7 @@ import type { Experiment } from "../domain/experiment.js"
 import { ConfigRepository, unreadableExperimentConfigs } from "../services/config-repository.js"
 import { ExperimentSource, type ExperimentSourceError } from "../services/experiment-source.js"
 import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
-import { type AnalysisSettings, analyseExperiment } from "./analyse-experiment.js"
+import { type AnalysisSettings, analyseExperiment, experimentWithin } from "./analyse-experiment.js"
 import { configHash } from "./config-hash.js"
 import { planExperiment, selectExperiments } from "./plan.js"
 import { type ProblemRecorder, problemAt } from "./problem.js"
@@ -63,7 +63,7 @@ const runExperiments = (
       const unreadable = unreadableExperimentConfigs(files)
       return Stream.fromIterable(experiments).pipe(
         Stream.flatMap(
-          (experiment) => {
+          experimentWithin(date, (experiment) => {
             // Its config file is there but cannot be read: analysing it without that config
             // would publish results of another configuration. (A rollout is never analysed.)
             const unread =
@@ -97,7 +97,7 @@ const runExperiments = (
               })
             }
             return analyseExperiment(planned, date, settings)
-          },
+          }),
           { concurrency: settings.concurrency },
         ),
       )

@@ -23,6 +23,7 @@ import {
   type PushDownRequest,
   winsorizeQuantileFor,
 } from "../sql/push-down-query.js"
+import type { SqlBuildError } from "../sql/sql-build-error.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
 import type { BranchAggregates } from "../stats/summary-on-aggregates.js"
@@ -106,12 +107,12 @@ export interface PushDown {
   readonly warnings: ReadonlyArray<string>
 }
 
-/** The push-down a summary's statistic needs on one segment. */
+/** The push-down a summary's statistic needs on one segment (its SQL is built here: a builder's failure fails it). */
 export const pushDownFor = (
   summary: Summary,
   place: SummaryPlace,
   settings: StatisticsSettings,
-): Effect.Effect<PushDown, WarehouseError> =>
+): Effect.Effect<PushDown, WarehouseError | SqlBuildError> =>
   Effect.gen(function* () {
     const winsorizeAt = winsorizeQuantileFor(summary.statistic)
     const request: PushDownRequest = {
@@ -133,7 +134,7 @@ export const pushDownFor = (
       case "empirical_cdf":
         return {
           shape: "histogram",
-          sql: buildHistogramQuery(request, settings.maxBuckets ?? defaultMaxBuckets),
+          sql: yield* buildHistogramQuery(request, settings.maxBuckets ?? defaultMaxBuckets),
           orderBy: ["branch", "kind", "value", "bucket"],
           purpose,
           read: (result) =>
@@ -149,7 +150,7 @@ export const pushDownFor = (
         const { numerator, denominator } = summary.statistic.parameters
         return {
           shape: "ratio_sums",
-          sql: buildRatioSumsQuery(request, String(numerator), String(denominator)),
+          sql: yield* buildRatioSumsQuery(request, String(numerator), String(denominator)),
           orderBy: ["branch"],
           purpose,
           read: (result) =>
@@ -169,7 +170,7 @@ export const pushDownFor = (
             : { covariate: undefined, warning: undefined }
         return {
           shape: covariate === undefined ? "sums" : "sums_with_covariate",
-          sql: buildSufficientStatisticsQuery(request, covariate),
+          sql: yield* buildSufficientStatisticsQuery(request, covariate),
           orderBy: ["branch"],
           purpose,
           read: (result) =>

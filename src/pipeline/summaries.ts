@@ -4,13 +4,8 @@ import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-c
 import type { StatisticResult } from "../domain/statistic-result.js"
 import { Warehouse } from "../services/warehouse/warehouse.js"
 import { forEachPushDownResult } from "./batched-push-down.js"
-import {
-  type Problem,
-  type ProblemPlace,
-  type ProblemRecorder,
-  problemFrom,
-  warningsAt,
-} from "./problem.js"
+import { containedAt, defectsAsFailures } from "./containment.js"
+import { type Problem, type ProblemPlace, type ProblemRecorder, warningsAt } from "./problem.js"
 import {
   pushDownFor,
   type StatisticsSettings,
@@ -38,29 +33,32 @@ const recordedBy: ProblemRecorder = {
   funcName: "summariseWindow",
 }
 
-/** A summary's rows, or the problem that stopped it, with the warnings it gave. */
-const summaryOutcomeAt = <E>(
+/**
+ * A summary's boundary: its rows with the warnings it gave, or the problem that stopped it —
+ * a failure, or a defect (a throw, a rejected promise, a die) with its stack.
+ */
+const summaryOutcomeAt = <E, R>(
   at: ProblemPlace,
-  summary: Effect.Effect<SummaryOutcome, E>,
-): Effect.Effect<SummarisedResults> =>
-  summary.pipe(
-    Effect.flatMap(({ results, warnings }) =>
-      warningsAt(at, warnings, recordedBy).pipe(Effect.map((problems) => ({ results, problems }))),
-    ),
-    Effect.catchAll((error) =>
-      problemFrom(at, error, recordedBy).pipe(
-        Effect.map((problem) => ({
-          results: [] as ReadonlyArray<StatisticResult>,
-          problems: [problem],
-        })),
+  summary: Effect.Effect<SummaryOutcome, E, R>,
+): Effect.Effect<SummarisedResults, never, R> =>
+  containedAt(
+    at,
+    recordedBy,
+    summary.pipe(
+      Effect.flatMap(({ results, warnings }) =>
+        warningsAt(at, warnings, recordedBy).pipe(
+          Effect.map((problems) => ({ results, problems })),
+        ),
       ),
     ),
+    (problem) =>
+      Effect.succeed({ results: [] as ReadonlyArray<StatisticResult>, problems: [problem] }),
   )
 
 /**
  * Every summary on every segment (`all` and the configured ones) of one window and basis:
  * the push-downs batched by shape, each statistic computed as its batch returns. Never
- * fails: a summary that cannot be computed is a problem at its place.
+ * fails: a summary that cannot be computed, or dies, is a problem at its place.
  */
 export const summariseWindow = (
   { configuration, window, basis, metricsTable, booleanColumns, summaries }: WindowToSummarise,
@@ -95,7 +93,7 @@ export const summariseWindow = (
     const prepared = yield* Effect.forEach(
       tasks,
       (task) =>
-        Effect.either(pushDownFor(task.summary, task.place, settings)).pipe(
+        Effect.either(defectsAsFailures(pushDownFor(task.summary, task.place, settings))).pipe(
           Effect.map((pushDown) => ({ ...task, pushDown })),
         ),
       { concurrency: settings.summaryConcurrency },

@@ -1,3 +1,4 @@
+import { Either } from "effect"
 import type {
   AnalysisUnit,
   EnrollmentsQueryType,
@@ -5,8 +6,9 @@ import type {
   Segment,
 } from "../domain/config/analysis-configuration.js"
 import type { WindowLimit } from "../domain/config/spec-schemas.js"
-import { addDays, compareDates, type IsoDate } from "../domain/dates.js"
+import { addDays, compareDates, type IsoDate, parseIsoDate } from "../domain/dates.js"
 import { dateLiteral, identifier, stringLiteral } from "./identifiers.js"
+import { SqlBuildError } from "./sql-build-error.js"
 
 /**
  * Where enrollment and exposure events live: BigQuery's tables by default, a demo warehouse's
@@ -116,14 +118,39 @@ const sampleFilter = (request: EnrollmentsQueryRequest, column: string): string 
     : `\n      AND ${column} < ${Math.trunc(request.sampleSize)}`
 
 /** Glean and Cirrus tables carry client ids only (mozanalysis refuses them for other units too). */
-const requireClientId = (request: EnrollmentsQueryRequest, what: string): void => {
-  if (request.analysisUnit !== "client_id")
-    throw new RangeError(`${what} support the client_id analysis unit only`)
-}
+const requireClientId = (
+  request: EnrollmentsQueryRequest,
+  what: string,
+): Either.Either<void, SqlBuildError> =>
+  request.analysisUnit === "client_id"
+    ? Either.void
+    : Either.left(
+        new SqlBuildError({ message: `${what} support the client_id analysis unit only` }),
+      )
 
-const requireAppDataset = (request: EnrollmentsQueryRequest, what: string): string => {
-  if (request.appId === undefined) throw new RangeError(`${what} need the experiment's app id`)
-  return appDataset(request.appId)
+const requireAppDataset = (
+  request: EnrollmentsQueryRequest,
+  what: string,
+): Either.Either<string, SqlBuildError> =>
+  request.appId === undefined
+    ? Either.left(new SqlBuildError({ message: `${what} need the experiment's app id` }))
+    : Either.right(appDataset(request.appId))
+
+/** The request's dates, each a real `YYYY-MM-DD` day, or the first that is not. */
+const requireDates = (request: EnrollmentsQueryRequest): Either.Either<void, SqlBuildError> => {
+  const dates = {
+    firstEnrollmentDate: request.firstEnrollmentDate,
+    lastEnrollmentDate: request.lastEnrollmentDate,
+    lastExposureDate: request.lastExposureDate,
+  }
+  const wrong = Object.entries(dates).find(([, date]) => parseIsoDate(date) !== date)
+  return wrong === undefined
+    ? Either.void
+    : Either.left(
+        new SqlBuildError({
+          message: `${wrong[0]} must be a date written YYYY-MM-DD, got ${JSON.stringify(wrong[1])}`,
+        }),
+      )
 }
 
 /** Normandy enrollment events: each client's branch, first enrollment date and event count. */
@@ -140,12 +167,13 @@ const normandyEnrollments = (request: EnrollmentsQueryRequest): string => `SELEC
     GROUP BY 1, 2`
 
 /** Nimbus `enrollment` events of a Glean app's events_stream (mozanalysis' glean-event query). */
-const gleanEventEnrollments = (request: EnrollmentsQueryRequest): string => {
-  requireClientId(request, "Glean enrollments")
-  const table = sourcesOf(request).gleanEventsStream(
-    requireAppDataset(request, "Glean enrollments"),
-  )
-  return `SELECT
+const gleanEventEnrollments = (request: EnrollmentsQueryRequest) =>
+  Either.gen(function* () {
+    yield* requireClientId(request, "Glean enrollments")
+    const table = sourcesOf(request).gleanEventsStream(
+      yield* requireAppDataset(request, "Glean enrollments"),
+    )
+    return `SELECT
       e.client_id AS analysis_id,
       JSON_VALUE(e.event_extra, '$.branch') AS branch,
       DATE(MIN(e.submission_timestamp)) AS enrollment_date,
@@ -157,7 +185,7 @@ const gleanEventEnrollments = (request: EnrollmentsQueryRequest): string => {
       AND e.event_name = 'enrollment'
       AND JSON_VALUE(e.event_extra, '$.experiment') = ${stringLiteral(request.experimentSlug)}${sampleFilter(request, "e.sample_id")}
     GROUP BY 1, 2`
-}
+  })
 
 /**
  * For apps that sent no enrollment events: the branch each baseline ping's
@@ -165,10 +193,11 @@ const gleanEventEnrollments = (request: EnrollmentsQueryRequest): string => {
  * clients already in the experiment then are dropped (HAVING): they enrolled before the
  * experiment's start (testers, earlier launches), as in mozanalysis.
  */
-const fenixFallbackEnrollments = (request: EnrollmentsQueryRequest): string => {
-  requireClientId(request, "Fenix fallback enrollments")
-  const branch = `mozfun.map.get_key(b.ping_info.experiments, ${stringLiteral(request.experimentSlug)}).branch`
-  return `SELECT
+const fenixFallbackEnrollments = (request: EnrollmentsQueryRequest) =>
+  Either.gen(function* () {
+    yield* requireClientId(request, "Fenix fallback enrollments")
+    const branch = `mozfun.map.get_key(b.ping_info.experiments, ${stringLiteral(request.experimentSlug)}).branch`
+    return `SELECT
       b.client_info.client_id AS analysis_id,
       ${branch} AS branch,
       DATE(MIN(b.submission_timestamp)) AS enrollment_date,
@@ -179,20 +208,21 @@ const fenixFallbackEnrollments = (request: EnrollmentsQueryRequest): string => {
       AND ${branch} IS NOT NULL${sampleFilter(request, "b.sample_id")}
     GROUP BY 1, 2
     HAVING DATE(MIN(b.submission_timestamp)) >= ${dateLiteral(request.firstEnrollmentDate)}`
-}
+  })
 
 /**
  * Cirrus (server-side Nimbus) enrollment events of production, by nimbus_user_id. No
  * sample_size: the ping's sample_id describes the Cirrus server, not the user (mozanalysis
  * ignores it too).
  */
-const cirrusEnrollments = (request: EnrollmentsQueryRequest): string => {
-  requireClientId(request, "Cirrus enrollments")
-  const events = sourcesOf(request).gleanPingEvents(
-    requireAppDataset(request, "Cirrus enrollments"),
-    "enrollment",
-  )
-  return `SELECT
+const cirrusEnrollments = (request: EnrollmentsQueryRequest) =>
+  Either.gen(function* () {
+    yield* requireClientId(request, "Cirrus enrollments")
+    const events = sourcesOf(request).gleanPingEvents(
+      yield* requireAppDataset(request, "Cirrus enrollments"),
+      "enrollment",
+    )
+    return `SELECT
       mozfun.map.get_key(e.event_extra, 'nimbus_user_id') AS analysis_id,
       mozfun.map.get_key(e.event_extra, 'branch') AS branch,
       MIN(e.submission_date) AS enrollment_date,
@@ -205,12 +235,14 @@ const cirrusEnrollments = (request: EnrollmentsQueryRequest): string => {
       AND mozfun.map.get_key(e.event_extra, 'experiment') = ${stringLiteral(request.experimentSlug)}
       AND e.app_channel = 'production'
     GROUP BY 1, 2`
-}
+  })
 
-const builtInEnrollments = (request: EnrollmentsQueryRequest): string => {
+const builtInEnrollments = (
+  request: EnrollmentsQueryRequest,
+): Either.Either<string, SqlBuildError> => {
   switch (request.enrollmentsQueryType ?? "normandy") {
     case "normandy":
-      return normandyEnrollments(request)
+      return Either.right(normandyEnrollments(request))
     case "glean-event":
       return gleanEventEnrollments(request)
     case "fenix-fallback":
@@ -263,9 +295,11 @@ const normandyExposureEvents = (request: EnrollmentsQueryRequest): ExposureEvent
 })
 
 /** Nimbus `exposure` (and the older `expose`) events of a Glean app's events_stream. */
-const gleanExposureEvents = (request: EnrollmentsQueryRequest, dataset: string): ExposureEvents => {
-  requireClientId(request, "Glean exposures")
-  return {
+const gleanExposureEvents = (
+  request: EnrollmentsQueryRequest,
+  dataset: string,
+): Either.Either<ExposureEvents, SqlBuildError> =>
+  Either.map(requireClientId(request, "Glean exposures"), () => ({
     from: identifier(sourcesOf(request).gleanEventsStream(dataset)),
     analysisId: "x.client_id",
     branch: "JSON_VALUE(x.event_extra, '$.branch')",
@@ -275,42 +309,43 @@ const gleanExposureEvents = (request: EnrollmentsQueryRequest, dataset: string):
       "x.event_name IN ('exposure', 'expose')",
       `JSON_VALUE(x.event_extra, '$.experiment') = ${stringLiteral(request.experimentSlug)}`,
     ],
-  }
-}
+  }))
 
 /** Cirrus `exposure`/`expose` events of its Glean `events` ping, by nimbus_user_id. */
-const cirrusExposureEvents = (request: EnrollmentsQueryRequest): ExposureEvents => {
-  requireClientId(request, "Cirrus exposures")
-  return {
-    from: sourcesOf(request).gleanPingEvents(
-      requireAppDataset(request, "Cirrus exposures"),
-      "events",
-    ),
-    analysisId: "mozfun.map.get_key(x.event_extra, 'nimbus_user_id')",
-    branch: "mozfun.map.get_key(x.event_extra, 'branch')",
-    date: "x.submission_date",
-    filters: [
-      "x.event_category = 'cirrus_events'",
-      "x.event_name IN ('exposure', 'expose')",
-      `mozfun.map.get_key(x.event_extra, 'experiment') = ${stringLiteral(request.experimentSlug)}`,
-    ],
-  }
-}
+const cirrusExposureEvents = (request: EnrollmentsQueryRequest) =>
+  Either.gen(function* () {
+    yield* requireClientId(request, "Cirrus exposures")
+    return {
+      from: sourcesOf(request).gleanPingEvents(
+        yield* requireAppDataset(request, "Cirrus exposures"),
+        "events",
+      ),
+      analysisId: "mozfun.map.get_key(x.event_extra, 'nimbus_user_id')",
+      branch: "mozfun.map.get_key(x.event_extra, 'branch')",
+      date: "x.submission_date",
+      filters: [
+        "x.event_category = 'cirrus_events'",
+        "x.event_name IN ('exposure', 'expose')",
+        `mozfun.map.get_key(x.event_extra, 'experiment') = ${stringLiteral(request.experimentSlug)}`,
+      ],
+    } satisfies ExposureEvents
+  })
 
-const builtInExposures = (request: EnrollmentsQueryRequest): string => {
+const builtInExposureEvents = (
+  request: EnrollmentsQueryRequest,
+): Either.Either<ExposureEvents, SqlBuildError> => {
   const type = request.exposureQueryType ?? request.enrollmentsQueryType ?? "normandy"
   switch (type) {
     case "normandy":
-      return exposuresOf(request, normandyExposureEvents(request))
+      return Either.right(normandyExposureEvents(request))
     case "glean-event":
-      return exposuresOf(
-        request,
-        gleanExposureEvents(request, requireAppDataset(request, "Glean exposures")),
+      return Either.flatMap(requireAppDataset(request, "Glean exposures"), (dataset) =>
+        gleanExposureEvents(request, dataset),
       )
     case "fenix-fallback":
-      return exposuresOf(request, gleanExposureEvents(request, fenixFallbackDataset(request)))
+      return gleanExposureEvents(request, fenixFallbackDataset(request))
     case "cirrus":
-      return exposuresOf(request, cirrusExposureEvents(request))
+      return cirrusExposureEvents(request)
   }
 }
 
@@ -326,33 +361,43 @@ const builtInExposures = (request: EnrollmentsQueryRequest): string => {
 export const exposureSignalDates = (
   request: EnrollmentsQueryRequest,
   signal: ExposureSignal,
-): { readonly start: IsoDate; readonly end: IsoDate } => {
-  const resolve = (limit: WindowLimit): IsoDate => {
-    if (typeof limit === "number") return addDays(request.firstEnrollmentDate, Math.trunc(limit))
+): Either.Either<{ readonly start: IsoDate; readonly end: IsoDate }, SqlBuildError> => {
+  const resolve = (limit: WindowLimit): Either.Either<IsoDate, SqlBuildError> => {
+    if (typeof limit === "number") {
+      return Either.right(addDays(request.firstEnrollmentDate, Math.trunc(limit)))
+    }
     switch (limit) {
       case "enrollment_start":
-        return request.firstEnrollmentDate
+        return Either.right(request.firstEnrollmentDate)
       case "enrollment_end":
-        return request.lastEnrollmentDate
+        return Either.right(request.lastEnrollmentDate)
       case "analysis_window_start":
       case "analysis_window_end": {
         const window = request.analysisWindow
-        if (window === undefined)
-          throw new RangeError(
-            `exposure signal ${signal.name} uses ${limit}, which needs the analysis window`,
+        if (window === undefined) {
+          return Either.left(
+            new SqlBuildError({
+              message: `exposure signal ${signal.name} uses ${limit}, which needs the analysis window`,
+            }),
           )
+        }
         const offset = limit === "analysis_window_start" ? window.start : window.end
-        return addDays(request.lastEnrollmentDate, Math.trunc(offset))
+        return Either.right(addDays(request.lastEnrollmentDate, Math.trunc(offset)))
       }
     }
   }
-  const start =
-    signal.windowStart === undefined ? request.firstEnrollmentDate : resolve(signal.windowStart)
-  const end = signal.windowEnd === undefined ? request.lastExposureDate : resolve(signal.windowEnd)
-  return {
-    start,
-    end: compareDates(end, request.lastExposureDate) > 0 ? request.lastExposureDate : end,
-  }
+  return Either.gen(function* () {
+    const start =
+      signal.windowStart === undefined
+        ? request.firstEnrollmentDate
+        : yield* resolve(signal.windowStart)
+    const end =
+      signal.windowEnd === undefined ? request.lastExposureDate : yield* resolve(signal.windowEnd)
+    return {
+      start,
+      end: compareDates(end, request.lastExposureDate) > 0 ? request.lastExposureDate : end,
+    }
+  })
 }
 
 /**
@@ -362,13 +407,17 @@ export const exposureSignalDates = (
  * (one a day for daily tables), as mozanalysis. The signal knows no branch, so it counts for
  * whichever branch the client enrolled in.
  */
-const signalExposures = (request: EnrollmentsQueryRequest, signal: ExposureSignal): string => {
+const signalExposures = (
+  request: EnrollmentsQueryRequest,
+  signal: ExposureSignal,
+): Either.Either<string, SqlBuildError> => {
   const source = signal.dataSource
   const id =
     request.analysisUnit === "profile_group_id" ? source.groupIdColumn : source.clientIdColumn
   const date = `ds.${identifier(source.submissionDateColumn)}`
-  const { start, end } = exposureSignalDates(request, signal)
-  return `SELECT
+  return Either.map(
+    exposureSignalDates(request, signal),
+    ({ start, end }) => `SELECT
       re.analysis_id,
       re.branch,
       MIN(s.submission_date) AS exposure_date,
@@ -382,7 +431,8 @@ const signalExposures = (request: EnrollmentsQueryRequest, signal: ExposureSigna
     ) s
       ON s.analysis_id = re.analysis_id
       AND s.submission_date >= re.enrollment_date
-    GROUP BY 1, 2`
+    GROUP BY 1, 2`,
+  )
 }
 
 /** A segment's flag per client: its select expression over its window around enrollment. */
@@ -405,18 +455,33 @@ const segmentQuery = (segment: Segment, analysisUnit: AnalysisUnit): string => {
 /**
  * The enrollments table: one row per (analysis_id, branch) with analysis_id, branch,
  * enrollment_date, num_enrollment_events, one boolean per segment, exposure_date and
- * num_exposure_events (NULL and 0 for clients never exposed). Throws a RangeError for a
- * request config validation should have refused: a Glean or Cirrus query without an app id
- * or for profile groups, an `analysis_window_*` signal limit without the analysis window.
+ * num_exposure_events (NULL and 0 for clients never exposed). A SqlBuildError for a request
+ * config validation should have refused: a Glean or Cirrus query without an app id or for
+ * profile groups, an `analysis_window_*` signal limit without the analysis window, a date
+ * that is not `YYYY-MM-DD`.
  */
-export const buildEnrollmentsQuery = (request: EnrollmentsQueryRequest): string => {
+export const buildEnrollmentsQuery = (
+  request: EnrollmentsQueryRequest,
+): Either.Either<string, SqlBuildError> =>
+  Either.gen(function* () {
+    yield* requireDates(request)
+    const enrollments = request.customEnrollmentQuery ?? (yield* builtInEnrollments(request))
+    const exposures =
+      request.exposureSignal === undefined
+        ? exposuresOf(request, yield* builtInExposureEvents(request))
+        : yield* signalExposures(request, request.exposureSignal)
+    return enrollmentsSelect(request, enrollments, exposures)
+  })
+
+/** The enrollments table's query from its enrollments and exposures subqueries. */
+const enrollmentsSelect = (
+  request: EnrollmentsQueryRequest,
+  enrollments: string,
+  exposures: string,
+): string => {
   const segments = [...request.segments].sort((a, b) => a.name.localeCompare(b.name))
-  const exposures =
-    request.exposureSignal === undefined
-      ? builtInExposures(request)
-      : signalExposures(request, request.exposureSignal)
   const ctes = [
-    `raw_enrollments AS (\n    ${request.customEnrollmentQuery ?? builtInEnrollments(request)}\n  )`,
+    `raw_enrollments AS (\n    ${enrollments}\n  )`,
     `exposures AS (\n    ${exposures}\n  )`,
     ...segments.map((segment) => segmentQuery(segment, request.analysisUnit)),
   ]

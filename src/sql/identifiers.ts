@@ -23,7 +23,10 @@ export const stringLiteral = (text: string): string =>
     (char) => namedEscapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   )}'`
 
-export const dateLiteral = (date: string): string => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`not a date: ${date}`)
-  return `DATE '${date}'`
-}
+/**
+ * A DATE literal. Total: the text is escaped as any string literal, so a value that is not a
+ * date cannot become SQL of its own, and the engine refuses it as a date (a failure of the
+ * statement that holds it, never a throw here). Builders that take dates from outside check
+ * them first (buildEnrollmentsQuery: a SqlBuildError).
+ */
+export const dateLiteral = (date: string): string => `DATE ${stringLiteral(date)}`

@@ -1,4 +1,6 @@
+import { Either } from "effect"
 import type { PreTreatment } from "../domain/config/analysis-configuration.js"
+import { SqlBuildError } from "./sql-build-error.js"
 
 /**
  * Jetstream's pre-treatments as BigQuery SQL (the DuckDB warehouse translates it), with the
@@ -115,20 +117,25 @@ const numberParameter = (preTreatment: PreTreatment, key: string): number | unde
   return typeof value === "number" ? value : undefined
 }
 
-const requiredNumber = (preTreatment: PreTreatment, key: string): number => {
+const requiredNumber = (
+  preTreatment: PreTreatment,
+  key: string,
+): Either.Either<number, SqlBuildError> => {
   const value = numberParameter(preTreatment, key)
-  if (value === undefined) throw new RangeError(`${preTreatment.name} needs a numeric ${key}`)
-  return value
+  return value === undefined
+    ? Either.left(new SqlBuildError({ message: `${preTreatment.name} needs a numeric ${key}` }))
+    : Either.right(value)
 }
 
-const periodLength = (context: PreTreatmentSqlContext): number => {
+const periodLength = (context: PreTreatmentSqlContext): Either.Either<number, SqlBuildError> => {
   const days = context.analysisPeriodLength
-  if (days === undefined || !(Number.isFinite(days) && days > 0)) {
-    throw new RangeError(
-      `normalize_over_analysis_period needs the analysis period's length, a positive number of days, got ${days}`,
-    )
-  }
-  return days
+  return days === undefined || !(Number.isFinite(days) && days > 0)
+    ? Either.left(
+        new SqlBuildError({
+          message: `normalize_over_analysis_period needs the analysis period's length, a positive number of days, got ${days}`,
+        }),
+      )
+    : Either.right(days)
 }
 
 /**
@@ -158,42 +165,48 @@ type Step =
       readonly keep: (column: string, cut: string) => string
     }
 
-const stepOf = (preTreatment: PreTreatment, context: PreTreatmentSqlContext): Step => {
+const stepOf = (
+  preTreatment: PreTreatment,
+  context: PreTreatmentSqlContext,
+): Either.Either<Step, SqlBuildError> => {
   switch (preTreatment.name) {
     case "remove_nulls":
-      return { kind: "filter", keep: (column) => `${column} IS NOT NULL` }
+      return Either.right({ kind: "filter", keep: (column) => `${column} IS NOT NULL` })
     case "remove_indefinites":
-      return { kind: "filter", keep: finiteCondition }
+      return Either.right({ kind: "filter", keep: finiteCondition })
     case "censor_highest_values":
-      return {
+      return Either.right({
         kind: "censor",
         q: numberParameter(preTreatment, "fraction") ?? defaultHighestFraction,
         keep: (column, cut) => `${column} < ${cut}`,
-      }
+      })
     case "censor_lowest_values":
-      return {
+      return Either.right({
         kind: "censor",
         q: numberParameter(preTreatment, "fraction") ?? defaultLowestFraction,
         keep: (column, cut) => `${column} > ${cut}`,
-      }
-    case "censor_values_below_threshold": {
-      const threshold = float64Literal(requiredNumber(preTreatment, "threshold"))
-      return { kind: "filter", keep: (column) => `${column} > ${threshold}` }
-    }
-    case "censor_values_above_threshold": {
-      const threshold = float64Literal(requiredNumber(preTreatment, "threshold"))
-      return { kind: "filter", keep: (column) => `${column} < ${threshold}` }
-    }
-    case "normalize_over_analysis_period": {
-      const days = float64Literal(periodLength(context))
-      return { kind: "map", map: (column) => `${column} / ${days}` }
-    }
+      })
+    case "censor_values_below_threshold":
+      return Either.map(requiredNumber(preTreatment, "threshold"), (value): Step => {
+        const threshold = float64Literal(value)
+        return { kind: "filter", keep: (column) => `${column} > ${threshold}` }
+      })
+    case "censor_values_above_threshold":
+      return Either.map(requiredNumber(preTreatment, "threshold"), (value): Step => {
+        const threshold = float64Literal(value)
+        return { kind: "filter", keep: (column) => `${column} < ${threshold}` }
+      })
+    case "normalize_over_analysis_period":
+      return Either.map(periodLength(context), (length): Step => {
+        const days = float64Literal(length)
+        return { kind: "map", map: (column) => `${column} / ${days}` }
+      })
     case "log": {
       const base = numberParameter(preTreatment, "base") ?? defaultLogBase
-      return { kind: "map", map: (column) => logarithmOf(column, base) }
+      return Either.right({ kind: "map", map: (column) => logarithmOf(column, base) })
     }
     case "zero_fill":
-      return { kind: "map", map: (column) => `COALESCE(${column}, 0)` }
+      return Either.right({ kind: "map", map: (column) => `COALESCE(${column}, 0)` })
   }
 }
 
@@ -202,7 +215,8 @@ const stepOf = (preTreatment: PreTreatment, context: PreTreatmentSqlContext): St
  * branch) and the FLOAT64 `columns`. The first of `columns` decides which rows stay; value
  * transforms apply to all of them (as the per-client path transforms a covariate or a
  * ratio's columns with the metric). Each CTE keeps exactly `keys` and `columns`. Returns the
- * CTEs and the name of the last relation (`source` itself without pre-treatments).
+ * CTEs and the name of the last relation (`source` itself without pre-treatments), or a
+ * SqlBuildError for a pre-treatment without what it needs (a threshold, the period's length).
  */
 export const preTreatmentSteps = (options: {
   readonly source: string
@@ -210,15 +224,42 @@ export const preTreatmentSteps = (options: {
   readonly columns: ReadonlyArray<string>
   readonly preTreatments: ReadonlyArray<PreTreatment>
   readonly context: PreTreatmentSqlContext
-}): { readonly steps: ReadonlyArray<CommonTableExpression>; readonly result: string } => {
+}): Either.Either<
+  { readonly steps: ReadonlyArray<CommonTableExpression>; readonly result: string },
+  SqlBuildError
+> => {
   const [deciding] = options.columns
-  if (deciding === undefined) throw new RangeError("pre-treatments need a value column")
+  if (deciding === undefined) {
+    return Either.left(new SqlBuildError({ message: "pre-treatments need a value column" }))
+  }
+  return Either.map(
+    Either.all(
+      options.preTreatments.map((preTreatment) =>
+        Either.map(stepOf(preTreatment, options.context), (step) => ({
+          step,
+          label: preTreatment.name,
+        })),
+      ),
+    ),
+    (decided) => stepsOf(options, deciding, decided),
+  )
+}
+
+/** The CTEs of `preTreatmentSteps` once every step is decided. */
+const stepsOf = (
+  options: {
+    readonly source: string
+    readonly keys: ReadonlyArray<string>
+    readonly columns: ReadonlyArray<string>
+  },
+  deciding: string,
+  decided: ReadonlyArray<{ readonly step: Step; readonly label: string }>,
+): { readonly steps: ReadonlyArray<CommonTableExpression>; readonly result: string } => {
   const steps: CommonTableExpression[] = []
   let previous = options.source
-  options.preTreatments.forEach((preTreatment, index) => {
+  decided.forEach(({ step, label }, index) => {
     const name = `pre_treatment_${index + 1}`
-    const step = stepOf(preTreatment, options.context)
-    const comment = `-- ${preTreatment.name}\n    `
+    const comment = `-- ${label}\n    `
     switch (step.kind) {
       case "map": {
         const mapped = options.columns.map((column) => `${step.map(column)} AS ${column}`)

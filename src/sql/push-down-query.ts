@@ -1,3 +1,4 @@
+import { Either } from "effect"
 import type { PreTreatment, Statistic } from "../domain/config/analysis-configuration.js"
 import { identifier } from "./identifiers.js"
 import {
@@ -8,6 +9,7 @@ import {
   quantileSelect,
   withClause,
 } from "./pre-treatment-sql.js"
+import type { SqlBuildError } from "./sql-build-error.js"
 
 /**
  * Aggregates the statistics read instead of per-client rows (DESIGN.md, "Push-down"), per
@@ -84,24 +86,37 @@ const segmentFilter = (segment: string | undefined, alias = ""): string =>
 /**
  * The CTEs from `source` (keys `branch` and FLOAT64 `columns`, NaN already NULL): the pre-treatments,
  * then rows finite in every column, then each of `winsorized` capped per branch; the last
- * CTE is `client_values`.
+ * CTE is `client_values`. A SqlBuildError when a pre-treatment lacks what it needs.
  */
 const prepare = (
   request: Omit<PushDownRequest, "metric">,
   source: string,
   columns: ReadonlyArray<string>,
   winsorized: ReadonlyArray<string>,
+): Either.Either<ReadonlyArray<CommonTableExpression>, SqlBuildError> =>
+  Either.map(
+    preTreatmentSteps({
+      source: "source_values",
+      keys: ["branch"],
+      columns,
+      preTreatments: request.preTreatments ?? [],
+      context:
+        request.analysisPeriodLength === undefined
+          ? {}
+          : { analysisPeriodLength: request.analysisPeriodLength },
+    }),
+    ({ steps, result }) => winsorizedSteps(request, source, columns, winsorized, steps, result),
+  )
+
+/** `prepare`'s CTEs after the pre-treatments' `steps`, whose last relation is `result`. */
+const winsorizedSteps = (
+  request: Omit<PushDownRequest, "metric">,
+  source: string,
+  columns: ReadonlyArray<string>,
+  winsorized: ReadonlyArray<string>,
+  steps: ReadonlyArray<CommonTableExpression>,
+  result: string,
 ): ReadonlyArray<CommonTableExpression> => {
-  const { steps, result } = preTreatmentSteps({
-    source: "source_values",
-    keys: ["branch"],
-    columns,
-    preTreatments: request.preTreatments ?? [],
-    context:
-      request.analysisPeriodLength === undefined
-        ? {}
-        : { analysisPeriodLength: request.analysisPeriodLength },
-  })
   const q = request.winsorizeAt
   const winsorizing = q !== undefined && q < 1
   const finite: CommonTableExpression = {
@@ -149,23 +164,27 @@ const sourceValues = (request: PushDownRequest): string =>
  * by their float sums, whose last bits vary with the engine's parallel summing: a seeded
  * bootstrap then sees the same histogram in the same order on every run.
  */
-export const buildHistogramQuery = (request: PushDownRequest, maxBuckets: number): string => {
+export const buildHistogramQuery = (
+  request: PushDownRequest,
+  maxBuckets: number,
+): Either.Either<string, SqlBuildError> => {
   const bound = Math.max(1, Math.trunc(maxBuckets))
-  const steps = prepare(request, sourceValues(request), ["value"], ["value"])
-  return `${withClause([
-    ...steps,
-    {
-      name: "cardinality",
-      select:
-        "SELECT branch, COUNT(DISTINCT value) AS distinct_values FROM client_values GROUP BY branch",
-    },
-    {
-      name: "bucketed",
-      select: `SELECT v.branch, v.value, NTILE(${bound}) OVER (PARTITION BY v.branch ORDER BY v.value) AS bucket
+  return Either.map(
+    prepare(request, sourceValues(request), ["value"], ["value"]),
+    (steps) => `${withClause([
+      ...steps,
+      {
+        name: "cardinality",
+        select:
+          "SELECT branch, COUNT(DISTINCT value) AS distinct_values FROM client_values GROUP BY branch",
+      },
+      {
+        name: "bucketed",
+        select: `SELECT v.branch, v.value, NTILE(${bound}) OVER (PARTITION BY v.branch ORDER BY v.value) AS bucket
     FROM client_values v JOIN cardinality c USING (branch)
     WHERE c.distinct_values > ${bound}`,
-    },
-  ])}
+      },
+    ])}
 SELECT v.branch, 'value' AS kind, v.value, COUNT(*) AS clients, SUM(v.value) AS total, SUM(v.value * v.value) AS squares, NULL AS bucket
 FROM client_values v JOIN cardinality c USING (branch)
 WHERE c.distinct_values <= ${bound}
@@ -174,7 +193,8 @@ UNION ALL
 SELECT branch, 'bucket' AS kind, NULL AS value, COUNT(*) AS clients, SUM(value) AS total, SUM(value * value) AS squares, bucket
 FROM bucketed
 GROUP BY branch, bucket
-ORDER BY 1, 2, 3, 7`
+ORDER BY 1, 2, 3, 7`,
+  )
 }
 
 /**
@@ -187,14 +207,16 @@ ORDER BY 1, 2, 3, 7`
 export const buildSufficientStatisticsQuery = (
   request: PushDownRequest,
   covariate?: { readonly table: string; readonly metric: string; readonly windowStart: number },
-): string => {
+): Either.Either<string, SqlBuildError> => {
   if (covariate === undefined) {
-    const steps = prepare(request, sourceValues(request), ["value"], ["value"])
-    return `${withClause(steps)}
+    return Either.map(
+      prepare(request, sourceValues(request), ["value"], ["value"]),
+      (steps) => `${withClause(steps)}
 SELECT branch, COUNT(*) AS n, SUM(value) AS sum_y, SUM(value * value) AS sum_y2
 FROM client_values
 GROUP BY branch
-ORDER BY branch`
+ORDER BY branch`,
+    )
   }
   const source = `SELECT m.branch, ${columnValue(request, request.metric, "m.")} AS value,
       ${columnValue(request, covariate.metric, "p.")} AS covariate
@@ -205,13 +227,15 @@ ORDER BY branch`
       WHERE analysis_window_start = ${Math.trunc(covariate.windowStart)}
     ) p USING (analysis_id)
     WHERE m.analysis_window_start = ${Math.trunc(request.windowStart)}${segmentFilter(request.segment, "m.")}`
-  const steps = prepare(request, source, ["value", "covariate"], ["value"])
-  return `${withClause(steps)}
+  return Either.map(
+    prepare(request, source, ["value", "covariate"], ["value"]),
+    (steps) => `${withClause(steps)}
 SELECT branch, COUNT(*) AS n, SUM(value) AS sum_y, SUM(value * value) AS sum_y2,
   SUM(covariate) AS sum_x, SUM(covariate * covariate) AS sum_x2, SUM(covariate * value) AS sum_xy
 FROM client_values
 GROUP BY branch
-ORDER BY branch`
+ORDER BY branch`,
+  )
 }
 
 /**
@@ -227,18 +251,20 @@ export const buildRatioSumsQuery = (
   request: Omit<PushDownRequest, "metric">,
   numerator: string,
   denominator: string,
-): string => {
+): Either.Either<string, SqlBuildError> => {
   const source = `SELECT branch, ${columnValue(request, numerator)} AS numerator,
       ${columnValue(request, denominator)} AS denominator
     FROM ${identifier(request.metricsTable)}
     WHERE analysis_window_start = ${Math.trunc(request.windowStart)}${segmentFilter(request.segment)}`
   const columns = ["numerator", "denominator"]
-  const steps = prepare(request, source, columns, columns)
-  return `${withClause(steps)}
+  return Either.map(
+    prepare(request, source, columns, columns),
+    (steps) => `${withClause(steps)}
 SELECT branch, COUNT(*) AS clients, SUM(numerator) AS sum_numerator, SUM(denominator) AS sum_denominator,
   SUM(numerator * numerator) AS sum_numerator_squares, SUM(denominator * denominator) AS sum_denominator_squares,
   SUM(numerator * denominator) AS sum_products
 FROM client_values
 GROUP BY branch
-ORDER BY branch`
+ORDER BY branch`,
+  )
 }

@@ -59,7 +59,7 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("the demo warehouse", (
         const warehouse = yield* generated
         for (const experiment of demoExperiments) {
           const lastEnrollmentDate = addDays(experiment.startDate, experiment.enrollmentPeriod)
-          const sql = buildEnrollmentsQuery({
+          const sql = yield* buildEnrollmentsQuery({
             experimentSlug: experiment.slug,
             analysisUnit: "client_id",
             firstEnrollmentDate: experiment.startDate,
@@ -95,7 +95,7 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("the demo warehouse", (
           experiment,
         })
         if (Either.isLeft(configuration)) throw new Error(JSON.stringify(configuration.left))
-        const enrollments = buildEnrollmentsQuery({
+        const enrollments = yield* buildEnrollmentsQuery({
           experimentSlug: experiment.slug,
           analysisUnit: "client_id",
           firstEnrollmentDate: "2026-09-01",

@@ -6,11 +6,19 @@ import type { PushDown } from "../../src/pipeline/statistics.js"
 import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import {
-  buildHistogramQuery,
-  buildRatioSumsQuery,
-  buildSufficientStatisticsQuery,
+  buildHistogramQuery as histogramQuery,
   type PushDownRequest,
+  buildRatioSumsQuery as ratioSumsQuery,
+  buildSufficientStatisticsQuery as sufficientStatisticsQuery,
 } from "../../src/sql/push-down-query.js"
+
+/** The builders return Either (a SqlBuildError for a request they cannot write); here, the SQL. */
+const buildHistogramQuery = (...args: Parameters<typeof histogramQuery>) =>
+  Either.getOrThrow(histogramQuery(...args))
+const buildSufficientStatisticsQuery = (...args: Parameters<typeof sufficientStatisticsQuery>) =>
+  Either.getOrThrow(sufficientStatisticsQuery(...args))
+const buildRatioSumsQuery = (...args: Parameters<typeof ratioSumsQuery>) =>
+  Either.getOrThrow(ratioSumsQuery(...args))
 
 /**
  * A metrics table of 600 clients in two branches, one window, with a segment: per branch,

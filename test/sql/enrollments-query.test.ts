@@ -1,5 +1,5 @@
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import type {
   DataSource,
   ExposureSignal,
@@ -208,7 +208,7 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("enrollments query on D
           yield* warehouse.createTableAs(table, select, table)
       }
       const result = yield* warehouse.query(
-        buildEnrollmentsQuery({ ...request, ...changes }),
+        yield* buildEnrollmentsQuery({ ...request, ...changes }),
         "enrollments",
       )
       return rowsBy(result.columns, result.columnNames)
@@ -377,14 +377,22 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("enrollments query on D
 
 describe("buildEnrollmentsQuery", () => {
   it("is deterministic and escapes the slug", () => {
-    const text = buildEnrollmentsQuery({ ...request, experimentSlug: "a'b" })
-    expect(buildEnrollmentsQuery({ ...request, experimentSlug: "a'b" })).toBe(text)
+    const text = Either.getOrThrow(buildEnrollmentsQuery({ ...request, experimentSlug: "a'b" }))
+    expect(Either.getOrThrow(buildEnrollmentsQuery({ ...request, experimentSlug: "a'b" }))).toBe(
+      text,
+    )
     expect(text).toContain("e.event_string_value = 'a\\'b'")
+  })
+
+  it("refuses a date that is not YYYY-MM-DD with a SqlBuildError naming it", () => {
+    const built = buildEnrollmentsQuery({ ...request, lastEnrollmentDate: "2020-01-08' OR 1=1" })
+    expect(Either.isLeft(built) && built.left._tag).toBe("SqlBuildError")
+    expect(Either.isLeft(built) && built.left.message).toContain("lastEnrollmentDate")
   })
 })
 
 describe("exposureSignalDates", () => {
-  const dates = (
+  const dateRange = (
     window: Pick<ExposureSignal, "windowStart" | "windowEnd">,
     analysisWindow?: { start: number; end: number },
   ) =>
@@ -392,6 +400,10 @@ describe("exposureSignalDates", () => {
       analysisWindow === undefined ? request : { ...request, analysisWindow },
       typedUrlbar(window),
     )
+  const dates = (
+    window: Pick<ExposureSignal, "windowStart" | "windowEnd">,
+    analysisWindow?: { start: number; end: number },
+  ) => Either.getOrThrow(dateRange(window, analysisWindow))
 
   it("resolves integers from the first enrollment date and named limits as Jetstream", () => {
     expect(dates({})).toEqual({ start: "2020-01-01", end: "2020-01-31" })
@@ -413,23 +425,26 @@ describe("exposureSignalDates", () => {
 
   it("never reads past lastExposureDate and needs the window for analysis_window limits", () => {
     expect(dates({ windowEnd: 90 }).end).toBe("2020-01-31")
-    expect(() => dates({ windowEnd: "analysis_window_end" })).toThrow(RangeError)
+    const withoutWindow = dateRange({ windowEnd: "analysis_window_end" })
+    expect(Either.isLeft(withoutWindow) && withoutWindow.left.message).toContain(
+      "needs the analysis window",
+    )
   })
 })
 
 describe("built-in query requirements", () => {
   it("refuses Glean and Cirrus queries without an app id or for profile groups", () => {
-    expect(() =>
-      buildEnrollmentsQuery({ ...request, enrollmentsQueryType: "glean-event" }),
-    ).toThrow(RangeError)
-    expect(() =>
-      buildEnrollmentsQuery({
-        ...request,
-        enrollmentsQueryType: "cirrus",
-        appId: "monitor.cirrus",
-        analysisUnit: "profile_group_id",
-      }),
-    ).toThrow(RangeError)
+    const withoutAppId = buildEnrollmentsQuery({ ...request, enrollmentsQueryType: "glean-event" })
+    expect(Either.isLeft(withoutAppId) && withoutAppId.left.message).toBe(
+      "Glean enrollments need the experiment's app id",
+    )
+    const forProfileGroups = buildEnrollmentsQuery({
+      ...request,
+      enrollmentsQueryType: "cirrus",
+      appId: "monitor.cirrus",
+      analysisUnit: "profile_group_id",
+    })
+    expect(Either.isLeft(forProfileGroups) && forProfileGroups.left._tag).toBe("SqlBuildError")
     expect(appDataset("org.mozilla.ios.FirefoxBeta")).toBe("org_mozilla_ios_firefoxbeta")
   })
 })

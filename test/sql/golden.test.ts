@@ -7,17 +7,24 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
 import type { ExposureSignal, Segment } from "../../src/domain/config/analysis-configuration.js"
 import {
   bigQueryTelemetrySources,
-  buildEnrollmentsQuery,
   type EnrollmentsQueryRequest,
+  buildEnrollmentsQuery as enrollmentsQuery,
 } from "../../src/sql/enrollments-query.js"
 import { buildMetricsQuery } from "../../src/sql/metrics-query.js"
-import { buildHistogramQuery } from "../../src/sql/push-down-query.js"
+import { buildHistogramQuery as histogramQuery } from "../../src/sql/push-down-query.js"
 import { dataSourceFixture, metricFixture } from "../support/sql-fixtures.js"
 
 const dataSource = dataSourceFixture
+
+/** The builders return Either (a SqlBuildError for a request they cannot write); here, the SQL. */
+const buildEnrollmentsQuery = (request: EnrollmentsQueryRequest) =>
+  Either.getOrThrow(enrollmentsQuery(request))
+const buildHistogramQuery = (...args: Parameters<typeof histogramQuery>) =>
+  Either.getOrThrow(histogramQuery(...args))
 const metric = metricFixture
 
 const clientsDaily = dataSource("clients_daily", "mozdata.telemetry.clients_daily", "simple")

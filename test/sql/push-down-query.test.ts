@@ -6,9 +6,9 @@ import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { toDuckDbSql } from "../../src/sql/dialects/duckdb-compatibility.js"
 import { float64Literal, quantileSelect } from "../../src/sql/pre-treatment-sql.js"
 import {
-  buildHistogramQuery,
-  buildRatioSumsQuery,
-  buildSufficientStatisticsQuery,
+  buildHistogramQuery as histogramQuery,
+  buildRatioSumsQuery as ratioSumsQuery,
+  buildSufficientStatisticsQuery as sufficientStatisticsQuery,
 } from "../../src/sql/push-down-query.js"
 import { linearModelSumsOf } from "../../src/stats/linear-model.js"
 import { ratioDataOf, winsorizePairs } from "../../src/stats/population-ratio.js"
@@ -17,6 +17,14 @@ import { quantileOfSorted } from "../../src/stats/quantile.js"
 import { seededRandom } from "../../src/stats/random.js"
 import { histogramFromSums, histogramOf } from "../../src/stats/value-histogram.js"
 import { numbersOf } from "../support/sql-fixtures.js"
+
+/** The builders return Either (a SqlBuildError for a request they cannot write); here, the SQL. */
+const buildHistogramQuery = (...args: Parameters<typeof histogramQuery>) =>
+  Either.getOrThrow(histogramQuery(...args))
+const buildSufficientStatisticsQuery = (...args: Parameters<typeof sufficientStatisticsQuery>) =>
+  Either.getOrThrow(sufficientStatisticsQuery(...args))
+const buildRatioSumsQuery = (...args: Parameters<typeof ratioSumsQuery>) =>
+  Either.getOrThrow(ratioSumsQuery(...args))
 
 /** A metrics table of two windows; days_of_use 0–6 (low cardinality), hours continuous. */
 const metricsTable = `SELECT
@@ -310,13 +318,13 @@ describe("push-down SQL with pre-treatments", () => {
     expect(sql).not.toMatch(/IS_INF|IS_NAN|FLOAT64/)
   })
 
-  plainIt("refuses a threshold censor without its threshold", () => {
-    expect(() =>
-      buildHistogramQuery(
-        { ...request, preTreatments: [preTreatment("censor_values_above_threshold")] },
-        100,
-      ),
-    ).toThrow(/threshold/)
+  plainIt("refuses a threshold censor without its threshold, as a SqlBuildError", () => {
+    const built = histogramQuery(
+      { ...request, preTreatments: [preTreatment("censor_values_above_threshold")] },
+      100,
+    )
+    expect(Either.isLeft(built) && built.left._tag).toBe("SqlBuildError")
+    expect(Either.isLeft(built) && built.left.message).toMatch(/threshold/)
   })
 })
 

@@ -8,10 +8,10 @@ import {
   toDuckDbSql,
 } from "../../src/sql/dialects/duckdb-compatibility.js"
 import {
-  buildHistogramQuery,
-  buildRatioSumsQuery,
-  buildSufficientStatisticsQuery,
+  buildHistogramQuery as histogramQuery,
   type PushDownRequest,
+  buildRatioSumsQuery as ratioSumsQuery,
+  buildSufficientStatisticsQuery as sufficientStatisticsQuery,
   winsorizeQuantileFor,
 } from "../../src/sql/push-down-query.js"
 import { type ClientColumns, computeSummaryOnClients } from "../../src/stats/compute-summary.js"
@@ -30,6 +30,14 @@ import {
   winsorizeHistogram,
 } from "../../src/stats/value-histogram.js"
 import { numbersOf } from "../support/sql-fixtures.js"
+
+/** The builders return Either (a SqlBuildError for a request they cannot write); here, the SQL. */
+const buildHistogramQuery = (...args: Parameters<typeof histogramQuery>) =>
+  Either.getOrThrow(histogramQuery(...args))
+const buildSufficientStatisticsQuery = (...args: Parameters<typeof sufficientStatisticsQuery>) =>
+  Either.getOrThrow(sufficientStatisticsQuery(...args))
+const buildRatioSumsQuery = (...args: Parameters<typeof ratioSumsQuery>) =>
+  Either.getOrThrow(ratioSumsQuery(...args))
 
 /**
  * The push-down SQL with pre-treatments and winsorization, run by real DuckDB through the
@@ -523,18 +531,18 @@ describe("the pushed-down values", () => {
     )
   })
 
-  it("refuse normalize_over_analysis_period without the period's length", () => {
-    expect(() =>
-      buildHistogramQuery(
-        {
-          metricsTable,
-          metric: "hours",
-          windowStart,
-          preTreatments: [treatment("normalize_over_analysis_period")],
-        },
-        2000,
-      ),
-    ).toThrow(/analysis period/)
+  it("refuse normalize_over_analysis_period without the period's length, as a SqlBuildError", () => {
+    const built = histogramQuery(
+      {
+        metricsTable,
+        metric: "hours",
+        windowStart,
+        preTreatments: [treatment("normalize_over_analysis_period")],
+      },
+      2000,
+    )
+    expect(Either.isLeft(built) && built.left._tag).toBe("SqlBuildError")
+    expect(Either.isLeft(built) && built.left.message).toMatch(/analysis period/)
   })
 })
 
