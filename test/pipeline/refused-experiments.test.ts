@@ -17,6 +17,19 @@ const named = (slug: string): Experiment => {
   return found
 }
 
+/** Events of a run on `date` over `experiments`, on an empty in-memory warehouse. */
+const eventsOn = (date: string, experiments: ReadonlyArray<Experiment>) =>
+  Stream.runCollect(runDate(date, demoRunSettings(1))).pipe(
+    Effect.map(Chunk.toReadonlyArray),
+    Effect.provide(
+      Layer.mergeAll(
+        duckDbWarehouse({ path: ":memory:" }),
+        ExperimentSource.inMemory(experiments),
+        ConfigRepository.fromDirectories([]),
+      ).pipe(Layer.provide(NodeContext.layer)),
+    ),
+  )
+
 describe("experiments the run refuses", () => {
   it.effect(
     "a slug listed twice, and a slug whose tables would be an earlier experiment's: errors, not analysed",
@@ -29,17 +42,7 @@ describe("experiments the run refuses", () => {
           named("demo-aa-check"),
           named("demo-aa-check"),
         ]
-        const events = Chunk.toReadonlyArray(
-          yield* Stream.runCollect(runDate("2026-10-15", demoRunSettings(1))).pipe(
-            Effect.provide(
-              Layer.mergeAll(
-                duckDbWarehouse({ path: ":memory:" }),
-                ExperimentSource.inMemory(experiments),
-                ConfigRepository.fromDirectories([]),
-              ).pipe(Layer.provide(NodeContext.layer)),
-            ),
-          ),
-        )
+        const events = yield* eventsOn("2026-10-15", experiments)
         const problems = events.flatMap((event) =>
           event.kind === "source-problem" ? [event.problem] : [],
         )
@@ -58,17 +61,7 @@ describe("experiments the run refuses", () => {
           event.kind === "started" ? [event.experiment] : [],
         )
         expect(started).not.toContain("demo-new-tab-layout-preenrollment")
-        const onItsStart = Chunk.toReadonlyArray(
-          yield* Stream.runCollect(runDate("2026-10-20", demoRunSettings(1))).pipe(
-            Effect.provide(
-              Layer.mergeAll(
-                duckDbWarehouse({ path: ":memory:" }),
-                ExperimentSource.inMemory(experiments),
-                ConfigRepository.fromDirectories([]),
-              ).pipe(Layer.provide(NodeContext.layer)),
-            ),
-          ),
-        )
+        const onItsStart = yield* eventsOn("2026-10-20", experiments)
         const duplicate = onItsStart.flatMap((event) =>
           event.kind === "source-problem" && event.problem.experiment === "demo-aa-check"
             ? [event.problem]

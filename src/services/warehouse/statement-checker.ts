@@ -1,7 +1,7 @@
 import { Effect, FiberRef, Layer, Ref } from "effect"
 import type { TableSchema } from "../../domain/table-schema.js"
-import { identifier } from "../../sql/identifiers.js"
 import { SqlAnalyzer, type SqlAnalyzerError, type SqlCheck } from "../sql-analyzer.js"
+import { beforeEachStatement } from "./statement-hook.js"
 import { statementOwner } from "./statement-recorder.js"
 import { Warehouse } from "./warehouse.js"
 
@@ -123,18 +123,6 @@ export const checkStatements = (
           ),
         )
 
-      return Warehouse.of({
-        ...inner,
-        query: (sql, purpose) => Effect.zipRight(check(sql, purpose), inner.query(sql, purpose)),
-        createTableAs: (table, sql, purpose, options) =>
-          Effect.zipRight(
-            check(
-              `CREATE OR REPLACE TABLE ${identifier(inner.qualifiedName(table))} AS\n${sql}`,
-              purpose,
-            ),
-            inner.createTableAs(table, sql, purpose, options),
-          ),
-        dryRun: (sql, purpose) => Effect.zipRight(check(sql, purpose), inner.dryRun(sql, purpose)),
-      })
+      return beforeEachStatement(inner, check)
     }),
   )

@@ -2,7 +2,7 @@ import * as Path from "node:path"
 import { FileSystem } from "@effect/platform/FileSystem"
 import { Effect, FiberRef, Layer, SynchronizedRef } from "effect"
 import { sanitizeName } from "../../domain/table-names.js"
-import { identifier } from "../../sql/identifiers.js"
+import { beforeEachStatement } from "./statement-hook.js"
 import { Warehouse, WarehouseError } from "./warehouse.js"
 
 /**
@@ -80,18 +80,6 @@ export const recordStatements = (
           ),
         )
 
-      return Warehouse.of({
-        ...inner,
-        query: (sql, purpose) => Effect.zipRight(record(sql, purpose), inner.query(sql, purpose)),
-        createTableAs: (table, sql, purpose, options) =>
-          Effect.zipRight(
-            record(
-              `CREATE OR REPLACE TABLE ${identifier(inner.qualifiedName(table))} AS\n${sql}`,
-              purpose,
-            ),
-            inner.createTableAs(table, sql, purpose, options),
-          ),
-        dryRun: (sql, purpose) => Effect.zipRight(record(sql, purpose), inner.dryRun(sql, purpose)),
-      })
+      return beforeEachStatement(inner, record)
     }),
   )

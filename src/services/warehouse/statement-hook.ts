@@ -1,0 +1,26 @@
+import { Effect } from "effect"
+import { identifier } from "../../sql/identifiers.js"
+import { Warehouse, type WarehouseError } from "./warehouse.js"
+
+/**
+ * `inner` with `before` run on every statement sent to it, before it is sent, as the
+ * statement reads: a table written from a query as the `CREATE OR REPLACE TABLE ... AS` it
+ * amounts to. What `--sql-output-dir` records and `--dry-run` checks.
+ */
+export const beforeEachStatement = (
+  inner: Warehouse["Type"],
+  before: (sql: string, purpose: string) => Effect.Effect<void, WarehouseError>,
+): Warehouse["Type"] =>
+  Warehouse.of({
+    ...inner,
+    query: (sql, purpose) => Effect.zipRight(before(sql, purpose), inner.query(sql, purpose)),
+    createTableAs: (table, sql, purpose, options) =>
+      Effect.zipRight(
+        before(
+          `CREATE OR REPLACE TABLE ${identifier(inner.qualifiedName(table))} AS\n${sql}`,
+          purpose,
+        ),
+        inner.createTableAs(table, sql, purpose, options),
+      ),
+    dryRun: (sql, purpose) => Effect.zipRight(before(sql, purpose), inner.dryRun(sql, purpose)),
+  })
