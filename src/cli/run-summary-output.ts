@@ -77,7 +77,7 @@ export const formatRunSummary = (
   const lines = [
     `${status}: ${dates}, ${summary.analysed.length} ${summary.analysed.length === 1 ? "experiment" : "experiments"} analysed (${summary.analysed.join(", ") || "none"}), ${summary.items} ${summary.items === 1 ? "window" : "windows"}, ${summary.statisticsRows} statistics rows in ${(summary.milliseconds / 1000).toFixed(1)} s`,
     ...(stop === undefined ? [] : stopLines(stop)),
-    `${summary.errors.length} errors, ${summary.warnings} warnings (all in the logs table)`,
+    `${summary.errors.length} errors, ${summary.warnings} warnings (those of analysed experiments in the logs table and errors JSON)`,
     `warehouse: ${cost.queries} queries, ${(cost.milliseconds / 1000).toFixed(1)} s${billed}`,
     ...summary.invalid.map(
       ({ experiment, reason }) => `invalid configuration of ${experiment}: ${reason}`,

@@ -122,7 +122,7 @@ describe("a stopped run's summary", () => {
       "not written (stopped while computing them):",
       "  2026-10-12 a: week 5",
       "nothing was published: a run publishes once its windows are written",
-      "0 errors, 0 warnings (all in the logs table)",
+      "0 errors, 0 warnings (those of analysed experiments in the logs table and errors JSON)",
       "warehouse: 3 queries, 0.2 s",
       "results: in x.duckdb",
       "to complete it, run the same command again",
