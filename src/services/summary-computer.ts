@@ -2,8 +2,9 @@ import { availableParallelism } from "node:os"
 import { Context, Effect, Layer, Option } from "effect"
 import type { StatisticOutput } from "../stats/sample-summary.js"
 import {
+  computationError,
   computeTask,
-  SummaryComputationError,
+  type SummaryComputationError,
   type SummaryTask,
 } from "./summary-computer/summary-task.js"
 import { makeWorkerPool } from "./summary-computer/worker-pool.js"
@@ -18,7 +19,7 @@ const computeHere = (task: SummaryTask): Effect.Effect<StatisticOutput, SummaryC
     const result = computeTask(task)
     return "output" in result
       ? Effect.succeed(result.output)
-      : Effect.fail(new SummaryComputationError({ stream: task.stream, message: result.failure }))
+      : Effect.fail(computationError(task.stream, result))
   })
 
 /**

@@ -19,7 +19,23 @@ export interface SummaryTask {
 export class SummaryComputationError extends Data.TaggedError("SummaryComputationError")<{
   readonly stream: string
   readonly message: string
+  /** What the statistic threw, with its stack (from the worker thread it ran on). */
+  readonly cause?: Error
 }> {}
+
+/** A failed task as it crosses threads: an Error does not survive cloning, its parts do. */
+export interface TaskFailure {
+  readonly failure: string
+  readonly stack?: string
+}
+
+/** The error of a failed task, the thrown error rebuilt with its stack when there was one. */
+export const computationError = (stream: string, { failure, stack }: TaskFailure) => {
+  if (stack === undefined) return new SummaryComputationError({ stream, message: failure })
+  const cause = new Error(failure)
+  cause.stack = stack
+  return new SummaryComputationError({ stream, message: failure, cause })
+}
 
 /**
  * The task's statistic, here and now; a refusal of its data (`StatisticOutput.refused`) or a
@@ -27,7 +43,7 @@ export class SummaryComputationError extends Data.TaggedError("SummaryComputatio
  */
 export const computeTask = (
   task: SummaryTask,
-): { readonly output: StatisticOutput } | { readonly failure: string } => {
+): { readonly output: StatisticOutput } | TaskFailure => {
   try {
     const output = computeSummaryOnAggregates(task.statistic, task.aggregates, {
       seed: task.seed,
@@ -35,6 +51,8 @@ export const computeTask = (
     })
     return output.refused === undefined ? { output } : { failure: output.refused }
   } catch (error) {
-    return { failure: error instanceof Error ? error.message : String(error) }
+    return error instanceof Error
+      ? { failure: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) }
+      : { failure: String(error) }
   }
 }

@@ -3,9 +3,14 @@ import { pathToFileURL } from "node:url"
 import { Worker } from "node:worker_threads"
 import { Effect, Either, type Scope } from "effect"
 import type { StatisticOutput } from "../../stats/sample-summary.js"
-import { SummaryComputationError, type SummaryTask } from "./summary-task.js"
+import {
+  computationError,
+  type SummaryComputationError,
+  type SummaryTask,
+  type TaskFailure,
+} from "./summary-task.js"
 
-type Reply = { readonly output: StatisticOutput } | { readonly failure: string }
+type Reply = { readonly output: StatisticOutput } | TaskFailure
 
 interface Job {
   readonly task: SummaryTask
@@ -116,7 +121,7 @@ class SummaryWorkerPool {
       job.settle(
         "output" in reply
           ? Either.right(reply.output)
-          : Either.left(this.failure(job, reply.failure)),
+          : Either.left(computationError(job.task.stream, reply)),
       )
     }
     this.dispatch()
@@ -146,7 +151,7 @@ class SummaryWorkerPool {
   }
 
   private failure(job: Job, message: string): SummaryComputationError {
-    return new SummaryComputationError({ stream: job.task.stream, message })
+    return computationError(job.task.stream, { failure: message })
   }
 }
 
