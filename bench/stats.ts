@@ -7,8 +7,9 @@
  */
 import { binomial } from "../src/stats/binomial.js"
 import { bootstrapMean, bootstrapMeanSamples } from "../src/stats/bootstrap-mean.js"
-import { deciles } from "../src/stats/deciles.js"
+import { decileLevels, deciles } from "../src/stats/deciles.js"
 import { standardNormal } from "../src/stats/distributions.js"
+import { orderStatisticsInBands } from "../src/stats/order-statistics.js"
 import { quantileOfSorted, sortedCopy } from "../src/stats/quantile.js"
 import { seededRandom } from "../src/stats/random.js"
 import { histogramOf, winsorize } from "../src/stats/value-histogram.js"
@@ -44,18 +45,19 @@ for (const clients of [100_000, 1_000_000]) {
   ] as const) {
     const data = branches.map((branch, index) => [branch, generate(clients, index + 1)] as const)
     const histograms = time(
-      () => new Map(data.map(([branch, values]) => [branch, histogramOf(values)])),
+      () =>
+        new Map(data.map(([branch, values]) => [branch, histogramOf(winsorize(values, 0.995))])),
+    )
+    const bands = time(
+      () =>
+        new Map(
+          data.map(([branch, values]) => [branch, orderStatisticsInBands(values, decileLevels)]),
+        ),
     )
     const mean = time(() =>
-      bootstrapMean(
-        histograms.result,
-        { numSamples, dropHighest: 0.005, confidence: 0.95 },
-        randomFor,
-      ),
+      bootstrapMean(histograms.result, { numSamples, confidence: 0.95 }, randomFor),
     )
-    const decile = time(() =>
-      deciles(histograms.result, { numSamples, confidence: 0.95 }, randomFor),
-    )
+    const decile = time(() => deciles(bands.result, { numSamples, confidence: 0.95 }, randomFor))
     const conversions = new Map(
       data.map(([branch, values]) => [
         branch,
@@ -72,8 +74,14 @@ for (const clients of [100_000, 1_000_000]) {
       histograms.seconds.toFixed(2),
       mean.seconds.toFixed(2),
       binomialTime.seconds.toFixed(2),
-      decile.seconds.toFixed(2),
-      (histograms.seconds + mean.seconds + binomialTime.seconds + decile.seconds).toFixed(2),
+      (bands.seconds + decile.seconds).toFixed(2),
+      (
+        histograms.seconds +
+        mean.seconds +
+        binomialTime.seconds +
+        bands.seconds +
+        decile.seconds
+      ).toFixed(2),
     ])
   }
 }

@@ -1,5 +1,6 @@
 import type { QueryResult } from "../services/warehouse/warehouse.js"
 import type { LinearModelSums } from "../stats/linear-model.js"
+import type { OrderStatistics } from "../stats/order-statistics.js"
 import type { RatioData } from "../stats/population-ratio.js"
 import { histogramFromSums, type ValueHistogram } from "../stats/value-histogram.js"
 
@@ -24,6 +25,17 @@ const columnsOf = (result: QueryResult) => {
 
 const branchesOf = (result: QueryResult): ReadonlyArray<string> =>
   columnsOf(result)("branch").map(String)
+
+/** Row indices per branch, in the result's order. */
+const rowsByBranchOf = (result: QueryResult): ReadonlyMap<string, ReadonlyArray<number>> => {
+  const rows = new Map<string, number[]>()
+  branchesOf(result).forEach((branch, row) => {
+    const list = rows.get(branch)
+    if (list === undefined) rows.set(branch, [row])
+    else list.push(row)
+  })
+  return rows
+}
 
 /**
  * Values closer than this, relatively, are one value: a per-client sum of floats can come out
@@ -70,10 +82,7 @@ export const histogramsFrom = (result: QueryResult): ReadonlyMap<string, ValueHi
     ReadonlyArray<unknown>,
     ReadonlyArray<unknown>,
   ]
-  const rowsByBranch = new Map<string, number[]>()
-  branchesOf(result).forEach((branch, row) => {
-    rowsByBranch.set(branch, [...(rowsByBranch.get(branch) ?? []), row])
-  })
+  const rowsByBranch = rowsByBranchOf(result)
   const histograms = new Map<string, ValueHistogram>()
   for (const [branch, rows] of rowsByBranch) {
     const counts = Float64Array.from(rows, (row) => numberOf(clients[row]))
@@ -97,6 +106,25 @@ export const histogramsFrom = (result: QueryResult): ReadonlyMap<string, ValueHi
     }
   }
   return histograms
+}
+
+/** Rows of `buildOrderStatisticsQuery`: runs of equal values over ranks, per branch. */
+export const orderStatisticsFrom = (result: QueryResult): ReadonlyMap<string, OrderStatistics> => {
+  const column = columnsOf(result)
+  const rowsByBranch = rowsByBranchOf(result)
+  const read = (name: string, rows: ReadonlyArray<number>) =>
+    Float64Array.from(rows, (row) => numberOf(column(name)[row]))
+  return new Map(
+    [...rowsByBranch].map(([branch, rows]) => [
+      branch,
+      {
+        n: numberOf(column("clients")[rows[0] ?? 0]),
+        values: read("value", rows),
+        firstRanks: read("first_rank", rows),
+        lastRanks: read("last_rank", rows),
+      },
+    ]),
+  )
 }
 
 /** Rows of `buildSufficientStatisticsQuery`: n, Σy, Σy² (and Σx, Σx², Σxy with a covariate). */

@@ -18,18 +18,26 @@ import {
 import { identifier } from "../sql/identifiers.js"
 import {
   buildHistogramQuery,
+  buildOrderStatisticsQuery,
   buildRatioSumsQuery,
   buildSufficientStatisticsQuery,
   type PushDownRequest,
   winsorizeQuantileFor,
 } from "../sql/push-down-query.js"
 import type { SqlBuildError } from "../sql/sql-build-error.js"
+import { decileLevels } from "../stats/deciles.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
 import type { BranchAggregates } from "../stats/summary-on-aggregates.js"
 import { confidenceOf } from "../stats/summary-parameters.js"
 import { defaultMaxBuckets, totalCount } from "../stats/value-histogram.js"
-import { clientCountsFrom, histogramsFrom, ratiosFrom, sumsFrom } from "./push-down-aggregates.js"
+import {
+  clientCountsFrom,
+  histogramsFrom,
+  orderStatisticsFrom,
+  ratiosFrom,
+  sumsFrom,
+} from "./push-down-aggregates.js"
 
 /** Where one summary is computed: a metrics table, a window, a basis, a segment. */
 export interface SummaryPlace {
@@ -99,7 +107,7 @@ const covariateOf = (summary: Summary, place: SummaryPlace) =>
  * names the columns the rows must be read in.
  */
 export interface PushDown {
-  readonly shape: "histogram" | "sums" | "sums_with_covariate" | "ratio_sums"
+  readonly shape: "histogram" | "order_statistics" | "sums" | "sums_with_covariate" | "ratio_sums"
   readonly sql: string
   readonly orderBy: ReadonlyArray<string>
   readonly purpose: string
@@ -127,9 +135,23 @@ export const pushDownFor = (
     }
     const purpose = `${summary.statistic.name} of ${summary.metric.name} (${place.configuration.experiment.slug}, ${place.window.period} ${place.window.index}, ${place.basis}, ${place.segment})`
     switch (summary.statistic.name) {
+      case "deciles":
+        return {
+          shape: "order_statistics",
+          sql: yield* buildOrderStatisticsQuery(request, decileLevels),
+          orderBy: ["branch", "value"],
+          purpose,
+          read: (result) =>
+            new Map(
+              [...orderStatisticsFrom(result)].map(([branch, orderStatistics]) => [
+                branch,
+                { clients: orderStatistics.n, orderStatistics },
+              ]),
+            ),
+          warnings: [],
+        }
       case "bootstrap_mean":
       case "binomial":
-      case "deciles":
       case "kernel_density_estimate":
       case "empirical_cdf":
         return {

@@ -1,9 +1,11 @@
 import { Either } from "effect"
 import type { PreTreatment, Statistic } from "../domain/config/analysis-configuration.js"
+import { bandMarginRanks, bandStandardDeviations } from "../stats/rank-bands.js"
 import { identifier } from "./identifiers.js"
 import {
   type CommonTableExpression,
   finiteCondition,
+  float64Literal,
   float64Value,
   preTreatmentSteps,
   quantileSelect,
@@ -194,6 +196,44 @@ SELECT branch, 'bucket' AS kind, NULL AS value, COUNT(*) AS clients, SUM(value) 
 FROM bucketed
 GROUP BY branch, bucket
 ORDER BY 1, 2, 3, 7`,
+  )
+}
+
+/**
+ * The order statistics a quantile bootstrap reads (src/stats/rank-bands.ts): per branch, the
+ * values at the 0-based ranks within the rank band of any of `levels`, as runs of equal
+ * values — one row per (branch, value): value, first_rank, last_rank (inclusive), and the
+ * branch's clients. About √n rows per level for continuous values, a handful for discrete
+ * ones; exact at any n, where quantile buckets have the resolution of the buckets. The band
+ * here is one rank wider on each side than the kernel's, so that the engine's float
+ * arithmetic can only return more than is read, never less.
+ */
+export const buildOrderStatisticsQuery = (
+  request: PushDownRequest,
+  levels: ReadonlyArray<number>,
+): Either.Either<string, SqlBuildError> => {
+  const inBand = levels.map((level) => {
+    const q = float64Literal(level)
+    const spread = float64Literal(level * (1 - level))
+    return `ABS(value_rank - ${q} * (clients - 1)) <= ${bandStandardDeviations} * SQRT(${spread} * (clients - 1)) + ${bandMarginRanks + 2}`
+  })
+  return Either.map(
+    prepare(request, sourceValues(request), ["value"], ["value"]),
+    (steps) => `${withClause([
+      ...steps,
+      {
+        name: "ranked",
+        select: `SELECT branch, value,
+      ROW_NUMBER() OVER (PARTITION BY branch ORDER BY value) - 1 AS value_rank,
+      COUNT(*) OVER (PARTITION BY branch) AS clients
+    FROM client_values`,
+      },
+    ])}
+SELECT branch, value, MIN(value_rank) AS first_rank, MAX(value_rank) AS last_rank, MAX(clients) AS clients
+FROM ranked
+WHERE ${inBand.join("\n  OR ")}
+GROUP BY branch, value
+ORDER BY branch, value`,
   )
 }
 

@@ -1,12 +1,10 @@
 import { dirichletSampler, standardNormal } from "./distributions.js"
 import type { RandomSource } from "./random.js"
 import { type StatisticOutput, summariseSamples } from "./sample-summary.js"
-import { totalCount, type ValueHistogram, winsorizeHistogram } from "./value-histogram.js"
+import { totalCount, type ValueHistogram } from "./value-histogram.js"
 
 export interface BootstrapParameters {
   readonly numSamples: number
-  /** Fraction of the highest values capped per branch before resampling (0.005). */
-  readonly dropHighest: number
   readonly confidence: number
 }
 
@@ -48,8 +46,10 @@ export const bootstrapMeanSamples = (
 }
 
 /**
- * Jetstream's bootstrap_mean ("mean"): per branch, winsorize at the (1 − drop_highest)
- * quantile, bootstrap the mean; then summarise per branch and per ordered pair of branches.
+ * Jetstream's bootstrap_mean ("mean"): per branch, bootstrap the mean; then summarise per
+ * branch and per ordered pair of branches. The histograms are of values already winsorized
+ * at the (1 − drop_highest) quantile, on the per-client values (`winsorize`) or in the
+ * warehouse: a cap read from quantile buckets would have the resolution of the buckets.
  * `randomFor(branch)` gives each branch its own seeded stream, so results do not depend on
  * the order branches come in.
  */
@@ -65,8 +65,7 @@ export const bootstrapMean = (
       warnings.push(`branch ${branch} has no clients: left out`)
       continue
     }
-    const winsorized = winsorizeHistogram(histogram, 1 - parameters.dropHighest)
-    samples.set(branch, bootstrapMeanSamples(winsorized, parameters.numSamples, randomFor(branch)))
+    samples.set(branch, bootstrapMeanSamples(histogram, parameters.numSamples, randomFor(branch)))
   }
   const output = summariseSamples(samples, parameters.confidence)
   return { rows: output.rows, warnings: [...warnings, ...output.warnings] }

@@ -2,11 +2,12 @@ import type { PreTreatment, Statistic } from "../domain/config/analysis-configur
 import { binomial, conversionsOfValues } from "./binomial.js"
 import { bootstrapMean } from "./bootstrap-mean.js"
 import { count, sum } from "./count-sum.js"
-import { deciles } from "./deciles.js"
+import { decileLevels, deciles } from "./deciles.js"
 import { empiricalCdf } from "./empirical-cdf.js"
 import { kernelDensityEstimate } from "./kernel-density.js"
 import { linearModelMean, linearModelSumsOf } from "./linear-model.js"
 import { withoutIntervalsForSmallBranches } from "./minimum-clients.js"
+import { orderStatisticsInBands } from "./order-statistics.js"
 import { perClientDauImpact } from "./per-client-dau-impact.js"
 import { populationRatio, ratioDataOf, winsorizePairs } from "./population-ratio.js"
 import { applyPreTreatmentsAcrossBranches } from "./pre-treatments.js"
@@ -109,16 +110,14 @@ export const computeSummaryOnClients = (
 
   const output = ((): StatisticOutput => {
     switch (statistic.name) {
-      case "bootstrap_mean":
+      case "bootstrap_mean": {
+        const cap = 1 - numberParameter(parameters, "drop_highest", 0.005)
         return bootstrapMean(
-          each((data) => histogramOf(data.values, maxBuckets)),
-          {
-            numSamples,
-            confidence,
-            dropHighest: numberParameter(parameters, "drop_highest", 0.005),
-          },
+          each((data) => histogramOf(winsorize(data.values, cap), maxBuckets)),
+          { numSamples, confidence },
           randomFor,
         )
+      }
       case "binomial":
         return binomial(
           each((data) => conversionsOfValues(data.values)),
@@ -127,7 +126,7 @@ export const computeSummaryOnClients = (
         )
       case "deciles":
         return deciles(
-          each((data) => histogramOf(data.values, maxBuckets)),
+          each((data) => orderStatisticsInBands(data.values, decileLevels)),
           { numSamples, confidence },
           randomFor,
         )

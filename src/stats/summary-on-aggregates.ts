@@ -12,6 +12,7 @@ import { empiricalCdf } from "./empirical-cdf.js"
 import { kernelDensityEstimate } from "./kernel-density.js"
 import { type LinearModelSums, linearModelMean } from "./linear-model.js"
 import { withoutIntervalsForSmallBranches } from "./minimum-clients.js"
+import type { OrderStatistics } from "./order-statistics.js"
 import { perClientDauImpact } from "./per-client-dau-impact.js"
 import { populationRatio, type RatioData } from "./population-ratio.js"
 import { seededRandom } from "./random.js"
@@ -28,6 +29,8 @@ export interface BranchAggregates {
   readonly clients: number
   /** Distinct values with counts, or quantile buckets: bootstrap_mean, deciles, densities. */
   readonly histogram?: ValueHistogram
+  /** The order statistics in the quantile bootstrap's rank bands: deciles. */
+  readonly orderStatistics?: OrderStatistics
   /** n, Σy, Σy² (and Σx, Σx², Σxy with a covariate): linear models, sum; binomial for 0/1 metrics. */
   readonly sums?: LinearModelSums
   /** (numerator, denominator) pairs or their sums: population_ratio. */
@@ -46,6 +49,8 @@ const clientsIn = (statistic: Statistic["name"], branch: BranchAggregates): numb
     case "linear_model_mean":
     case "per_client_dau_impact":
       return sums?.n ?? branch.clients
+    case "deciles":
+      return branch.orderStatistics?.n ?? branch.clients
     default:
       return histogram === undefined ? (sums?.n ?? branch.clients) : totalCount(histogram)
   }
@@ -87,7 +92,7 @@ export const computeSummaryOnAggregates = (
   const output = ((): StatisticOutput => {
     switch (statistic.name) {
       case "bootstrap_mean":
-        return bootstrapMean(histograms(), { numSamples, confidence, dropHighest: 0 }, randomFor)
+        return bootstrapMean(histograms(), { numSamples, confidence }, randomFor)
       case "binomial":
         // Values must be 0 or 1, as on the per-client path; others refuse the summary.
         return binomial(
@@ -102,7 +107,11 @@ export const computeSummaryOnAggregates = (
           randomFor,
         )
       case "deciles":
-        return deciles(histograms(), { numSamples, confidence }, randomFor)
+        return deciles(
+          collect("order statistics", (branch) => branch.orderStatistics),
+          { numSamples, confidence },
+          randomFor,
+        )
       case "linear_model_mean":
         return linearModelMean(sums(), { confidence })
       case "per_client_dau_impact":

@@ -23,8 +23,6 @@ export const totalCount = (histogram: ValueHistogram): number => {
   return total
 }
 
-export const isBucketed = (histogram: ValueHistogram): boolean => histogram.variances !== undefined
-
 /** The histogram of per-client values: exact up to `maxBuckets` distinct values. */
 export const histogramOf = (
   values: Float64Array,
@@ -118,21 +116,8 @@ export const histogramQuantile = (histogram: ValueHistogram, q: number): number 
 
 /**
  * Caps values above the q-quantile at that quantile (mozanalysis' filter_outliers: a
- * per-branch winsorization, not a removal).
+ * per-branch winsorization, not a removal), numpy's linear quantile of the per-client values.
  */
-export const winsorizeHistogram = (histogram: ValueHistogram, q: number): ValueHistogram => {
-  if (q >= 1) return histogram
-  const threshold = histogramQuantile(histogram, q)
-  const values = histogram.values.map((value) => Math.min(value, threshold))
-  const variances = histogram.variances?.map((variance, index) =>
-    (histogram.values[index] ?? 0) > threshold ? 0 : variance,
-  )
-  return variances === undefined
-    ? { values, counts: histogram.counts }
-    : { values, counts: histogram.counts, variances }
-}
-
-/** The same winsorization on per-client values (numpy quantile, then clip). */
 export const winsorize = (values: Float64Array, q: number): Float64Array => {
   if (q >= 1) return values
   const threshold = quantileOfSorted(sortedCopy(values), q)

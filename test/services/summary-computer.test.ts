@@ -10,7 +10,9 @@ import {
   SummaryComputer,
   type SummaryTask,
 } from "../../src/services/summary-computer.js"
+import { decileLevels } from "../../src/stats/deciles.js"
 import { linearModelSumsOf } from "../../src/stats/linear-model.js"
+import { orderStatisticsInBands } from "../../src/stats/order-statistics.js"
 import { ratioDataOf } from "../../src/stats/population-ratio.js"
 import { seededRandom } from "../../src/stats/random.js"
 import { histogramOf } from "../../src/stats/value-histogram.js"
@@ -28,6 +30,7 @@ const branch = (shift: number) => {
   return {
     clients: values.length,
     histogram: histogramOf(values),
+    orderStatistics: orderStatisticsInBands(values, decileLevels),
     sums: linearModelSumsOf(values, covariate),
     ratio: ratioDataOf(
       values.map((value) => Math.floor(value / 2)),

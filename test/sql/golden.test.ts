@@ -15,7 +15,11 @@ import {
   buildEnrollmentsQuery as enrollmentsQuery,
 } from "../../src/sql/enrollments-query.js"
 import { buildMetricsQuery } from "../../src/sql/metrics-query.js"
-import { buildHistogramQuery as histogramQuery } from "../../src/sql/push-down-query.js"
+import {
+  buildHistogramQuery as histogramQuery,
+  buildOrderStatisticsQuery as orderStatisticsQuery,
+} from "../../src/sql/push-down-query.js"
+import { decileLevels } from "../../src/stats/deciles.js"
 import { dataSourceFixture, metricFixture } from "../support/sql-fixtures.js"
 
 const dataSource = dataSourceFixture
@@ -25,6 +29,8 @@ const buildEnrollmentsQuery = (request: EnrollmentsQueryRequest) =>
   Either.getOrThrow(enrollmentsQuery(request))
 const buildHistogramQuery = (...args: Parameters<typeof histogramQuery>) =>
   Either.getOrThrow(histogramQuery(...args))
+const buildOrderStatisticsQuery = (...args: Parameters<typeof orderStatisticsQuery>) =>
+  Either.getOrThrow(orderStatisticsQuery(...args))
 const metric = metricFixture
 
 const clientsDaily = dataSource("clients_daily", "mozdata.telemetry.clients_daily", "simple")
@@ -145,6 +151,18 @@ const golden: ReadonlyArray<readonly [string, string]> = [
         windowStart: 7,
       },
       1000,
+    ),
+  ],
+  [
+    "push-down-order-statistics",
+    buildOrderStatisticsQuery(
+      {
+        metricsTable: "statistics_my_experiment_week_2",
+        metric: "active_hours",
+        segment: "new_or_resurrected",
+        windowStart: 7,
+      },
+      decileLevels,
     ),
   ],
 ]

@@ -2,8 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import type { Statistic } from "../../src/domain/config/analysis-configuration.js"
 import type { StatisticName } from "../../src/domain/summary-catalogue.js"
 import { computeSummaryOnClients } from "../../src/stats/compute-summary.js"
+import { decileLevels } from "../../src/stats/deciles.js"
 import { standardNormal } from "../../src/stats/distributions.js"
 import { linearModelSumsOf } from "../../src/stats/linear-model.js"
+import { orderStatisticsInBands } from "../../src/stats/order-statistics.js"
 import { ratioDataOf } from "../../src/stats/population-ratio.js"
 import { seededRandom } from "../../src/stats/random.js"
 import { computeSummaryOnAggregates } from "../../src/stats/summary-on-aggregates.js"
@@ -31,6 +33,7 @@ const aggregates = new Map(
     {
       clients: data.values.length,
       histogram: histogramOf(data.values),
+      orderStatistics: orderStatisticsInBands(data.values, decileLevels),
       sums: linearModelSumsOf(data.values, data.covariate),
       ratio: ratioDataOf(data.numerator, data.denominator),
     },
