@@ -8,6 +8,7 @@ import type { Experiment } from "../domain/experiment.js"
 import { ConfigRepository, unreadableExperimentConfigs } from "../services/config-repository.js"
 import { ExperimentSource, type ExperimentSourceError } from "../services/experiment-source.js"
 import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import { defaultMaxBuckets } from "../stats/value-histogram.js"
 import { type AnalysisSettings, analyseExperiment, experimentWithin } from "./analyse-experiment.js"
 import { configHash } from "./config-hash.js"
 import { planExperiment, selectExperiments } from "./plan.js"
@@ -29,19 +30,12 @@ export interface RunSettings extends AnalysisSettings {
 
 type RunRequirements = Warehouse | ConfigRepository | ExperimentSource
 
-/**
- * Distinct values kept exact per branch before quantile buckets: the bootstrap's cost grows
- * with them (num_samples × values), and at 500 buckets its interval stays within Monte Carlo
- * error of the exact one (docs/statistics.md).
- */
-export const runMaxBuckets = 500
-
 /** Settings with the defaults of the CLI; `sources` says where enrollment events are. */
 export const runSettings = (
   settings: Pick<RunSettings, "sources"> & Partial<RunSettings>,
 ): RunSettings => ({
   seed: 1,
-  maxBuckets: runMaxBuckets,
+  maxBuckets: defaultMaxBuckets,
   metrics: [],
   statisticsOnly: false,
   recreateEnrollments: false,

@@ -1,4 +1,4 @@
-import { dirichletSampler, standardNormal } from "./distributions.js"
+import { gammaSampler, standardNormal } from "./distributions.js"
 import type { RandomSource } from "./random.js"
 import { type StatisticOutput, summariseSamples } from "./sample-summary.js"
 import { totalCount, type ValueHistogram } from "./value-histogram.js"
@@ -24,23 +24,34 @@ export const bootstrapMeanSamples = (
 ): Float64Array => {
   const { values, counts, variances } = histogram
   const spreadVariances = variances?.map((variance, index) => variance / ((counts[index] ?? 0) + 1))
-  const weights = new Float64Array(values.length)
   const samples = new Float64Array(numSamples)
-  const dirichlet = dirichletSampler(counts)
+  const draw = gammaSampler(counts)
+  const size = values.length
   for (let sample = 0; sample < numSamples; sample++) {
-    dirichlet(random, weights)
-    let draw = 0
+    // Dirichlet(counts) weights are Gamma(counts) draws over their total: one pass sums the
+    // draws, the weighted values and the squared weights' spread, and divides once.
+    let total = 0
+    let weighted = 0
     let spread = 0
-    for (let index = 0; index < values.length; index++) {
-      const weight = weights[index] ?? 0
-      draw += weight * (values[index] ?? 0)
-      if (spreadVariances !== undefined) spread += weight * weight * (spreadVariances[index] ?? 0)
+    if (spreadVariances === undefined) {
+      for (let index = 0; index < size; index++) {
+        const weight = draw(random, index)
+        total += weight
+        weighted += weight * (values[index] ?? 0)
+      }
+      samples[sample] = weighted / total
+    } else {
+      for (let index = 0; index < size; index++) {
+        const weight = draw(random, index)
+        total += weight
+        weighted += weight * (values[index] ?? 0)
+        spread += weight * weight * (spreadVariances[index] ?? 0)
+      }
+      // Drawn for every sample of a bucketed histogram, spread or not: whether a bucket's
+      // variance comes out 0 or 1e-17 depends on the warehouse's summing order, and must not
+      // shift the random stream.
+      samples[sample] = weighted / total + (Math.sqrt(spread) / total) * standardNormal(random)
     }
-    // Drawn for every sample of a bucketed histogram, spread or not: whether a bucket's
-    // variance comes out 0 or 1e-17 depends on the warehouse's summing order, and must not
-    // shift the random stream.
-    samples[sample] =
-      spreadVariances === undefined ? draw : draw + Math.sqrt(spread) * standardNormal(random)
   }
   return samples
 }

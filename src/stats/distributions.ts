@@ -104,15 +104,16 @@ export const beta = (random: RandomSource, a: number, b: number): number => {
 }
 
 /**
- * A Dirichlet(alphas) sampler for many draws with the same alphas (a bootstrap's 10,000):
- * Marsaglia–Tsang's constants are computed once per alpha instead of once per draw, and
- * Gamma(1), the alpha of every distinct value seen once, is drawn as −log U, one logarithm
- * instead of a normal, a uniform and the squeeze. The draws have the same distribution as
- * `gamma`'s.
+ * Gamma(alphas[i], 1) draws for many rounds with the same alphas (a bootstrap's 10,000 rounds
+ * of Dirichlet(alphas) weights, which are these draws over their sum): Marsaglia–Tsang's
+ * constants are computed once per alpha instead of once per draw, and Gamma(1), the alpha of
+ * every distinct value seen once, is drawn as −log U, one logarithm instead of a normal, a
+ * uniform and the squeeze. The draws have the same distribution as `gamma`'s. Callers keep
+ * the draws unnormalised and divide their weighted sums by the total once per round.
  */
-export const dirichletSampler = (
+export const gammaSampler = (
   alphas: Float64Array,
-): ((random: RandomSource, weights: Float64Array) => void) => {
+): ((random: RandomSource, index: number) => number) => {
   const n = alphas.length
   const d = new Float64Array(n)
   const c = new Float64Array(n)
@@ -123,52 +124,10 @@ export const dirichletSampler = (
       c[index] = 1 / Math.sqrt(9 * (alpha - 1 / 3))
     }
   }
-  const draw = (random: RandomSource, index: number): number => {
+  return (random, index) => {
     const alpha = alphas[index] ?? 0
     if (alpha === 1) return -Math.log(1 - random.nextDouble())
     if (!(alpha > 1)) return gamma(random, alpha)
     return marsagliaTsang(random, d[index] ?? 0, c[index] ?? 0)
   }
-  return (random, weights) => {
-    let total = 0
-    for (let index = 0; index < n; index++) {
-      const value = draw(random, index)
-      weights[index] = value
-      total += value
-    }
-    for (let index = 0; index < n; index++) weights[index] = (weights[index] ?? 0) / total
-  }
-}
-
-/**
- * Binomial(n, p). Exact by inversion while the smaller tail's mean is under 500 (below e^−500
- * the starting pmf would underflow); beyond,
- * the normal approximation with continuity correction, whose error is then below the
- * skewness (1 − 2p)/√(np(1−p)) < 0.064 and invisible at the resolution of quantile indices.
- */
-export const binomial = (random: RandomSource, n: number, p: number): number => {
-  if (n <= 0 || p <= 0) return 0
-  if (p >= 1) return n
-  const flip = p > 0.5
-  const q = flip ? 1 - p : p
-  let draw: number
-  if (n * q < 500) {
-    // Inversion: walk the pmf from 0 until the uniform is used up.
-    const ratio = q / (1 - q)
-    let probability = (1 - q) ** n
-    let cumulative = probability
-    const u = random.nextDouble()
-    draw = 0
-    while (u > cumulative && draw < n) {
-      probability *= (ratio * (n - draw)) / (draw + 1)
-      cumulative += probability
-      draw++
-      if (probability === 0 && cumulative < u) break
-    }
-  } else {
-    const mean = n * q
-    const sd = Math.sqrt(n * q * (1 - q))
-    draw = Math.min(n, Math.max(0, Math.round(mean + sd * standardNormal(random))))
-  }
-  return flip ? n - draw : draw
 }

@@ -1,4 +1,4 @@
-import { dirichletSampler, standardNormal } from "./distributions.js"
+import { gammaSampler, standardNormal } from "./distributions.js"
 import type { RandomSource } from "./random.js"
 import { type StatisticOutput, summariseSamples } from "./sample-summary.js"
 import { defaultMaxBuckets, winsorize } from "./value-histogram.js"
@@ -86,15 +86,17 @@ export const ratioSamples = (
 ): Float64Array => {
   const samples = new Float64Array(numSamples)
   if (data.kind === "pairs") {
-    const weights = new Float64Array(data.counts.length)
-    const dirichlet = dirichletSampler(data.counts)
+    // Dirichlet(counts) weights are Gamma(counts) draws over their total, which cancels in
+    // the ratio of the two weighted means.
+    const draw = gammaSampler(data.counts)
+    const size = data.counts.length
     for (let sample = 0; sample < numSamples; sample++) {
-      dirichlet(random, weights)
       let numerator = 0
       let denominator = 0
-      for (let index = 0; index < weights.length; index++) {
-        numerator += (weights[index] ?? 0) * (data.numerators[index] ?? 0)
-        denominator += (weights[index] ?? 0) * (data.denominators[index] ?? 0)
+      for (let index = 0; index < size; index++) {
+        const weight = draw(random, index)
+        numerator += weight * (data.numerators[index] ?? 0)
+        denominator += weight * (data.denominators[index] ?? 0)
       }
       samples[sample] = numerator / denominator
     }

@@ -14,8 +14,15 @@ export interface ValueHistogram {
   readonly variances?: Float64Array
 }
 
-/** Default bound on distinct values before values fall into quantile buckets. */
-export const defaultMaxBuckets = 2000
+/**
+ * Distinct values kept exact per branch before quantile buckets, on every path (the daily
+ * run's push-down, analyze-table's per-client columns). The bootstrap's cost grows with them
+ * (num_samples × values); bucketing keeps the draws' mean and variance exact for any number
+ * of buckets (only higher moments inside a bucket are approximated), and at 500 the interval
+ * stays within Monte Carlo error of the exact per-client one from 10k to 1M clients per
+ * branch (`npm run bench:accuracy`, docs/statistics.md).
+ */
+export const defaultMaxBuckets = 500
 
 export const totalCount = (histogram: ValueHistogram): number => {
   let total = 0

@@ -38,7 +38,10 @@ describe("value histograms", () => {
 
   it("computes quantiles as numpy does (type 7) on the expanded data", () => {
     // numpy: np.quantile(np.arange(1, 1001), 0.995) == 995.005; np.quantile([1,2,3,4,100], .9) == 61.6
-    const sequence = histogramOf(Float64Array.from({ length: 1000 }, (_, index) => index + 1))
+    const sequence = histogramOf(
+      Float64Array.from({ length: 1000 }, (_, index) => index + 1),
+      1000,
+    )
     expect(histogramQuantile(sequence, 0.995)).toBeCloseTo(995.005, 9)
     expect(histogramQuantile(histogramOf(Float64Array.from([1, 2, 3, 4, 100])), 0.9)).toBeCloseTo(
       61.6,
