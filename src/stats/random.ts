@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto"
+
 /**
  * A seedable random source: xoshiro128** (Blackman & Vigna, 2018; prng.di.unimi.it), a fast
- * 32-bit generator with a period of 2^128 − 1, seeded through splitmix64 so that any integer
- * seed gives a well-mixed state. Same seed, same stream, on every machine.
+ * 32-bit generator with a period of 2^128 − 1, its state hashed from an integer seed and a
+ * stream label (`seededRandom`). Same seed and label, same stream, on every machine.
  */
 export interface RandomSource {
   /** A uniform 32-bit unsigned integer. */
@@ -39,33 +41,29 @@ export const xoshiro128StarStar = (
   return { nextUint32, nextDouble }
 }
 
-const mask64 = (1n << 64n) - 1n
-
-/** splitmix64 (Vigna), the recommended way to expand a seed into xoshiro state. */
-export const splitmix64 = (seed: bigint): (() => bigint) => {
-  let x = BigInt.asUintN(64, seed)
-  return () => {
-    x = (x + 0x9e3779b97f4a7c15n) & mask64
-    let z = x
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & mask64
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & mask64
-    return z ^ (z >> 31n)
-  }
-}
-
-/** A generator from an integer seed, and from a seed plus a stream label (per branch, say). */
+/**
+ * A generator from an integer seed and a stream label (per branch, say). The state is the
+ * first 128 bits of SHA-256 over the seed in decimal, a NUL byte and the label in UTF-8: an
+ * unambiguous encoding (no digit is NUL), so distinct (seed, label) pairs hash distinct
+ * inputs, and a cryptographic hash mixes every input bit into every state bit — unlike a
+ * polynomial in the label's characters, where "run/Aa" and "run/BB" collide. One hash per
+ * branch and summary costs microseconds; node:crypto is there in Node and worker threads.
+ * Labels are read as UTF-8, so a lone surrogate (not valid Unicode) reads as U+FFFD.
+ */
 export const seededRandom = (seed: number | bigint, stream = ""): RandomSource => {
-  let mixed = BigInt(seed)
-  for (let index = 0; index < stream.length; index++) {
-    mixed = BigInt.asUintN(64, mixed * 31n + BigInt(stream.charCodeAt(index)))
-  }
-  const next = splitmix64(mixed)
-  const a = next()
-  const b = next()
-  return xoshiro128StarStar([
-    Number(a & 0xffffffffn),
-    Number(a >> 32n),
-    Number(b & 0xffffffffn),
-    Number(b >> 32n),
-  ])
+  const digest = createHash("sha256")
+    .update(`${BigInt(seed)}\0`, "utf8")
+    .update(stream, "utf8")
+    .digest()
+  const words = (offset: number): [number, number, number, number] => [
+    digest.readUInt32LE(offset),
+    digest.readUInt32LE(offset + 4),
+    digest.readUInt32LE(offset + 8),
+    digest.readUInt32LE(offset + 12),
+  ]
+  const isZero = (state: ReadonlyArray<number>) => state.every((word) => word === 0)
+  // xoshiro's state must not be all zero: fall back to the digest's other half, then to 1.
+  const first = words(0)
+  const second = words(16)
+  return xoshiro128StarStar(!isZero(first) ? first : !isZero(second) ? second : [1, 0, 0, 0])
 }

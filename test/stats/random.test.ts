@@ -6,7 +6,7 @@ import {
   gamma,
   standardNormal,
 } from "../../src/stats/distributions.js"
-import { seededRandom, splitmix64, xoshiro128StarStar } from "../../src/stats/random.js"
+import { seededRandom, xoshiro128StarStar } from "../../src/stats/random.js"
 
 const moments = (draw: () => number, n: number) => {
   let total = 0
@@ -29,20 +29,97 @@ describe("random sources", () => {
     ])
   })
 
-  it("reproduces splitmix64's published first outputs from seed 0", () => {
-    const next = splitmix64(0n)
-    expect([next(), next()]).toEqual([0xe220a8397b1dcdafn, 0x6e789e6aa1b965f4n])
+  it("seeds from SHA-256 of the seed in decimal, a NUL and the label (checked with Python's hashlib)", () => {
+    // hashlib.sha256(b"42\x00control").digest()[:16] as four little-endian words, through
+    // xoshiro128** in Python: pinned, so the streams stay the same on every machine and release.
+    const random = seededRandom(42, "control")
+    expect(Array.from({ length: 4 }, random.nextUint32)).toEqual([
+      3474093540, 3259936405, 2635782735, 3960017543,
+    ])
   })
 
   it("gives the same stream for the same seed and stream label, another for another", () => {
-    const draws = (seed: number, stream: string) => {
+    const draws = (seed: number | bigint, stream: string) => {
       const random = seededRandom(seed, stream)
       return Array.from({ length: 5 }, random.nextDouble)
     }
     expect(draws(42, "control")).toEqual(draws(42, "control"))
+    expect(draws(42n, "control")).toEqual(draws(42, "control"))
     expect(draws(42, "control")).not.toEqual(draws(42, "treatment"))
     expect(draws(42, "control")).not.toEqual(draws(43, "control"))
+    expect(draws(-1, "control")).not.toEqual(draws(2n ** 64n - 1n, "control"))
     for (const value of draws(7, "")) expect(value >= 0 && value < 1).toBe(true)
+  })
+})
+
+/** The first two 32-bit outputs of a stream as one 64-bit key. */
+const keyOf = (seed: number, stream: string): bigint => {
+  const random = seededRandom(seed, stream)
+  const high = random.nextUint32()
+  return (BigInt(high) << 32n) | BigInt(random.nextUint32())
+}
+
+const popcount32 = (word: number): number => {
+  let bits = word >>> 0
+  let count = 0
+  while (bits !== 0) {
+    bits &= bits - 1
+    count++
+  }
+  return count
+}
+
+describe("stream labels", () => {
+  it('gives "run/Aa" and "run/BB" different streams (a base-31 polynomial made them equal)', () => {
+    expect(keyOf(1, "run/Aa")).not.toBe(keyOf(1, "run/BB"))
+    expect(keyOf(1, "Aa")).not.toBe(keyOf(1, "BB"))
+  })
+
+  it("gives 100,000 summary labels and every two-character ASCII label distinct streams", () => {
+    const labels: string[] = []
+    for (let index = 0; index < 100_000; index++) {
+      labels.push(`slug/period/${index % 7}/enrollments/all/metric_${index % 13}/branch-${index}`)
+    }
+    for (let first = 0; first < 128; first++) {
+      for (let second = 0; second < 128; second++) {
+        labels.push(String.fromCharCode(first, second))
+      }
+    }
+    // Labels that differ only where a polynomial hash could cancel, and the empty label.
+    labels.push("", "a", "\0", "é", "e\u0301", "😀")
+    expect(new Set(labels).size).toBe(labels.length)
+    const keys = new Set(labels.map((label) => keyOf(2026, label)))
+    expect(keys.size).toBe(labels.length)
+  })
+
+  it("changes about half of the output bits when one character of the label changes", () => {
+    // Under full mixing each output bit flips with probability ½: the bits changed in a 32-bit
+    // word are Binomial(32, ½), so their mean over 8,000 words has standard error √8 / √8000 ≈ 0.03.
+    const pairs = 4000
+    let changed = 0
+    for (let pair = 0; pair < pairs; pair++) {
+      const label = `experiment-${pair}/week/2/exposures/segment/metric/branch`
+      const at = pair % label.length
+      const code = label.charCodeAt(at) ^ (1 << (pair % 7))
+      const flipped = `${label.slice(0, at)}${String.fromCharCode(code)}${label.slice(at + 1)}`
+      const a = seededRandom(9, label)
+      const b = seededRandom(9, flipped)
+      changed += popcount32(a.nextUint32() ^ b.nextUint32())
+      changed += popcount32(a.nextUint32() ^ b.nextUint32())
+    }
+    const meanPerWord = changed / (2 * pairs)
+    expect(Math.abs(meanPerWord - 16)).toBeLessThan(0.5)
+  })
+
+  it("changes about half of the output bits when the seed changes by one", () => {
+    const pairs = 4000
+    let changed = 0
+    for (let seed = 0; seed < pairs; seed++) {
+      const a = seededRandom(seed, "control")
+      const b = seededRandom(seed + 1, "control")
+      changed += popcount32(a.nextUint32() ^ b.nextUint32())
+    }
+    expect(Math.abs(changed / pairs - 16)).toBeLessThan(0.5)
   })
 })
 
