@@ -43,10 +43,11 @@ const describeIssues = (issues: ReadonlyArray<ConfigIssue>): string =>
   issues.map(({ path, message }) => (path === "" ? message : `${path}: ${message}`)).join("; ")
 
 /**
- * Analyses a per-client table (CSV or Parquet): one statistic of one metric column, per
- * branch and per pair of branches, as rows of the published format (segment "all",
+ * Analyses a per-client table (CSV or Parquet): one statistic of one metric column (for
+ * population_ratio, of its numerator and denominator columns, the metric naming the ratio),
+ * per branch and per pair of branches, as rows of the published format (segment "all",
  * analysis basis "enrollments", window 1), followed by the sample-ratio mismatch test of the
- * clients per branch (metric "identity", statistic "sample_ratio_mismatch", point = χ²).
+ * clients per branch (metric "sample_ratio_mismatch", statistic "chi_square", point = χ²).
  */
 export const analyzeTable = (
   request: AnalyzeTableRequest,
@@ -76,12 +77,20 @@ export const analyzeTable = (
     const preTreatments: ReadonlyArray<PreTreatment> = spec.preTreatments.flatMap((entry) =>
       isPreTreatmentName(entry.name) ? [{ name: entry.name, parameters: entry.parameters }] : [],
     )
+    // A ratio's metric names the ratio (as in TOML: `ad_ctr` of `ad_clicks` / `search_count`),
+    // not a column: its values are the numerator's, as the push-down's ratio sums read them
+    // (the numerator decides which rows the pre-treatments drop).
     const ratioColumns =
-      name === "population_ratio" ? [spec.parameters.numerator, spec.parameters.denominator] : []
+      name === "population_ratio"
+        ? [spec.parameters.numerator, spec.parameters.denominator].filter(
+            (column): column is string => typeof column === "string",
+          )
+        : []
+    const valuesColumn = ratioColumns[0] ?? request.metric
     const columns = [
-      request.metric,
+      valuesColumn,
       ...(request.covariate === undefined ? [] : [request.covariate]),
-      ...ratioColumns.filter((column): column is string => typeof column === "string"),
+      ...ratioColumns,
     ].filter((column, index, all) => all.indexOf(column) === index)
     const { branches: table, withoutBranch } = yield* readBranchTable(
       request.file,
@@ -112,8 +121,9 @@ export const analyzeTable = (
     }
     const branches = new Map<string, ClientColumns>()
     for (const [branch, byColumn] of table) {
-      const column = (key: unknown) => (typeof key === "string" ? byColumn.get(key) : undefined)
-      const values = byColumn.get(request.metric) ?? new Float64Array()
+      const column = (key: string | undefined) =>
+        key === undefined ? undefined : byColumn.get(key)
+      const values = byColumn.get(valuesColumn) ?? new Float64Array()
       const covariate = column(request.covariate)
       const numerator = column(ratioColumns[0])
       const denominator = column(ratioColumns[1])
@@ -154,7 +164,7 @@ export const analyzeTable = (
         [...table].map(([branch, byColumn]) => [
           branch,
           {
-            enrolled: byColumn.get(request.metric)?.length ?? 0,
+            enrolled: byColumn.get(valuesColumn)?.length ?? 0,
             ratio: request.ratios?.[branch] ?? 1,
           },
         ]),

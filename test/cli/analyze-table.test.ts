@@ -5,7 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import type { StatisticResult } from "../../src/domain/statistic-result.js"
 import { standardNormal } from "../../src/stats/distributions.js"
 import { seededRandom } from "../../src/stats/random.js"
-import { runCli } from "../support/run-cli.js"
+import { type CliResult, runCli } from "../support/run-cli.js"
 
 /** 2 × 3000 clients; treatment adds 1 active hour; clicks per search 0.3 vs 0.36. */
 const folder = mkdtempSync(join(tmpdir(), "slipstream-analyze-"))
@@ -176,5 +176,118 @@ describe("slipstream analyze-table", () => {
     )
     expect(badParameter.status).toBe(1)
     expect(badParameter.stderr).toContain("num_samples: must be a positive integer")
+  })
+})
+
+/**
+ * A ratio as metric-hub's TOML defines it: `ad_ctr` = Σ ad_clicks / Σ search_count, with no
+ * `ad_ctr` column. 5,000 control and 5,100 treatment clients; searches 1–5, clicks 0 or 1
+ * with probability 0.3 (control) or 0.36 (treatment), so the ratio is 0.1 vs 0.12. The
+ * largest values (5 searches, 1 click) are each held by far more than 0.5% of a branch's
+ * clients, so the default winsorization (drop_highest 0.005) changes nothing.
+ */
+const ratioFolder = mkdtempSync(join(tmpdir(), "slipstream-analyze-ratio-"))
+const ratioTable = join(ratioFolder, "searches.csv")
+/** The same rows with a text column `ad_ctr`, which a ratio must not read. */
+const ratioTableWithMetricColumn = join(ratioFolder, "searches-with-ad-ctr.csv")
+const ratioRandom = seededRandom(11, "ratio table")
+const totals = new Map([
+  ["control", { clicks: 0, searches: 0 }],
+  ["treatment", { clicks: 0, searches: 0 }],
+])
+const ratioLines = ["client_id,branch,ad_clicks,search_count"]
+const ratioLinesWithMetric = ["client_id,branch,ad_ctr,ad_clicks,search_count"]
+for (let client = 0; client < 10_100; client++) {
+  const branch = client < 5000 ? "control" : "treatment"
+  const searches = 1 + Math.floor(ratioRandom.nextDouble() * 5)
+  const clicks = ratioRandom.nextDouble() < (branch === "treatment" ? 0.36 : 0.3) ? 1 : 0
+  const total = totals.get(branch)
+  if (total !== undefined) {
+    total.clicks += clicks
+    total.searches += searches
+  }
+  ratioLines.push(`c${client},${branch},${clicks},${searches}`)
+  ratioLinesWithMetric.push(`c${client},${branch},n/a,${clicks},${searches}`)
+}
+writeFileSync(ratioTable, `${ratioLines.join("\n")}\n`)
+writeFileSync(ratioTableWithMetricColumn, `${ratioLinesWithMetric.join("\n")}\n`)
+
+const ratioArgs = [
+  "--metric",
+  "ad_ctr",
+  "--statistic",
+  "population_ratio",
+  "--param",
+  "numerator=ad_clicks",
+  "--param",
+  "denominator=search_count",
+]
+
+/** The ratio of `ratioTable`, run once (each run of the CLI takes seconds). */
+let ratioResult: CliResult | undefined
+const analyzeRatio = (): CliResult => {
+  ratioResult ??= runCli(["analyze-table", ratioTable, "--format", "json", ...ratioArgs])
+  return ratioResult
+}
+
+describe("slipstream analyze-table, a ratio named as in the TOML", () => {
+  it("reads the numerator and denominator columns, not the metric, and names the rows by the metric", () => {
+    const result = analyzeRatio()
+    expect(result.stderr).toBe("")
+    expect(result.status).toBe(0)
+    const rows = rowsOf(result.stdout)
+    expect(rows).toHaveLength(2 + 2 * 2 + 1)
+    for (const row of rows.slice(0, -1)) {
+      expect(row).toMatchObject({ metric: "ad_ctr", statistic: "population_ratio" })
+    }
+    for (const [branch, { clicks, searches }] of totals) {
+      const row = find(rows, branch, null)
+      const lower = row?.lower ?? Number.NaN
+      const upper = row?.upper ?? Number.NaN
+      // The point is the mean of 10,000 bootstrap draws of the ratio (as Jetstream's), so it
+      // is Σ clicks / Σ searches within Monte Carlo error: a standard error is
+      // (upper − lower) / 3.92 / √10000, and the bound here is about 4 of them.
+      expect(Math.abs((row?.point ?? Number.NaN) - clicks / searches)).toBeLessThan(
+        (upper - lower) / 100,
+      )
+      expect(lower).toBeLessThan(clicks / searches)
+      expect(upper).toBeGreaterThan(clicks / searches)
+    }
+    expect(find(rows, "control", null)?.point).toBeCloseTo(0.1, 2)
+    expect(find(rows, "treatment", null)?.point).toBeCloseTo(0.12, 2)
+    // The clients per branch are counted from the numerator column: 5,000 and 5,100
+    // against an even split give χ² = 2 · 50² / 5050.
+    expect(rows.at(-1)).toMatchObject({ metric: "sample_ratio_mismatch", statistic: "chi_square" })
+    expect(rows.at(-1)?.point).toBeCloseTo((2 * 50 * 50) / 5050, 10)
+  })
+
+  it("does not read a column named as the metric either: the same rows with one there", () => {
+    const without = analyzeRatio()
+    const withColumn = runCli([
+      "analyze-table",
+      ratioTableWithMetricColumn,
+      "--format",
+      "json",
+      ...ratioArgs,
+    ])
+    expect(withColumn.status).toBe(0)
+    expect(withColumn.stdout).toBe(without.stdout)
+  })
+
+  it("still says which parameters a ratio lacks", () => {
+    const result = runCli([
+      "analyze-table",
+      ratioTable,
+      "--metric",
+      "ad_ctr",
+      "--statistic",
+      "population_ratio",
+      "--param",
+      "numerator=ad_clicks",
+    ])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain(
+      "slipstream analyze-table: invalid population_ratio: denominator: is required but missing",
+    )
   })
 })
