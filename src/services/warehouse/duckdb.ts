@@ -1,10 +1,7 @@
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api"
 import { Effect, Either, Layer } from "effect"
-import {
-  duckDbCompatibilityStatements,
-  toDuckDbSql,
-} from "../../sql/dialects/duckdb-compatibility.js"
+import { toDuckDbSql } from "../../sql/dialects/duckdb-compatibility.js"
 import { makeCostTally } from "./cost-totals.js"
+import { messageOf, openDuckDb, quote } from "./duckdb-connection.js"
 import { type QueryCost, type QueryResult, Warehouse, WarehouseError } from "./warehouse.js"
 
 export interface DuckDbSettings {
@@ -18,11 +15,7 @@ export interface DuckDbSettings {
 
 export const defaultDuckDbPath = "./slipstream.duckdb"
 
-const quote = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`
 const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`
-
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error)
 
 /**
  * The embedded warehouse: DuckDB in this process, over a file or memory. BigQuery-style SQL
@@ -35,30 +28,11 @@ export const duckDbWarehouse = (settings: DuckDbSettings): Layer.Layer<Warehouse
     Warehouse,
     Effect.gen(function* () {
       const schema = settings.schema ?? "main"
-      const connection: DuckDBConnection = yield* Effect.acquireRelease(
-        Effect.tryPromise({
-          try: async () => {
-            const instance = await DuckDBInstance.create(settings.path, {
-              threads: `${settings.threads ?? 2}`,
-            })
-            const opened = await instance.connect()
-            for (const statement of duckDbCompatibilityStatements) await opened.run(statement)
-            await opened.run(`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`)
-            await opened.run(`USE ${quote(schema)}`)
-            return { instance, opened }
-          },
-          catch: (error) =>
-            new WarehouseError({
-              purpose: `opening DuckDB at ${settings.path}`,
-              message: messageOf(error),
-            }),
-        }),
-        ({ instance, opened }) =>
-          Effect.sync(() => {
-            opened.closeSync()
-            instance.closeSync()
-          }),
-      ).pipe(Effect.map(({ opened }) => opened))
+      const connection = yield* openDuckDb({
+        path: settings.path,
+        schema,
+        threads: settings.threads ?? 2,
+      })
 
       const translate = (sql: string, purpose: string) =>
         Either.match(toDuckDbSql(sql), {

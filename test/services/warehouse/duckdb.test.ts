@@ -5,6 +5,7 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Either, Exit, Fiber } from "effect"
 import { duckDbWarehouse } from "../../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../../src/services/warehouse/warehouse.js"
+import { lockHeldOn } from "../../support/duckdb-lock.js"
 
 const rowsOf = (columns: ReadonlyArray<ReadonlyArray<unknown>>) =>
   (columns[0] ?? []).map((_, row) => columns.map((column) => column[row]))
@@ -147,6 +148,36 @@ describe("DuckDB warehouse on a file", () => {
       }).pipe(Effect.provide(duckDbWarehouse({ path })))
       yield* write
       expect(yield* read).toEqual([[42]])
+    }),
+  )
+})
+
+describe("DuckDB warehouse resources", () => {
+  const databaseFile = () =>
+    join(mkdtempSync(join(tmpdir(), "slipstream-duckdb-")), "warehouse.duckdb")
+
+  it.effect("holds the database file while open and releases it when closed", () =>
+    Effect.gen(function* () {
+      const path = databaseFile()
+      const whileOpen = yield* Effect.sync(() => lockHeldOn(path)).pipe(
+        Effect.provide(duckDbWarehouse({ path })),
+      )
+      expect(whileOpen).toMatch(/lock/i)
+      expect(lockHeldOn(path)).toBeUndefined()
+    }),
+  )
+
+  it.effect("closes the instance and the connection when a setup statement fails", () =>
+    Effect.gen(function* () {
+      const path = databaseFile()
+      // An empty schema name: DuckDB refuses `CREATE SCHEMA IF NOT EXISTS ""` once connected.
+      const opened = yield* Effect.either(
+        Effect.provide(Effect.void, duckDbWarehouse({ path, schema: "" })),
+      )
+      expect(
+        Either.getLeft(opened).pipe((error) => error._tag === "Some" && error.value.message),
+      ).toMatch(/zero-length delimited identifier/)
+      expect(lockHeldOn(path)).toBeUndefined()
     }),
   )
 })
