@@ -18,7 +18,7 @@ import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { SummaryComputer } from "../../src/services/summary-computer.js"
 import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse, WarehouseError } from "../../src/services/warehouse/warehouse.js"
-import { significantDigits } from "../support/significant-digits.js"
+import { expectNearlyEqual, sortedRows } from "../support/nearly-equal.js"
 import { rowObjects } from "../support/sql-fixtures.js"
 
 /**
@@ -248,18 +248,16 @@ const tablesNow = Effect.gen(function* () {
     if (!(yield* warehouse.tableExists(table))) continue
     const result = yield* warehouse.query(`SELECT * FROM ${table}`, "test")
     for (const row of rowObjects(result.columns, result.columnNames)) {
-      statistics.push({ experiment: slug, period, ...significantDigits(row) })
+      statistics.push({ experiment: slug, period, ...row })
     }
   }
   const logs = yield* warehouse.query(
     "SELECT experiment, period, window_index, metric, statistic, segment, analysis_basis, log_level, exception_type, message, exception FROM logs",
     "test",
   )
-  const byText = (rows: ReadonlyArray<Row>) =>
-    [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
   return {
-    statistics: byText(statistics),
-    problems: byText(rowObjects(logs.columns, logs.columnNames)),
+    statistics: sortedRows(statistics),
+    problems: sortedRows(rowObjects(logs.columns, logs.columnNames)),
   }
 })
 
@@ -337,7 +335,7 @@ layer(services, { timeout: 600_000 })("a fault in one unit of a run", (it) => {
         statistic: publishedStatisticName.bootstrap_mean,
       }
       expect(faulty.statistics.length).toBeLessThan(clean.statistics.length)
-      expect(outside(faulty.statistics, published)).toEqual(outside(clean.statistics, published))
+      expectNearlyEqual(outside(faulty.statistics, published), outside(clean.statistics, published))
       expect(outside(faulty.problems, summary)).toEqual(outside(clean.problems, summary))
     }),
   )
@@ -373,7 +371,7 @@ layer(services, { timeout: 600_000 })("a fault in one unit of a run", (it) => {
         analysis_basis: "enrollments",
       }
       expect(faulty.statistics.length).toBeLessThan(clean.statistics.length)
-      expect(outside(faulty.statistics, published)).toEqual(outside(clean.statistics, published))
+      expectNearlyEqual(outside(faulty.statistics, published), outside(clean.statistics, published))
       expect(outside(faulty.problems, summary)).toEqual(outside(clean.problems, summary))
     }),
   )
@@ -393,7 +391,7 @@ layer(services, { timeout: 600_000 })("a fault in one unit of a run", (it) => {
       expect(errors[0]?.message).toContain("are those of an earlier run")
       const rows = { experiment: sidebar, period: "day" }
       expect(faulty.statistics.filter((row) => isOf(row, rows))).toEqual([])
-      expect(faulty.statistics).toEqual(outside(clean.statistics, rows))
+      expectNearlyEqual(faulty.statistics, outside(clean.statistics, rows))
       expect(outside(faulty.problems, window)).toEqual(outside(clean.problems, window))
       const item = faulty.events.find(
         (event) =>
@@ -426,7 +424,7 @@ layer(services, { timeout: 600_000 })("a fault in one unit of a run", (it) => {
       )
       expect(errors[0]?.exception).toMatch(/^Error: injected fault[^\n]*\n\s+at /)
       const rows = { experiment: sidebar, period: "week", analysis_basis: "exposures" }
-      expect(outside(faulty.statistics, rows)).toEqual(outside(clean.statistics, rows))
+      expectNearlyEqual(outside(faulty.statistics, rows), outside(clean.statistics, rows))
       expect(faulty.statistics.filter((row) => isOf(row, rows))).toEqual([])
       expect(outside(faulty.problems, basis)).toEqual(outside(clean.problems, basis))
     }),
@@ -443,7 +441,7 @@ layer(services, { timeout: 600_000 })("a fault in one unit of a run", (it) => {
       expect(errors[0]?.exception).toMatch(
         /^Error: injected fault writing enrollments_demo_aa_check\n\s+at /,
       )
-      expect(faulty.statistics).toEqual(outside(clean.statistics, experiment))
+      expectNearlyEqual(faulty.statistics, outside(clean.statistics, experiment))
       expect(
         faulty.events
           .filter(
@@ -466,7 +464,7 @@ layer(services, { timeout: 600_000 })("a fault in one unit of a run", (it) => {
       expect(errors[0]).toMatchObject({ ...experiment, period: null, exception_type: "TypeError" })
       expect(errors[0]?.message).toBe("unexpected failure: injected fault reading outcomes")
       expect(errors[0]?.exception).toMatch(/^TypeError: injected fault reading outcomes\n\s+at /)
-      expect(faulty.statistics).toEqual(outside(clean.statistics, experiment))
+      expectNearlyEqual(faulty.statistics, outside(clean.statistics, experiment))
       const failed = faulty.events.filter((event) => event.kind === "experiment-failed")
       expect(failed).toHaveLength(1)
       const items = faulty.events.flatMap((event) => (event.kind === "item" ? [event.outcome] : []))

@@ -11,7 +11,7 @@ import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
-import { significantDigits } from "../support/significant-digits.js"
+import { expectNearlyEqual } from "../support/nearly-equal.js"
 import { rowObjects } from "../support/sql-fixtures.js"
 
 /**
@@ -209,10 +209,10 @@ layer(services, { timeout: 600_000 })("the daily run on the demo warehouse", (it
         yield* calendar
         const warehouse = yield* Warehouse
         const snapshot = Effect.gen(function* () {
-          const rows = (yield* statistics(
+          const rows = yield* statistics(
             "statistics_demo_new_tab_layout_overall",
             "TRUE ORDER BY ALL",
-          )).map(significantDigits)
+          )
           const logs = yield* warehouse.query(
             "SELECT COUNT(*) AS n FROM logs WHERE experiment = 'demo-new-tab-layout' AND analysis_date = '2026-10-12'",
             "test",
@@ -224,7 +224,7 @@ layer(services, { timeout: 600_000 })("the daily run on the demo warehouse", (it
           runDate("2026-10-12", { ...settings, experiments: ["demo-new-tab-layout"] }),
         )
         const after = yield* snapshot
-        expect(after).toEqual(before)
+        expectNearlyEqual(after, before)
         const views = yield* warehouse.listTables("statistics_demo_new_tab_layout_")
         expect(views).toContain("statistics_demo_new_tab_layout_weekly")
         const weeks = yield* statistics(
@@ -251,7 +251,7 @@ layer(services, { timeout: 600_000 })("the daily run on the demo warehouse", (it
           statistics(
             "statistics_demo_new_tab_layout_overall_1",
             `metric = '${metric}' ORDER BY ALL`,
-          ).pipe(Effect.map((rows) => rows.map(significantDigits)))
+          )
         const hours = yield* rowsOf("active_hours")
         const retained = yield* rowsOf("retained")
         expect(hours.length).toBeGreaterThan(100)
@@ -263,8 +263,8 @@ layer(services, { timeout: 600_000 })("the daily run on the demo warehouse", (it
             metrics: ["retained"],
           }),
         )
-        expect(yield* rowsOf("active_hours")).toEqual(hours)
-        expect(yield* rowsOf("retained")).toEqual(retained)
+        expectNearlyEqual(yield* rowsOf("active_hours"), hours)
+        expectNearlyEqual(yield* rowsOf("retained"), retained)
         expect((yield* rowsOf("identity")).length).toBeGreaterThan(0)
       }),
     600_000,
