@@ -9,7 +9,7 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- build: compile TypeScript (src/ -> dist/) with the dev dependencies ------------------
+# --- build: compile TypeScript (src/ -> dist/), bundle the CLI, with the dev dependencies -
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 # Dependencies first, so this layer is reused while only the source changes.
@@ -20,6 +20,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts ./scripts
 RUN npm run build
 
 # --- runtime: production dependencies, compiled JavaScript, bundled config -----------------

@@ -1,4 +1,3 @@
-import * as Command from "@effect/cli/Command"
 import { Clock, Console, Effect, Layer } from "effect"
 import { sanitizeName } from "../domain/table-names.js"
 import { describeFailure } from "../pipeline/problem.js"
@@ -6,16 +5,12 @@ import { exportExperiments } from "../pipeline/publish/export.js"
 import { ExperimentSource } from "../services/experiment-source.js"
 import { Warehouse } from "../services/warehouse/warehouse.js"
 import { reportRunFailures } from "./command-failures.js"
+import type { ExportOptions } from "./commands/export.js"
 import { setExitCode } from "./exit-code.js"
-import { loggerLayer, objectStoreLayer, sourceLayers, warehouseLayer } from "./layers.js"
-import {
-  experimentOption,
-  jsonOption,
-  loggingOptions,
-  publishOptions,
-  sourceOptions,
-  warehouseOptions,
-} from "./run-options.js"
+import { objectStoreLayer, sourceLayers, warehouseLayer } from "./layers.js"
+import { loggerLayer } from "./logging.js"
+
+// What `slipstream export` does; its flags are in commands/export.ts.
 
 /** Experiments of the source with statistics in the warehouse: what `export` publishes by default. */
 const experimentsWithResults = Effect.gen(function* () {
@@ -26,54 +21,37 @@ const experimentsWithResults = Effect.gen(function* () {
     .filter((slug) => tables.some((table) => table.startsWith(`statistics_${sanitizeName(slug)}_`)))
 })
 
-export const exportCommand = Command.make(
-  "export",
-  {
-    ...warehouseOptions,
-    ...sourceOptions,
-    ...publishOptions,
-    ...loggingOptions,
-    experiments: experimentOption,
-    json: jsonOption,
-  },
-  (options) =>
-    Effect.gen(function* () {
-      const layers = Layer.mergeAll(yield* warehouseLayer(options), yield* sourceLayers(options))
-      yield* Effect.gen(function* () {
-        const slugs =
-          options.experiments.length > 0 ? options.experiments : yield* experimentsWithResults
-        const started = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const { exported, failures, index, indexFailure } = yield* exportExperiments(slugs, {
-          analysisStartTime: started,
-        })
-        const files = exported.flatMap(({ slug, files }) =>
-          files.map((file) => ({ slug, ...file })),
-        )
-        const failed = [
-          ...failures.map(({ slug, error }) => ({ slug, ...describeFailure(error) })),
-          ...(indexFailure === undefined
-            ? []
-            : [{ slug: "report index", ...describeFailure(indexFailure) }]),
-        ]
-        yield* Console.log(
-          options.json
-            ? JSON.stringify({ index, files, failures: failed }, null, 2)
-            : [
-                ...files.map(({ path, outcome }) => `${outcome}\t${path}`),
-                ...failed.map(({ slug, message }) => `FAILED\t${slug}: ${message}`),
-                `report: ${index}`,
-              ].join("\n"),
-        )
-        if (failed.length > 0) yield* setExitCode(1)
-      }).pipe(
-        Effect.provide(layers),
-        // Opened first: an output folder that cannot be written is refused before the
-        // warehouse is opened.
-        Effect.provide(objectStoreLayer(options)),
+export const exportHandler = (options: ExportOptions) =>
+  Effect.gen(function* () {
+    const layers = Layer.mergeAll(yield* warehouseLayer(options), yield* sourceLayers(options))
+    yield* Effect.gen(function* () {
+      const slugs =
+        options.experiments.length > 0 ? options.experiments : yield* experimentsWithResults
+      const started = new Date(yield* Clock.currentTimeMillis).toISOString()
+      const { exported, failures, index, indexFailure } = yield* exportExperiments(slugs, {
+        analysisStartTime: started,
+      })
+      const files = exported.flatMap(({ slug, files }) => files.map((file) => ({ slug, ...file })))
+      const failed = [
+        ...failures.map(({ slug, error }) => ({ slug, ...describeFailure(error) })),
+        ...(indexFailure === undefined
+          ? []
+          : [{ slug: "report index", ...describeFailure(indexFailure) }]),
+      ]
+      yield* Console.log(
+        options.json
+          ? JSON.stringify({ index, files, failures: failed }, null, 2)
+          : [
+              ...files.map(({ path, outcome }) => `${outcome}\t${path}`),
+              ...failed.map(({ slug, message }) => `FAILED\t${slug}: ${message}`),
+              `report: ${index}`,
+            ].join("\n"),
       )
-    }).pipe(reportRunFailures, Effect.provide(loggerLayer(options))),
-).pipe(
-  Command.withDescription(
-    "Publish experiments' results (all with statistics, or each --experiment): statistics_<slug>_<period>.json, metadata_<slug>.json, errors_<slug>.json and the HTML report, to --output-dir or --bucket; files whose content is unchanged are skipped.",
-  ),
-)
+      if (failed.length > 0) yield* setExitCode(1)
+    }).pipe(
+      Effect.provide(layers),
+      // Opened first: an output folder that cannot be written is refused before the
+      // warehouse is opened.
+      Effect.provide(objectStoreLayer(options)),
+    )
+  }).pipe(reportRunFailures, Effect.provide(loggerLayer(options)))

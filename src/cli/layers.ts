@@ -1,5 +1,5 @@
 import { FileSystem } from "@effect/platform/FileSystem"
-import { Config, Data, Effect, Layer, Logger, LogLevel, Option } from "effect"
+import { Config, Data, Effect, Layer, Option } from "effect"
 import { demoTelemetrySources } from "../demo/demo-telemetry.js"
 import { isHttpUrl } from "../domain/config/browsable-url.js"
 import { parseConfigFile } from "../domain/config/parse-file.js"
@@ -12,12 +12,7 @@ import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
 import { recordStatements } from "../services/warehouse/statement-recorder.js"
 import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import { bigQueryTelemetrySources, type TelemetrySources } from "../sql/enrollments-query.js"
-import type {
-  LoggingOptions,
-  PublishOptions,
-  SourceOptions,
-  WarehouseOptions,
-} from "./run-options.js"
+import type { PublishOptions, SourceOptions, WarehouseOptions } from "./run-options.js"
 
 /** A setting the command line or environment got wrong: exit status 2, like a bad flag. */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
@@ -156,43 +151,3 @@ export const customConfigOf = (file: Option.Option<string>) =>
     }
     return parsed.decoded.spec satisfies AnalysisSpec
   })
-
-/**
- * Readable lines (logfmt) on stderr, stdout being for data: every command's default. On a
- * terminal the line is cleared first, so a log does not land on the progress bar's line.
- */
-export const textLogger = Logger.make((options) => {
-  const clear = process.stderr.isTTY === true ? "\r\x1b[2K" : ""
-  process.stderr.write(`${clear}${Logger.logfmtLogger.log(options)}\n`)
-})
-
-/**
- * One JSON object per line on stderr, with `severity` as Cloud Logging reads it, the
- * message, the time and the annotations (experiment, purpose, milliseconds, bytes, ...).
- */
-export const jsonLineLogger = Logger.make(({ logLevel, message, annotations, date }) => {
-  const text = Array.isArray(message) ? message.map(String).join(" ") : String(message)
-  const fields = Object.fromEntries(
-    [...annotations].map(([key, value]) => [
-      key,
-      typeof value === "bigint" ? Number(value) : value,
-    ]),
-  )
-  process.stderr.write(
-    `${JSON.stringify({ severity: logLevel.label, time: date.toISOString(), message: text, ...fields })}\n`,
-  )
-})
-
-const logLevels = {
-  debug: LogLevel.Debug,
-  info: LogLevel.Info,
-  warning: LogLevel.Warning,
-  error: LogLevel.Error,
-} as const
-
-/** `--log-format` and `--log-level`: the logger replaces the default text one. */
-export const loggerLayer = (options: LoggingOptions) =>
-  Layer.merge(
-    options.logFormat === "json" ? Logger.replace(textLogger, jsonLineLogger) : Layer.empty,
-    Logger.minimumLogLevel(logLevels[options.logLevel]),
-  )

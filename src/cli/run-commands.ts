@@ -1,5 +1,3 @@
-import * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
 import { Console, Effect, Layer, Option, Stream } from "effect"
 import { type AnalysisPeriod, analysisPeriods } from "../domain/analysis-period.js"
 import { addDays, compareDates, type IsoDate, isIsoDateOnly } from "../domain/dates.js"
@@ -17,10 +15,10 @@ import type { ExperimentSource, ExperimentSourceError } from "../services/experi
 import { SummaryComputer } from "../services/summary-computer.js"
 import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import { reportRunFailures } from "./command-failures.js"
+import type { RunCommandOptions, RunOptions } from "./commands/run.js"
 import { setExitCode } from "./exit-code.js"
 import {
   customConfigOf,
-  loggerLayer,
   objectStoreLayer,
   recordedWarehouseLayer,
   sourceLayers,
@@ -28,45 +26,11 @@ import {
   UsageError,
   warehouseLayer,
 } from "./layers.js"
+import { loggerLayer } from "./logging.js"
 import { executeRun, type RunDisplay, runAgain } from "./run-display.js"
-import {
-  concurrencyOption,
-  configFileOption,
-  dateOption,
-  experimentOption,
-  jsonOption,
-  loggingOptions,
-  metricOption,
-  periodsOption,
-  publishOptions,
-  recreateEnrollmentsOption,
-  seedOption,
-  sourceOptions,
-  sqlOutputDirOption,
-  statisticsOnlyOption,
-  threadsOption,
-  warehouseOptions,
-} from "./run-options.js"
 
-const runOptions = {
-  ...warehouseOptions,
-  ...sourceOptions,
-  ...publishOptions,
-  concurrency: concurrencyOption,
-  threads: threadsOption,
-  ...loggingOptions,
-  experiments: experimentOption,
-  periods: periodsOption,
-  metrics: metricOption,
-  statisticsOnly: statisticsOnlyOption,
-  recreateEnrollments: recreateEnrollmentsOption,
-  configFile: configFileOption,
-  seed: seedOption,
-  sqlOutputDir: sqlOutputDirOption,
-  json: jsonOption,
-}
-
-type RunCommandOptions = Command.Command.ParseConfig<typeof runOptions>
+// What `slipstream run`, `rerun` and `rerun-config-changed` do; their flags are in
+// commands/run.ts.
 
 export const parseDate = (text: string): Effect.Effect<IsoDate, UsageError> =>
   isIsoDateOnly(text)
@@ -168,39 +132,21 @@ const execute = (
     )
   }).pipe(reportRunFailures, Effect.provide(loggerLayer(options)))
 
-export const runCommand = Command.make("run", { ...runOptions, date: dateOption }, (options) =>
+export const runHandler = (options: RunOptions) =>
   // The date is checked before the warehouse is opened: a refused run leaves nothing behind.
   analysisDateOrYesterday(options.date).pipe(
     Effect.matchEffect({
       onFailure: (error) => reportRunFailures(Effect.fail(error)),
       onSuccess: (date) => execute(options, (settings) => runDate(date, settings)),
     }),
-  ),
-).pipe(
-  Command.withDescription(
-    "The daily run: every experiment live on --date (default yesterday) or ended at most 90 days before, each due analysis window computed and written. Exit 0 when everything ran, 1 when anything failed (the rest still ran).",
-  ),
-)
+  )
 
-const requiredExperiments = Options.text("experiment").pipe(
-  Options.repeated,
-  Options.withDescription("the experiment to recompute (repeatable, at least one)"),
-)
-
-export const rerunCommand = Command.make(
-  "rerun",
-  { ...runOptions, experiments: requiredExperiments },
-  (options) =>
-    options.experiments.length === 0
-      ? Console.error("slipstream rerun: name at least one --experiment").pipe(
-          Effect.zipRight(setExitCode(2)),
-        )
-      : execute(options, (settings) => rerunExperiments(options.experiments, settings)),
-).pipe(
-  Command.withDescription(
-    "Recompute experiments from scratch: every date from the start to the day after the end, or yesterday; enrollments recreated.",
-  ),
-)
+export const rerunHandler = (options: RunCommandOptions) =>
+  options.experiments.length === 0
+    ? Console.error("slipstream rerun: name at least one --experiment").pipe(
+        Effect.zipRight(setExitCode(2)),
+      )
+    : execute(options, (settings) => rerunExperiments(options.experiments, settings))
 
 /**
  * A stopped rerun-config-changed: an experiment's new configuration hash is stored with its
@@ -212,25 +158,17 @@ const resumeConfigChanged: RunDisplay["resume"] = ({ started }) =>
     ? runAgain
     : `to complete it, rerun the experiments it had started on (their new configuration is recorded, so rerun-config-changed no longer sees them): slipstream rerun ${started.map((slug) => `--experiment ${slug}`).join(" ")}, then rerun-config-changed for the rest`
 
-export const rerunConfigChangedCommand = Command.make(
-  "rerun-config-changed",
-  runOptions,
-  (options) =>
-    execute(
-      options,
-      (settings) =>
-        Stream.unwrap(
-          experimentsWithChangedConfig().pipe(
-            Effect.tap((slugs) =>
-              Effect.logInfo(`configuration changed: ${slugs.join(", ") || "none"}`),
-            ),
-            Effect.map((slugs) => rerunExperiments(slugs, settings)),
+export const rerunConfigChangedHandler = (options: RunCommandOptions) =>
+  execute(
+    options,
+    (settings) =>
+      Stream.unwrap(
+        experimentsWithChangedConfig().pipe(
+          Effect.tap((slugs) =>
+            Effect.logInfo(`configuration changed: ${slugs.join(", ") || "none"}`),
           ),
+          Effect.map((slugs) => rerunExperiments(slugs, settings)),
         ),
-      resumeConfigChanged,
-    ),
-).pipe(
-  Command.withDescription(
-    "Rerun exactly the experiments whose resolved configuration (custom config, defaults, definitions, outcomes) changed since their results were computed.",
-  ),
-)
+      ),
+    resumeConfigChanged,
+  )

@@ -1,10 +1,12 @@
 import * as Options from "@effect/cli/Options"
 import { Config, type Option, Option as OptionValue } from "effect"
 import { analysisPeriods } from "../domain/analysis-period.js"
-import { defaultExperimenterUrl } from "../services/experiment-source.js"
-import { defaultOutputDirectory } from "../services/object-store.js"
-import { defaultStatisticsThreads } from "../services/summary-computer.js"
-import { defaultDuckDbPath } from "../services/warehouse/duckdb.js"
+import {
+  defaultDuckDbPath,
+  defaultExperimenterUrl,
+  defaultOutputDirectory,
+  defaultStatisticsThreads,
+} from "./defaults.js"
 
 /**
  * The settings of the commands that run the pipeline: each a flag, and an environment
@@ -13,12 +15,18 @@ import { defaultDuckDbPath } from "../services/warehouse/duckdb.js"
 
 const fromEnv = <A>(config: Config.Config<A>) => Options.withFallbackConfig(config)
 
+/**
+ * An integer with thousands separated by commas, 10,000,000, as `toLocaleString("en-US")`
+ * writes it, without loading Intl's locale data when the command line is read.
+ */
+const withThousands = (value: number): string => `${value}`.replace(/\B(?=(\d{3})+$)/g, ",")
+
 /** An integer option kept within [min, max]: outside, a usage error naming the bound. */
 export const between = (name: string, min: number, max: number, why: string) =>
   Options.filterMap(
     (value: number) =>
       value >= min && value <= max ? OptionValue.some(value) : OptionValue.none(),
-    `--${name} must be between ${min} and ${max.toLocaleString("en-US")} (${why})`,
+    `--${name} must be between ${min} and ${withThousands(max)} (${why})`,
   )
 
 export const engineOption = Options.choice("engine", ["duckdb", "bigquery"]).pipe(

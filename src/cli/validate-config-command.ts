@@ -1,6 +1,3 @@
-import * as Args from "@effect/cli/Args"
-import * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
 import { FileSystem } from "@effect/platform/FileSystem"
 import { Console, Effect, Either, Option } from "effect"
 import { didYouMean } from "../domain/config/config-issue.js"
@@ -8,39 +5,12 @@ import { platforms } from "../domain/platform.js"
 import { parseBigQuerySchemas, type TableSchema } from "../domain/table-schema.js"
 import { type FileReport, validateConfigFiles } from "../pipeline/validate-config.js"
 import { ConfigRepository } from "../services/config-repository.js"
+import type { ValidateConfigOptions } from "./commands/validate-config.js"
 import { setExitCode } from "./exit-code.js"
 import { UsageError } from "./layers.js"
-import { sqlOutputDirOption } from "./run-options.js"
-import { configRepoOption } from "./shared-options.js"
 import { rehearseReports } from "./validate-config-rehearsal.js"
 
-const files = Args.path({ name: "FILE", exists: "yes" }).pipe(
-  Args.atLeast(1),
-  Args.withDescription(
-    "metric-hub TOML files (the role of each comes from its path), or folders to check whole",
-  ),
-)
-const json = Options.boolean("json").pipe(
-  Options.withDescription("print [{file, role, ok, errors: [{path, message}]}] as JSON"),
-)
-const platform = Options.text("platform").pipe(
-  Options.optional,
-  Options.withDescription(
-    "the application experiment configs are resolved for (default: inferred from the metrics they use)",
-  ),
-)
-
-const dryRun = Options.boolean("dry-run").pipe(
-  Options.withDescription(
-    "check the SQL a run would send for each valid experiment config with GoogleSQL's analyser (ZetaSQL), offline: syntax, and names and types with --schemas",
-  ),
-)
-const schemas = Options.file("schemas", { exists: "yes" }).pipe(
-  Options.optional,
-  Options.withDescription(
-    "JSON of the tables the SQL reads, keyed by table, each as `bq show --schema --format=json` prints it (with --dry-run)",
-  ),
-)
+// What `slipstream validate-config` does; its flags are in commands/validate-config.ts.
 
 /** --schemas read and decoded, or a usage error naming the file and the table. */
 const tablesOf = (file: Option.Option<string>) =>
@@ -76,75 +46,67 @@ const formatReport = (report: FileReport): string => {
   return [head, ...details].join("\n")
 }
 
-export const validateConfigCommand = Command.make(
-  "validate-config",
-  {
-    configRepos: configRepoOption,
-    json,
-    platform,
-    sqlOutputDir: sqlOutputDirOption,
-    dryRun,
-    schemas,
-    files,
-  },
-  ({ configRepos, json, platform, sqlOutputDir, dryRun, schemas, files }) =>
-    Effect.gen(function* () {
-      if (Option.isSome(schemas) && !dryRun) {
-        return yield* new UsageError({ message: "--schemas applies to --dry-run" })
-      }
-      yield* checkPlatform(platform)
-      const tables = yield* tablesOf(schemas)
-      const validated = yield* validateConfigFiles(
-        files,
-        Option.match(platform, { onNone: () => ({}), onSome: (value) => ({ platform: value }) }),
+export const validateConfigHandler = ({
+  configRepos,
+  json,
+  platform,
+  sqlOutputDir,
+  dryRun,
+  schemas,
+  files,
+}: ValidateConfigOptions) =>
+  Effect.gen(function* () {
+    if (Option.isSome(schemas) && !dryRun) {
+      return yield* new UsageError({ message: "--schemas applies to --dry-run" })
+    }
+    yield* checkPlatform(platform)
+    const tables = yield* tablesOf(schemas)
+    const validated = yield* validateConfigFiles(
+      files,
+      Option.match(platform, { onNone: () => ({}), onSome: (value) => ({ platform: value }) }),
+    )
+    const rehearsal =
+      Option.isSome(sqlOutputDir) || dryRun
+        ? yield* rehearseReports(validated, {
+            sqlOutputDir,
+            dryRun: dryRun ? Option.some(tables) : Option.none(),
+          })
+        : undefined
+    const reports = rehearsal?.reports ?? validated
+    if (json) {
+      yield* Console.log(
+        JSON.stringify(
+          reports.map(({ file, role, ok, errors }) => ({ file, role, ok, errors })),
+          null,
+          2,
+        ),
       )
-      const rehearsal =
-        Option.isSome(sqlOutputDir) || dryRun
-          ? yield* rehearseReports(validated, {
-              sqlOutputDir,
-              dryRun: dryRun ? Option.some(tables) : Option.none(),
-            })
-          : undefined
-      const reports = rehearsal?.reports ?? validated
-      if (json) {
-        yield* Console.log(
-          JSON.stringify(
-            reports.map(({ file, role, ok, errors }) => ({ file, role, ok, errors })),
-            null,
-            2,
-          ),
-        )
-      } else {
-        for (const report of reports) yield* Console.log(formatReport(report))
-        const failed = reports.filter((report) => !report.ok).length
-        yield* Console.error(`${reports.length - failed} valid, ${failed} invalid`)
-      }
-      if (rehearsal !== undefined && Option.isSome(sqlOutputDir)) {
-        yield* Console.error(
-          `SQL of ${rehearsal.rehearsed} experiment ${rehearsal.rehearsed === 1 ? "config" : "configs"} written to ${sqlOutputDir.value}`,
-        )
-      }
-      if (rehearsal !== undefined && dryRun) {
-        yield* Console.error(
-          `${rehearsal.checked} statements of ${rehearsal.rehearsed} experiment ${rehearsal.rehearsed === 1 ? "config" : "configs"} checked by ZetaSQL (${rehearsal.mode === "analyze" ? "names and types" : "syntax only: --schemas to resolve names and types"})`,
-        )
-      }
-      if (reports.some((report) => !report.ok)) yield* setExitCode(1)
-    }).pipe(
-      Effect.provide(ConfigRepository.fromDirectories(configRepos)),
-      Effect.catchTags({
-        UsageError: (error) =>
-          Console.error(`slipstream validate-config: ${error.message}`).pipe(
-            Effect.zipRight(setExitCode(2)),
-          ),
-        SqlAnalyzerUnavailable: (error) =>
-          Console.error(`slipstream validate-config: ${error.message}`).pipe(
-            Effect.zipRight(setExitCode(2)),
-          ),
-      }),
-    ),
-).pipe(
-  Command.withDescription(
-    "Check metric-hub configuration files (definitions, defaults, outcomes, experiment configs): unknown keys, unknown names, templates, and a full resolution. Exit status 1 when any file is invalid.",
-  ),
-)
+    } else {
+      for (const report of reports) yield* Console.log(formatReport(report))
+      const failed = reports.filter((report) => !report.ok).length
+      yield* Console.error(`${reports.length - failed} valid, ${failed} invalid`)
+    }
+    if (rehearsal !== undefined && Option.isSome(sqlOutputDir)) {
+      yield* Console.error(
+        `SQL of ${rehearsal.rehearsed} experiment ${rehearsal.rehearsed === 1 ? "config" : "configs"} written to ${sqlOutputDir.value}`,
+      )
+    }
+    if (rehearsal !== undefined && dryRun) {
+      yield* Console.error(
+        `${rehearsal.checked} statements of ${rehearsal.rehearsed} experiment ${rehearsal.rehearsed === 1 ? "config" : "configs"} checked by ZetaSQL (${rehearsal.mode === "analyze" ? "names and types" : "syntax only: --schemas to resolve names and types"})`,
+      )
+    }
+    if (reports.some((report) => !report.ok)) yield* setExitCode(1)
+  }).pipe(
+    Effect.provide(ConfigRepository.fromDirectories(configRepos)),
+    Effect.catchTags({
+      UsageError: (error) =>
+        Console.error(`slipstream validate-config: ${error.message}`).pipe(
+          Effect.zipRight(setExitCode(2)),
+        ),
+      SqlAnalyzerUnavailable: (error) =>
+        Console.error(`slipstream validate-config: ${error.message}`).pipe(
+          Effect.zipRight(setExitCode(2)),
+        ),
+    }),
+  )
