@@ -33,6 +33,7 @@ export {
   analyzeTable,
 } from "./pipeline/analyze-table.js"
 export { configHash } from "./pipeline/config-hash.js"
+export { storedConfigHashes } from "./pipeline/config-hash-table.js"
 export { createDemoData } from "./pipeline/demo-data.js"
 export { ensureEnrollments } from "./pipeline/enrollments.js"
 export { type PlannedExperiment, planExperiment, selectExperiments } from "./pipeline/plan.js"
@@ -44,7 +45,6 @@ export {
   exportExperiments,
   updateReportIndex,
 } from "./pipeline/publish/export.js"
-export { storedConfigHashes } from "./pipeline/results-store.js"
 export {
   analyseOneExperiment,
   datesBetween,

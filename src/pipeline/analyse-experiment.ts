@@ -14,6 +14,7 @@ import { recordedFor } from "../services/warehouse/statement-recorder.js"
 import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import type { TelemetrySources } from "../sql/enrollments-query.js"
 import type { ProblemScope } from "../sql/problem-log.js"
+import { recordConfigHash } from "./config-hash-table.js"
 import { consolidateProblems } from "./consolidate-problems.js"
 import { containedAt, containedStream, defectsAsFailures } from "./containment.js"
 import { ensureCovariateTables } from "./covariate-tables.js"
@@ -28,9 +29,9 @@ import {
   problemFrom,
 } from "./problem.js"
 import { replaceProblems } from "./problem-log.js"
-import { recordConfigHash, writeStatistics } from "./results-store.js"
 import type { RunEvent, WorkItemOutcome } from "./run-event.js"
 import { computePopulation, type StatisticsSettings } from "./statistics.js"
+import { writeStatistics } from "./statistics-tables.js"
 import { summariseWindow } from "./summaries.js"
 
 export interface AnalysisSettings extends StatisticsSettings {

@@ -4,6 +4,7 @@ import {
   Warehouse,
   type WarehouseError,
 } from "../services/warehouse/warehouse.js"
+import { buildPushDownBatchQuery, pushDownMemberColumn } from "../sql/push-down-batch.js"
 import { defectsAsFailures } from "./containment.js"
 import type { Defect } from "./problem.js"
 import type { PushDown } from "./statistics.js"
@@ -15,20 +16,9 @@ import type { PushDown } from "./statistics.js"
  */
 export const pushDownsPerQuery = 50
 
-/** The column that tells which push-down of a batch a row answers. */
-const memberColumn = "push_down_member"
-
-/** One query for push-downs of one shape: their rows, each tagged with its member's index. */
-const batchQuery = (pushDowns: ReadonlyArray<PushDown>): string => {
-  const orderBy = [memberColumn, ...(pushDowns[0]?.orderBy ?? [])].join(", ")
-  return `${pushDowns
-    .map((pushDown, member) => `SELECT ${member} AS ${memberColumn}, * FROM (\n${pushDown.sql}\n)`)
-    .join("\nUNION ALL\n")}\nORDER BY ${orderBy}`
-}
-
 /** A batch's result cut into one result per member, as if each had run alone. */
 const splitBatchResult = (result: QueryResult, members: number): ReadonlyArray<QueryResult> => {
-  const memberIndex = result.columnNames.indexOf(memberColumn)
+  const memberIndex = result.columnNames.indexOf(pushDownMemberColumn)
   const memberCells = result.columns[memberIndex] ?? []
   const rowsOf: number[][] = Array.from({ length: members }, () => [])
   memberCells.forEach((cell, row) => {
@@ -70,7 +60,10 @@ const queryBatch = <T extends { readonly pushDown: PushDown }>(
     const result = yield* Effect.either(
       defectsAsFailures(
         warehouse.query(
-          batchQuery(batch.map(({ pushDown }) => pushDown)),
+          buildPushDownBatchQuery(
+            batch.map(({ pushDown }) => pushDown.sql),
+            batch[0]?.pushDown.orderBy ?? [],
+          ),
           `${batch.length} ${shape} push-downs of ${purpose}`,
         ),
       ),

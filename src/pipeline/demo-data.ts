@@ -3,7 +3,7 @@ import { type DemoSettings, demoTelemetryTables } from "../demo/demo-telemetry.j
 import { analysisPeriods } from "../domain/analysis-period.js"
 import { configHashesTable, logsTable } from "../domain/table-names.js"
 import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
-import { identifier } from "../sql/identifiers.js"
+import { countRowsSql, dropTableSql } from "../sql/table-statements.js"
 
 export interface DemoDataSummary {
   readonly tables: ReadonlyArray<{
@@ -22,7 +22,7 @@ export const createDemoData = (
     const tables: Array<DemoDataSummary["tables"][number]> = []
     for (const { table, sql } of demoTelemetryTables(settings)) {
       const cost = yield* warehouse.createTableAs(table, sql, `demo table ${table}`)
-      const count = yield* warehouse.query(`SELECT COUNT(*) FROM ${table}`, `counting ${table}`)
+      const count = yield* warehouse.query(countRowsSql(table), `counting ${table}`)
       const rows = Number(count.columns[0]?.[0] ?? 0)
       yield* Effect.logInfo(`demo ${table}: ${rows} rows in ${cost.milliseconds} ms`)
       tables.push({ table, rows, milliseconds: cost.milliseconds })
@@ -82,11 +82,7 @@ export const deleteResultTables: Effect.Effect<
     // deleteTables takes a prefix: by name only where no other table starts with the name.
     const alone = all.every((other) => other === table || !other.startsWith(table))
     if (alone) yield* warehouse.deleteTables(table)
-    else
-      yield* warehouse.query(
-        `DROP TABLE IF EXISTS ${identifier(warehouse.qualifiedName(table))}`,
-        `deleting ${table}`,
-      )
+    else yield* warehouse.query(dropTableSql(warehouse.qualifiedName(table)), `deleting ${table}`)
   }
   return doomed
 })

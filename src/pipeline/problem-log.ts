@@ -1,6 +1,7 @@
 import { Effect, Schema } from "effect"
 import { logsTable } from "../domain/table-names.js"
-import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import { decodeQueryRows } from "../services/warehouse/query-rows.js"
+import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
 import type { Cell } from "../sql/literal-rows.js"
 import {
   addProblemLogColumnSql,
@@ -126,8 +127,6 @@ const LoggedProblemRow = Schema.Struct({
 })
 export type LoggedProblemRow = typeof LoggedProblemRow.Type
 
-const decodeRow = Schema.decodeUnknownEither(LoggedProblemRow)
-
 /** The problems logged for an experiment, oldest first, decoded. */
 export const loggedProblems = (
   experiment: string,
@@ -143,24 +142,11 @@ const readProblemRows = (of: string | ProblemScope, purpose: string) =>
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
     const result = yield* warehouse.query(selectProblemsSql(yield* table, of), purpose)
-    const rows = result.columns[0]?.length ?? 0
-    return yield* Effect.forEach(
-      Array.from({ length: rows }, (_, row) => row),
-      (row) =>
-        decodeRow(
-          Object.fromEntries(
-            result.columnNames.map((name, column) => [name, result.columns[column]?.[row] ?? null]),
-          ),
-        ).pipe(
-          Effect.mapError(
-            (error) =>
-              new WarehouseError({
-                purpose,
-                message: `row ${row + 1} of ${logsTable} is not a problem row: ${error.message}`,
-              }),
-          ),
-        ),
-    )
+    return yield* decodeQueryRows(LoggedProblemRow, result, {
+      purpose,
+      table: logsTable,
+      rowKind: "a problem row",
+    })
   })
 
 /** What makes two problems the same one: where it is, its level, its type and its message. */

@@ -11,10 +11,10 @@ import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.
 import { defaultMaxBuckets } from "../stats/value-histogram.js"
 import { type AnalysisSettings, analyseExperiment, experimentWithin } from "./analyse-experiment.js"
 import { configHash } from "./config-hash.js"
+import { storedConfigHashes } from "./config-hash-table.js"
 import { planExperiment, selectExperiments } from "./plan.js"
 import { type ProblemRecorder, problemAt } from "./problem.js"
 import { refusedExperiments } from "./refused-experiments.js"
-import { storedConfigHashes } from "./results-store.js"
 import type { RunEvent } from "./run-event.js"
 
 export interface RunSettings extends AnalysisSettings {

@@ -15,7 +15,7 @@ import {
   Warehouse,
   type WarehouseError,
 } from "../services/warehouse/warehouse.js"
-import { identifier } from "../sql/identifiers.js"
+import { buildPopulationQuery, segmentCountColumn } from "../sql/population-query.js"
 import {
   buildHistogramQuery,
   buildOrderStatisticsQuery,
@@ -253,24 +253,19 @@ export const computePopulation = (
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
     const segments = place.configuration.segments.map(({ name }) => name)
-    const counts = segments
-      .map(
-        (segment) => `,\n  COUNTIF(${identifier(segment)}) AS ${identifier(`segment_${segment}`)}`,
-      )
-      .join("")
     const result = yield* warehouse.query(
-      `SELECT branch, COUNT(*) AS clients${counts}
-FROM ${identifier(place.metricsTable)}
-WHERE analysis_window_start = ${Math.trunc(place.window.start)}
-GROUP BY branch
-ORDER BY branch`,
+      buildPopulationQuery({
+        metricsTable: place.metricsTable,
+        windowStart: place.window.start,
+        segments,
+      }),
       `population of ${place.configuration.experiment.slug} (${place.window.period} ${place.window.index}, ${place.basis})`,
     )
     const bySegment = [
       { segment: "all", counts: clientCountsFrom(result, "clients") },
       ...segments.map((segment) => ({
         segment,
-        counts: clientCountsFrom(result, `segment_${segment}`),
+        counts: clientCountsFrom(result, segmentCountColumn(segment)),
       })),
     ]
     const common = { analysis_basis: place.basis, window_index: `${place.window.index}` } as const

@@ -1,6 +1,7 @@
 import type { AnalysisPeriod } from "../domain/analysis-period.js"
 import { identifier, stringLiteral } from "./identifiers.js"
 import { type Cell, type ColumnSpec, literalRowsQuery } from "./literal-rows.js"
+import { createTableUnlessExistsSql } from "./table-statements.js"
 
 /**
  * The statements of the shared `logs` table, where every run's problems go: one row per
@@ -29,7 +30,7 @@ export const problemLogColumns: ReadonlyArray<ColumnSpec> = [
 
 /** Creates the table unless it exists, in one statement (experiments run concurrently). */
 export const createProblemLogSql = (table: string): string =>
-  `CREATE TABLE IF NOT EXISTS ${identifier(table)} AS\n${literalRowsQuery(problemLogColumns, [])}`
+  createTableUnlessExistsSql(table, problemLogColumns)
 
 /** Adds a column a table made by an earlier version lacks. */
 export const addProblemLogColumnSql = (table: string, column: ColumnSpec): string =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { StatisticResult } from "../../src/domain/statistic-result.js"
-import { writeStatistics } from "../../src/pipeline/results-store.js"
+import { writeStatistics } from "../../src/pipeline/statistics-tables.js"
 import { bigQueryWarehouse } from "../../src/services/warehouse/bigquery.js"
 import { fakeBigQuery } from "../support/fake-bigquery.js"
 

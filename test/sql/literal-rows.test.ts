@@ -71,7 +71,7 @@ const expectedRow = (row: ReadonlyArray<Cell>): ReadonlyArray<unknown> => {
 const rowsOf = (result: { readonly columns: ReadonlyArray<ReadonlyArray<unknown>> }) =>
   (result.columns[0] ?? []).map((_, row) => result.columns.map((column) => column[row]))
 
-/** A 1,000-row statement (the most results-store sends at once) of the usual cells. */
+/** A 1,000-row statement (the most a statistics table write sends at once) of the usual cells. */
 const thousandRows = Array.from(
   { length: 1_000 },
   (_, index): ReadonlyArray<Cell> => [

@@ -1,4 +1,4 @@
-import { Effect, Either, Option } from "effect"
+import { Effect, Either, Option, Schema } from "effect"
 import { analysisPeriods, tableSuffix } from "../../domain/analysis-period.js"
 import type { AnalysisConfiguration } from "../../domain/config/analysis-configuration.js"
 import { resolveAnalysisConfiguration } from "../../domain/config/resolve-analysis.js"
@@ -18,10 +18,12 @@ import {
 import { recordedFor } from "../../services/warehouse/statement-recorder.js"
 import { Warehouse, type WarehouseError } from "../../services/warehouse/warehouse.js"
 import { type LoggedProblemRow, loggedProblems } from "../problem-log.js"
-import { readStatistics } from "../results-store.js"
+import { readStatistics } from "../statistics-tables.js"
 import { publishedError } from "./published-errors.js"
+import { type PublishedFileError, readPublishedJson } from "./published-file.js"
 import { publishedMetadata } from "./published-metadata.js"
 import { publishedStatistics } from "./published-statistics.js"
+import { ReportManifest } from "./report-manifest.js"
 
 /** Where each published file of an experiment goes, relative to the object store's root. */
 export const statisticsPath = (slug: string, suffix: string) =>
@@ -48,27 +50,22 @@ export interface ExportedExperiment {
 }
 
 type ExportRequirements = Warehouse | ObjectStore | ConfigRepository | ExperimentSource
-type ExportError = WarehouseError | ObjectStoreError | ExperimentSourceError
+type ExportError = WarehouseError | ObjectStoreError | ExperimentSourceError | PublishedFileError
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`
 
+/** What a run reads back of the metadata it published: when the analysis started. */
+const PublishedAnalysisTime = Schema.Struct({
+  analysis_start_time: Schema.optional(Schema.NullOr(Schema.String)),
+})
+
 /** The `analysis_start_time` of the experiment's published metadata, if it has one. */
 const publishedAnalysisTime = (slug: string) =>
-  Effect.gen(function* () {
-    const content = yield* (yield* ObjectStore).read(metadataPath(slug))
-    return Option.flatMap(content, (text) => {
-      try {
-        const parsed: unknown = JSON.parse(text)
-        const time =
-          typeof parsed === "object" && parsed !== null && "analysis_start_time" in parsed
-            ? parsed.analysis_start_time
-            : undefined
-        return typeof time === "string" ? Option.some(time) : Option.none()
-      } catch {
-        return Option.none()
-      }
-    })
-  })
+  readPublishedJson(metadataPath(slug), PublishedAnalysisTime, "published metadata").pipe(
+    Effect.map(
+      Option.flatMap(({ analysis_start_time }) => Option.fromNullable(analysis_start_time)),
+    ),
+  )
 
 const reportProblemOf = (row: LoggedProblemRow): ReportProblem => ({
   timestamp: row.timestamp.toISOString(),
@@ -131,6 +128,8 @@ export const exportExperiment = (
     const store = yield* ObjectStore
     const experiment = yield* (yield* ExperimentSource).get(slug)
     const { configuration, externalConfigUrl } = yield* configurationOf(experiment)
+    // Read before anything is written: a damaged metadata file stops the export untouched.
+    const published = yield* publishedAnalysisTime(slug)
     const views = new Set(yield* warehouse.listTables(`statistics_${sanitizeName(slug)}_`))
     const statisticsFiles: ExportedFile[] = []
     const statistics: Record<string, ReadonlyArray<StatisticResult>> = {}
@@ -152,8 +151,6 @@ export const exportExperiment = (
         ci_width: row.ci_width ?? null,
         lower: row.lower ?? null,
         upper: row.upper ?? null,
-        comparison: row.comparison as StatisticResult["comparison"],
-        analysis_basis: row.analysis_basis as StatisticResult["analysis_basis"],
       }))
     }
     const logged = yield* loggedProblems(slug)
@@ -165,7 +162,6 @@ export const exportExperiment = (
         "application/json",
       ),
     }
-    const published = yield* publishedAnalysisTime(slug)
     const changed = [...statisticsFiles, errorsFile].some(({ outcome }) => outcome === "written")
     const analysedAt =
       configuration === undefined || (!changed && Option.isSome(published))
@@ -241,21 +237,13 @@ export const exportExperiment = (
  */
 export const updateReportIndex = (
   entries: ReadonlyArray<IndexEntry>,
-): Effect.Effect<string, ObjectStoreError, ObjectStore> =>
+): Effect.Effect<string, ObjectStoreError | PublishedFileError, ObjectStore> =>
   Effect.gen(function* () {
     const store = yield* ObjectStore
-    const previous = Option.match(yield* store.read(reportManifestPath), {
-      onNone: () => [] as ReadonlyArray<IndexEntry>,
-      onSome: (content) => {
-        // Written whole by this function; anything else (a hand edit) lists nothing earlier.
-        try {
-          const parsed: unknown = JSON.parse(content)
-          return Array.isArray(parsed) ? (parsed as ReadonlyArray<IndexEntry>) : []
-        } catch {
-          return []
-        }
-      },
-    })
+    const previous = Option.getOrElse(
+      yield* readPublishedJson(reportManifestPath, ReportManifest, "a report index"),
+      () => [],
+    )
     const bySlug = new Map(previous.map((entry) => [entry.slug, entry]))
     for (const entry of entries) bySlug.set(entry.slug, entry)
     const all = [...bySlug.values()].sort((a, b) => a.slug.localeCompare(b.slug))

@@ -12,14 +12,14 @@ export interface PublishedStatistic {
   readonly statistic: string
   readonly parameter: number | string | null
   readonly branch: string
-  readonly comparison: string | null
+  readonly comparison: StatisticResult["comparison"]
   readonly comparison_to_branch: string | null
   readonly ci_width?: number
   readonly point: number
   readonly lower?: number
   readonly upper?: number
   readonly window_index: string
-  readonly analysis_basis: string
+  readonly analysis_basis: StatisticResult["analysis_basis"]
   readonly p_value?: number
 }
 

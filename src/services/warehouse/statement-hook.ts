@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { identifier } from "../../sql/identifiers.js"
+import { createOrReplaceTableSql } from "../../sql/table-statements.js"
 import { Warehouse, type WarehouseError } from "./warehouse.js"
 
 /**
@@ -16,10 +16,7 @@ export const beforeEachStatement = (
     query: (sql, purpose) => Effect.zipRight(before(sql, purpose), inner.query(sql, purpose)),
     createTableAs: (table, sql, purpose, options) =>
       Effect.zipRight(
-        before(
-          `CREATE OR REPLACE TABLE ${identifier(inner.qualifiedName(table))} AS\n${sql}`,
-          purpose,
-        ),
+        before(createOrReplaceTableSql(inner.qualifiedName(table), sql), purpose),
         inner.createTableAs(table, sql, purpose, options),
       ),
     dryRun: (sql, purpose) => Effect.zipRight(before(sql, purpose), inner.dryRun(sql, purpose)),
