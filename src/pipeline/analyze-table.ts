@@ -5,11 +5,12 @@ import { didYouMean } from "../domain/config/config-issue.js"
 import { decodeStatistic } from "../domain/config/decode.js"
 import { publishedStatisticName, type StatisticResult } from "../domain/statistic-result.js"
 import { isPreTreatmentName, isStatisticName, statisticNames } from "../domain/summary-catalogue.js"
-import { readBranchTable, type TableFileError } from "../services/table-file.js"
+import type { Warehouse } from "../services/warehouse/warehouse.js"
 import { type ClientColumns, computeSummaryOnClients } from "../stats/compute-summary.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
 import { confidenceOf } from "../stats/summary-parameters.js"
+import { readBranchTable, type TableFileError } from "./table-file.js"
 
 /** A request of `slipstream analyze-table` that cannot be carried out as asked. */
 export class AnalyzeTableError extends Data.TaggedError("AnalyzeTableError")<{
@@ -51,7 +52,7 @@ const describeIssues = (issues: ReadonlyArray<ConfigIssue>): string =>
  */
 export const analyzeTable = (
   request: AnalyzeTableRequest,
-): Effect.Effect<AnalyzeTableResult, AnalyzeTableError | TableFileError> =>
+): Effect.Effect<AnalyzeTableResult, AnalyzeTableError | TableFileError, Warehouse> =>
   Effect.gen(function* () {
     const name = request.statistic
     if (!isStatisticName(name)) {

@@ -1,7 +1,18 @@
+import { randomUUID } from "node:crypto"
 import * as Path from "node:path"
-import { DuckDBInstance } from "@duckdb/node-api"
-import { Data, Effect } from "effect"
+import { Data, Effect, Schema } from "effect"
 import { didYouMean } from "../domain/config/config-issue.js"
+import { decodeQueryRows } from "../services/warehouse/query-rows.js"
+import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
+import {
+  branchColumnsSql,
+  firstNonNumberSql,
+  tableFileReader,
+  tableFileViewSql,
+} from "../sql/table-file-query.js"
+import { type BranchColumns, type BranchTable, branchTableOf } from "./branch-table.js"
+
+export type { BranchColumns, BranchTable } from "./branch-table.js"
 
 /** A per-client table file that cannot be read as asked. */
 export class TableFileError extends Data.TaggedError("TableFileError")<{
@@ -9,143 +20,80 @@ export class TableFileError extends Data.TaggedError("TableFileError")<{
   readonly message: string
 }> {}
 
-/** Numeric columns per branch; SQL NULL reads as NaN. */
-export type BranchColumns = ReadonlyMap<string, ReadonlyMap<string, Float64Array>>
+/**
+ * A view of the file in the warehouse for as long as the scope lasts, under a name of its own
+ * (two files read at once in one warehouse do not meet).
+ */
+const fileView = (file: string, reader: string) =>
+  Effect.acquireRelease(
+    Effect.gen(function* () {
+      const warehouse = yield* Warehouse
+      const view = `table_file_${randomUUID().replaceAll("-", "")}`
+      yield* warehouse.query(
+        tableFileViewSql(warehouse.qualifiedName(view), reader),
+        `reading ${Path.basename(file)}`,
+      )
+      return view
+    }),
+    (view) => Effect.ignore(Effect.flatMap(Warehouse, (warehouse) => warehouse.deleteTables(view))),
+  )
 
-/** A table's rows by branch, and the rows left out because their branch cell is empty. */
-export interface BranchTable {
-  readonly branches: BranchColumns
-  /** Rows whose branch is NULL, empty or blank: in no branch. */
-  readonly withoutBranch: {
-    readonly rows: number
-    /** The first of them, 1-based as the data rows are counted (the header is not a row). */
-    readonly firstRow?: number
-  }
-}
-
-const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`
-const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`
-
-const readerFor = (file: string): string | undefined => {
-  const name = file.toLowerCase()
-  if (name.endsWith(".parquet")) return `read_parquet(${quoteLiteral(file)})`
-  if (/\.(csv|tsv)(\.gz)?$/.test(name)) return `read_csv_auto(${quoteLiteral(file)})`
-  return undefined
-}
+const NonNumber = Schema.Struct({ row_number: Schema.BigIntFromSelf, value: Schema.String })
 
 /**
- * Reads a CSV or Parquet file of one row per client through an in-memory DuckDB: the branch
- * column and the named numeric columns (booleans read as 0/1), split by branch. A missing
- * column or a value that is not a number is an error naming the column (and the row). Rows
- * whose branch is NULL, empty or blank belong to no branch: they are left out and counted.
+ * Reads a CSV or Parquet file of one row per client through the warehouse (an embedded
+ * DuckDB, whose readers read the file): the branch column and the named numeric columns
+ * (booleans read as 0/1), split by branch. A missing column or a value that is not a number
+ * is an error naming the column (and the row). Rows whose branch is NULL, empty or blank
+ * belong to no branch: they are left out and counted.
  */
 export const readBranchTable = (
   file: string,
   branchColumn: string,
   columns: ReadonlyArray<string>,
-): Effect.Effect<BranchTable, TableFileError> =>
+): Effect.Effect<BranchTable, TableFileError, Warehouse> =>
   Effect.scoped(
     Effect.gen(function* () {
       const fail = (message: string) => new TableFileError({ file, message })
-      const reader = readerFor(file)
+      const reader = tableFileReader(file)
       if (reader === undefined) {
-        return yield* Effect.fail(
-          fail(`${Path.basename(file)} is neither CSV (.csv, .tsv) nor Parquet (.parquet)`),
+        return yield* fail(
+          `${Path.basename(file)} is neither CSV (.csv, .tsv) nor Parquet (.parquet)`,
         )
       }
-      const connection = yield* Effect.acquireRelease(
-        Effect.tryPromise({
-          try: async () => {
-            const instance = await DuckDBInstance.create(":memory:")
-            const connection = await instance.connect()
-            await connection.run("SET autoinstall_known_extensions=false")
-            return { instance, connection }
-          },
-          catch: (error) => fail(`cannot start DuckDB: ${String(error)}`),
-        }),
-        ({ instance, connection }) =>
-          Effect.sync(() => {
-            connection.closeSync()
-            instance.closeSync()
-          }),
-      ).pipe(Effect.map(({ connection }) => connection))
-      const query = (sql: string) =>
-        Effect.tryPromise({
-          try: () => connection.runAndReadAll(sql),
-          catch: (error) =>
-            fail(error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)),
-        })
-
-      const available =
-        (yield* query(`DESCRIBE SELECT * FROM ${reader}`)).getColumnsJS()[0]?.map(String) ?? []
+      const warehouse = yield* Warehouse
+      const view = yield* fileView(file, reader)
+      const available = [...(yield* warehouse.columnTypes(view)).keys()]
       for (const column of [branchColumn, ...columns]) {
         if (!available.includes(column)) {
-          return yield* Effect.fail(
-            fail(
-              `no column "${column}"${didYouMean(column, available)}; the file has ${available.join(", ")}`,
-            ),
+          return yield* fail(
+            `no column "${column}"${didYouMean(column, available)}; the file has ${available.join(", ")}`,
           )
         }
       }
       for (const column of columns) {
-        const bad = (yield* query(
-          `SELECT row_number, value FROM (SELECT ROW_NUMBER() OVER () AS row_number, CAST(${quoteIdentifier(column)} AS VARCHAR) AS value, TRY_CAST(${quoteIdentifier(column)} AS DOUBLE) AS number FROM ${reader}) WHERE value IS NOT NULL AND number IS NULL LIMIT 1`,
-        )).getColumnsJS()
-        const row = bad[0]?.[0]
-        if (row !== undefined) {
-          return yield* Effect.fail(
-            fail(
-              `column "${column}", row ${String(row)}: ${JSON.stringify(bad[1]?.[0])} is not a number`,
-            ),
+        const purpose = `checking column ${column} of ${Path.basename(file)}`
+        const [bad] = yield* decodeQueryRows(
+          NonNumber,
+          yield* warehouse.query(firstNonNumberSql(view, column), purpose),
+          { purpose, table: Path.basename(file), rowKind: "a row number and its value" },
+        )
+        if (bad !== undefined) {
+          return yield* fail(
+            `column "${column}", row ${bad.row_number}: ${JSON.stringify(bad.value)} is not a number`,
           )
         }
       }
-      const selected = [
-        `CAST(${quoteIdentifier(branchColumn)} AS VARCHAR)`,
-        ...columns.map((column) => `TRY_CAST(${quoteIdentifier(column)} AS DOUBLE)`),
-      ]
-      const result = (yield* query(`SELECT ${selected.join(", ")} FROM ${reader}`)).getColumnsJS()
-      const branchValues = result[0] ?? []
-      const rowsByBranch = new Map<string, number[]>()
-      let withoutBranch = 0
-      let firstWithoutBranch: number | undefined
-      branchValues.forEach((branch, row) => {
-        const key = branch === null ? "" : String(branch)
-        if (key.trim() === "") {
-          withoutBranch++
-          firstWithoutBranch ??= row + 1
-          return
-        }
-        const rows = rowsByBranch.get(key) ?? []
-        rows.push(row)
-        rowsByBranch.set(key, rows)
-      })
-      const byBranch = new Map<string, ReadonlyMap<string, Float64Array>>()
-      for (const [branch, rows] of [...rowsByBranch].sort(([a], [b]) => a.localeCompare(b))) {
-        byBranch.set(
-          branch,
-          new Map(
-            columns.map((column, index) => {
-              const values = result[index + 1] ?? []
-              return [
-                column,
-                Float64Array.from(rows, (row) => {
-                  const value = values[row]
-                  return typeof value === "number" ? value : Number.NaN
-                }),
-              ]
-            }),
-          ),
-        )
-      }
-      return {
-        branches: byBranch,
-        withoutBranch: {
-          rows: withoutBranch,
-          ...(firstWithoutBranch === undefined ? {} : { firstRow: firstWithoutBranch }),
-        },
-      }
+      const result = yield* warehouse.query(
+        branchColumnsSql(view, branchColumn, columns),
+        `reading ${Path.basename(file)}`,
+      )
+      return branchTableOf(result.columns, columns)
     }),
+  ).pipe(
+    Effect.catchTag("WarehouseError", (error: WarehouseError) =>
+      Effect.fail(new TableFileError({ file, message: error.message })),
+    ),
   )
 
 /** `readBranchTable`'s columns by branch (rows without a branch left out). */
@@ -153,5 +101,5 @@ export const readBranchColumns = (
   file: string,
   branchColumn: string,
   columns: ReadonlyArray<string>,
-): Effect.Effect<BranchColumns, TableFileError> =>
+): Effect.Effect<BranchColumns, TableFileError, Warehouse> =>
   Effect.map(readBranchTable(file, branchColumn, columns), ({ branches }) => branches)

@@ -2,9 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { DuckDBInstance } from "@duckdb/node-api"
-import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
-import { readBranchColumns } from "../../src/services/table-file.js"
+import { expect, layer } from "@effect/vitest"
+import { Effect, Either, Layer } from "effect"
+import { readBranchColumns, readBranchTable } from "../../src/pipeline/table-file.js"
+import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
+import { beforeEachStatement } from "../../src/services/warehouse/statement-hook.js"
+import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 
 const folder = mkdtempSync(join(tmpdir(), "slipstream-table-"))
 const csv = join(folder, "clients.csv")
@@ -13,7 +16,16 @@ writeFileSync(
   "client_id,branch,active_hours,pre_hours\nc1,control,1.5,1\nc2,treatment,2,\nc3,control,0,0.5\n",
 )
 
-describe("readBranchColumns", () => {
+/** Every statement the in-memory warehouse was sent, to see the file read through it. */
+const statements: Array<string> = []
+const recordedWarehouse = Layer.effect(
+  Warehouse,
+  Effect.map(Warehouse, (inner) =>
+    beforeEachStatement(inner, (sql) => Effect.sync(() => statements.push(sql))),
+  ),
+).pipe(Layer.provide(duckDbWarehouse({ path: ":memory:" })))
+
+layer(recordedWarehouse)("readBranchColumns", (it) => {
   it.effect("reads numeric columns per branch from CSV, NULL as NaN", () =>
     Effect.gen(function* () {
       const table = yield* readBranchColumns(csv, "branch", ["active_hours", "pre_hours"])
@@ -61,5 +73,15 @@ describe("readBranchColumns", () => {
           "clients.json is neither CSV (.csv, .tsv) nor Parquet (.parquet)",
         )
       }),
+  )
+
+  it.effect("reads through the warehouse, and leaves no view of the file behind", () =>
+    Effect.gen(function* () {
+      statements.length = 0
+      const table = yield* readBranchTable(csv, "branch", ["active_hours"])
+      expect(table.withoutBranch).toEqual({ rows: 0 })
+      expect(statements.some((sql) => sql.includes("read_csv_auto("))).toBe(true)
+      expect(yield* (yield* Warehouse).listTables("")).toEqual([])
+    }),
   )
 })
