@@ -6,7 +6,7 @@ import {
   type ConfigCollection,
   type DecodedFile,
 } from "../domain/config/collection.js"
-import type { ConfigIssue } from "../domain/config/config-issue.js"
+import { type ConfigIssue, errorsOf, warningsOf } from "../domain/config/config-issue.js"
 import { describeRole } from "../domain/config/file-role.js"
 import { resolveAnalysisConfiguration } from "../domain/config/resolve-analysis.js"
 import { experimentOfConfig, validateFile } from "../domain/config/validate.js"
@@ -20,8 +20,12 @@ import {
 export interface FileReport {
   readonly file: string
   readonly role: string
+  /** No errors (warnings allowed). */
   readonly ok: boolean
+  /** What metric-config-parser rejects too: the file cannot be used as it is. */
   readonly errors: ReadonlyArray<ConfigIssue>
+  /** What it accepts and a person should still see (an unknown key, ...); errors under --strict. */
+  readonly warnings: ReadonlyArray<ConfigIssue>
   /** The platform an experiment config was resolved for, when it had to be inferred. */
   readonly platform?: string
   /** A valid experiment config resolved for its synthetic experiment (for rehearsals). */
@@ -64,6 +68,7 @@ const expandDirectory = (
                 role: "folder",
                 ok: false,
                 errors: [{ path: "", message: `cannot be listed: ${why}` }],
+                warnings: [],
               },
             ],
           ),
@@ -81,9 +86,12 @@ const checkFile = (
   readConfigFile(file).pipe(
     Effect.map(({ parsed }): FileReport => {
       const role = describeRole(parsed.role)
-      if (parsed.decoded === undefined) return { file, role, ok: false, errors: parsed.issues }
+      if (parsed.decoded === undefined) {
+        return { file, role, ok: false, errors: errorsOf(parsed.issues), warnings: [] }
+      }
       const validation = validateFile(collection, parsed.decoded, { file }, options)
-      const errors = [...parsed.issues, ...validation.issues]
+      const issues = [...parsed.issues, ...validation.issues]
+      const errors = errorsOf(issues)
       const configuration =
         errors.length === 0
           ? configurationOf(
@@ -98,6 +106,7 @@ const checkFile = (
         role,
         ok: errors.length === 0,
         errors,
+        warnings: warningsOf(issues),
         ...(validation.platform === undefined ? {} : { platform: validation.platform }),
         ...(configuration === undefined ? {} : { configuration }),
       }

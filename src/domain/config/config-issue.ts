@@ -1,13 +1,38 @@
 /**
  * One problem found in a configuration file: where (a dotted key path inside the file)
  * and what, in words a person understands. Files report every issue, never only the first.
+ *
+ * An error is what metric-config-parser rejects too: the configuration cannot be used. A
+ * warning is what it accepts and Slipstream still wants a person to see (an unknown key, a
+ * statistic that cannot be computed): the configuration is used, the warning is reported
+ * beside it, and `validate-config --strict` treats it as an error.
  */
 export interface ConfigIssue {
   readonly path: string
   readonly message: string
+  /** Absent for an error. */
+  readonly severity?: "warning"
 }
 
 export const issue = (path: string, message: string): ConfigIssue => ({ path, message })
+
+export const warning = (path: string, message: string): ConfigIssue => ({
+  path,
+  message,
+  severity: "warning",
+})
+
+export const isWarning = (entry: ConfigIssue): boolean => entry.severity === "warning"
+
+export const errorsOf = (issues: ReadonlyArray<ConfigIssue>): ReadonlyArray<ConfigIssue> =>
+  issues.filter((entry) => !isWarning(entry))
+
+export const warningsOf = (issues: ReadonlyArray<ConfigIssue>): ReadonlyArray<ConfigIssue> =>
+  issues.filter(isWarning)
+
+/** The same issues, each a warning: what metric-config-parser never looks at. */
+export const asWarnings = (issues: ReadonlyArray<ConfigIssue>): ReadonlyArray<ConfigIssue> =>
+  issues.map(({ path, message }) => warning(path, message))
 
 /** Joins key path segments the way TOML spells them: `metrics.active_hours.statistics`. */
 export const keyPath = (...segments: ReadonlyArray<string | number>): string =>

@@ -10,7 +10,15 @@ import {
   statisticNames,
   statisticParameterSchemas,
 } from "../summary-catalogue.js"
-import { type ConfigIssue, didYouMean, issue, keyPath } from "./config-issue.js"
+import {
+  asWarnings,
+  type ConfigIssue,
+  didYouMean,
+  issue,
+  isWarning,
+  keyPath,
+  warning,
+} from "./config-issue.js"
 import { issuesFromParseError } from "./schema-issues.js"
 import type {
   AnalysisSpec,
@@ -100,21 +108,46 @@ const namedTables = <A>(
   return entries
 }
 
+/**
+ * The top-level keys metric-config-parser lets any file have (`validate_config_settings`);
+ * any other is an error there, and here.
+ */
+const parserTopLevelKeys = [
+  "project",
+  "population",
+  "metrics",
+  "experiment",
+  "segments",
+  "data_sources",
+  "friendly_name",
+  "description",
+  "parameters",
+  "alerts",
+  "dimensions",
+  "functions",
+]
+
+/** A key the parser refuses is an error; one it allows but this kind of file never reads, a warning. */
 const checkTopLevelKeys = (
   toml: Table,
-  allowed: ReadonlyArray<string>,
+  read: ReadonlyArray<string>,
   role: string,
   issues: ConfigIssue[],
 ): void => {
   for (const key of Object.keys(toml)) {
-    if (!allowed.includes(key)) {
+    if (read.includes(key)) continue
+    if (parserTopLevelKeys.includes(key)) {
       issues.push(
-        issue(
-          keyPath(key),
-          `unknown top-level key "${key}" for ${role}${didYouMean(key, allowed)}; expected one of ${allowed.join(", ")}`,
-        ),
+        warning(keyPath(key), `top-level key "${key}" is not read in ${role}; it is ignored`),
       )
+      continue
     }
+    issues.push(
+      issue(
+        keyPath(key),
+        `unknown top-level key "${key}"${didYouMean(key, read)}: metric-config-parser refuses it; ${role} may have ${read.join(", ")}`,
+      ),
+    )
   }
 }
 
@@ -180,31 +213,29 @@ const decodePreTreatment = (
   return decoded === undefined ? undefined : { name, parameters: decoded }
 }
 
+/**
+ * A statistic and its pre-treatments. metric-config-parser takes any name and any parameters
+ * here (Jetstream fails that one statistic when it runs), so what is wrong with one is a
+ * warning and the statistic is kept, marked unusable: it still counts as the metric's
+ * statistical treatment, and is not computed.
+ */
 export const decodeStatistic = (
   name: string,
   table: Table,
   path: Path,
   issues: ConfigIssue[],
-): StatisticSpec | undefined => {
-  if (!isStatisticName(name)) {
-    issues.push(
-      issue(
-        keyPath(...path),
-        `unknown statistic "${name}"${didYouMean(name, statisticNames)}; known: ${statisticNames.join(", ")}`,
-      ),
-    )
-    return undefined
-  }
+): StatisticSpec => {
+  const problems: ConfigIssue[] = []
   const { pre_treatments: preTreatmentEntries, ...parameters } = table
   const preTreatments: PreTreatmentSpec[] = []
   if (preTreatmentEntries !== undefined) {
     if (Array.isArray(preTreatmentEntries)) {
       preTreatmentEntries.forEach((entry, index) => {
-        const decoded = decodePreTreatment(entry, [...path, "pre_treatments", index], issues)
+        const decoded = decodePreTreatment(entry, [...path, "pre_treatments", index], problems)
         if (decoded !== undefined) preTreatments.push(decoded)
       })
     } else {
-      issues.push(
+      problems.push(
         issue(
           keyPath(...path, "pre_treatments"),
           `expected a list of pre-treatments, got ${describe(preTreatmentEntries)}`,
@@ -212,8 +243,25 @@ export const decodeStatistic = (
       )
     }
   }
-  const decoded = decodeSummaryParameters(statisticParameterSchemas[name], parameters, path, issues)
-  return decoded === undefined ? undefined : { name, parameters: decoded, preTreatments }
+  let decoded: SummaryParameters | undefined
+  if (isStatisticName(name)) {
+    decoded = decodeSummaryParameters(statisticParameterSchemas[name], parameters, path, problems)
+  } else {
+    problems.push(
+      issue(
+        keyPath(...path),
+        `unknown statistic "${name}"${didYouMean(name, statisticNames)}; known: ${statisticNames.join(", ")}`,
+      ),
+    )
+  }
+  issues.push(...asWarnings(problems))
+  const unusable = problems.length > 0
+  return {
+    name,
+    parameters: decoded ?? {},
+    preTreatments,
+    ...(unusable ? { unusable: true as const } : {}),
+  }
 }
 
 const MetricFieldsWithoutStatistics = MetricDefinitionSchema.pipe(Schema.omit("statistics"))
@@ -236,23 +284,24 @@ const decodeMetricDefinition = (
       )
       continue
     }
-    const decoded = decodeStatistic(name, table, statisticPath, issues)
-    if (decoded !== undefined) decodedStatistics.push(decoded)
+    const found: ConfigIssue[] = []
+    decodedStatistics.push(decodeStatistic(name, table, statisticPath, found))
+    issues.push(
+      ...found.map((entry) => ({ ...entry, message: `${entry.message}; it is not computed` })),
+    )
   }
   if (fields === undefined) return undefined
   const { name, ...definition } = fields
   const key = path[path.length - 1]
   if (name !== undefined && name !== key) {
     issues.push(
-      issue(keyPath(...path, "name"), `name "${name}" differs from the table's key "${key}"`),
+      warning(
+        keyPath(...path, "name"),
+        `name "${name}" differs from the table's key "${key}"; the key names the metric`,
+      ),
     )
   }
-  // When no statistic decodes, the table is left out rather than emptied, so that the
-  // error does not also read as "no statistics" where an earlier layer gave some.
-  const noneDecoded = statisticTables.length > 0 && decodedStatistics.length === 0
-  return statistics === undefined || noneDecoded
-    ? definition
-    : { ...definition, statistics: decodedStatistics }
+  return statistics === undefined ? definition : { ...definition, statistics: decodedStatistics }
 }
 
 const decodeMetrics = (
@@ -295,6 +344,26 @@ const decodeSegments = (value: unknown, issues: ConfigIssue[]): SegmentsSpec => 
   }
 }
 
+/**
+ * metric-config-parser builds a parameter with `ParameterDefinition(**table)`, which refuses a
+ * key it does not know: here too that is an error, not a warning.
+ */
+const decodeParameter = (entry: unknown, path: Path, issues: ConfigIssue[]) => {
+  const found: ConfigIssue[] = []
+  const decoded = decodeWith(ParameterSpec, entry, path, found)
+  issues.push(
+    ...found.map((entry) =>
+      isWarning(entry)
+        ? issue(
+            entry.path,
+            entry.message.replace("; it is ignored", ": metric-config-parser refuses it"),
+          )
+        : entry,
+    ),
+  )
+  return decoded
+}
+
 const decodeDefinitionParts = (
   toml: Table,
   issues: ConfigIssue[],
@@ -306,7 +375,7 @@ const decodeDefinitionParts = (
   ),
   segments: decodeSegments(toml.segments, issues),
   parameters: namedTables(toml.parameters, ["parameters"], issues, (entry, path) =>
-    decodeWith(ParameterSpec, entry, path, issues),
+    decodeParameter(entry, path, issues),
   ),
   dimensions: namedTables(toml.dimensions, ["dimensions"], issues, (entry, path) =>
     decodeWith(DimensionSpec, entry, path, issues),
@@ -316,9 +385,10 @@ const decodeDefinitionParts = (
 /** `definitions/<platform>.toml`: metrics, data sources, segments, parameters, dimensions. */
 export const decodeDefinitionsFile = (toml: Table): Decoded<DefinitionsSpec> => {
   const issues: ConfigIssue[] = []
+  // Alerts are OpMon's: read by metric-config-parser's DefinitionSpec, unused by an analysis.
   checkTopLevelKeys(
     toml,
-    ["metrics", "data_sources", "segments", "parameters", "dimensions"],
+    ["metrics", "data_sources", "segments", "parameters", "dimensions", "alerts"],
     "a definitions file",
     issues,
   )
@@ -342,7 +412,17 @@ export const decodeAnalysisFile = (toml: Table): Decoded<AnalysisSpec> => {
 /** `jetstream/outcomes/<platform>/<outcome-slug>.toml`. */
 export const decodeOutcomeFile = (toml: Table): Decoded<OutcomeSpec> => {
   const issues: ConfigIssue[] = []
-  const { metrics, data_sources: dataSources, parameters, default_metrics, ...header } = toml
+  const { metrics, data_sources: dataSources, parameters, default_metrics, ...others } = toml
+  const { friendly_name, description, ...unread } = others
+  checkTopLevelKeys(
+    unread,
+    ["friendly_name", "description", "metrics", "data_sources", "parameters", "default_metrics"],
+    "an outcome",
+    issues,
+  )
+  const header = Object.fromEntries(
+    Object.entries({ friendly_name, description }).filter(([, value]) => value !== undefined),
+  )
   const decodedHeader = decodeWith(OutcomeHeaderSpec, header, [], issues)
   const parts = decodeDefinitionParts({ metrics, data_sources: dataSources, parameters }, issues, {
     periodListsAllowed: false,
@@ -382,7 +462,10 @@ export const decodeFunctionsFile = (toml: Table): Decoded<FunctionsSpec> => {
     const decoded = decodeWith(FunctionSpec, entry, path, issues)
     if (decoded !== undefined && !decoded.definition.includes("{select_expr}")) {
       issues.push(
-        issue(keyPath(...path, "definition"), "a function definition must use {select_expr}"),
+        warning(
+          keyPath(...path, "definition"),
+          "the definition does not use {select_expr}, so the argument is ignored",
+        ),
       )
     }
     return decoded

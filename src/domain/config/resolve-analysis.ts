@@ -18,8 +18,15 @@ import { type ConfigCollection, findOutcome } from "./collection.js"
 import { type ConfigIssue, didYouMean, issue } from "./config-issue.js"
 import { mergeAnalysisSpecs, outcomeLayer } from "./merge.js"
 import { createResolver, dedent, type Resolver } from "./resolver.js"
-import { type AnalysisSpec, emptyAnalysisSpec, emptyDefinitions } from "./spec.js"
+import {
+  type AnalysisSpec,
+  type DefinitionsSpec,
+  emptyAnalysisSpec,
+  emptyDefinitions,
+} from "./spec.js"
+import { scopes } from "./template.js"
 import { bindParameters, experimentAttributes, templateContext } from "./template-context.js"
+import { ownStatisticsRule } from "./upstream-statistics.js"
 
 export interface ResolutionRequest {
   readonly collection: ConfigCollection
@@ -38,7 +45,12 @@ export interface ResolutionRequest {
 const layersFor = (
   request: ResolutionRequest,
   issues: ConfigIssue[],
-): { readonly merged: AnalysisSpec; readonly outcomes: ReadonlyArray<OutcomeSummary> } => {
+): {
+  readonly merged: AnalysisSpec
+  readonly overDefinitions: AnalysisSpec
+  readonly definitions: DefinitionsSpec
+  readonly outcomes: ReadonlyArray<OutcomeSummary>
+} => {
   const { collection, experiment } = request
   const platform = experiment.appName
   const definitions = collection.definitions.get(platform) ?? emptyDefinitions
@@ -81,8 +93,13 @@ const layersFor = (
     ...definitions,
     metrics: { periods: {}, definitions: definitions.metrics.definitions },
   }
-  const layers = [base, ...defaults, ...outcomeLayers, ...(custom === undefined ? [] : [custom])]
-  return { merged: layers.reduce(mergeAnalysisSpecs), outcomes }
+  const above = [...defaults, ...outcomeLayers, ...(custom === undefined ? [] : [custom])]
+  return {
+    merged: [base, ...above].reduce(mergeAnalysisSpecs),
+    overDefinitions: above.reduce(mergeAnalysisSpecs, emptyAnalysisSpec),
+    definitions,
+    outcomes,
+  }
 }
 
 /**
@@ -131,7 +148,7 @@ export const resolveAnalysisConfiguration = (
 ): Either.Either<AnalysisConfiguration, ReadonlyArray<ConfigIssue>> => {
   const issues: ConfigIssue[] = []
   const { experiment } = request
-  const { merged, outcomes } = layersFor(request, issues)
+  const { merged, overDefinitions, definitions, outcomes } = layersFor(request, issues)
   const overrides: ExperimentOverrides = {
     ...(merged.experiment.start_date === undefined
       ? {}
@@ -170,6 +187,10 @@ export const resolveAnalysisConfiguration = (
     context,
     { experiment_slug: attributes.slug ?? experiment.slug },
     issues,
+    {
+      appName: experiment.appName,
+      hasOwnStatistics: ownStatisticsRule(definitions, overDefinitions, merged),
+    },
   )
 
   const periods = byPeriod((period) =>
@@ -198,10 +219,11 @@ export const resolveAnalysisConfiguration = (
   if (signal !== undefined) {
     const signalPath = ["experiment", "exposure_signal"]
     const dataSource = resolver.dataSource(signal.data_source, [...signalPath, "data_source"])
-    const selectExpression = resolver.render(signal.select_expression, [
-      ...signalPath,
-      "select_expression",
-    ])
+    const selectExpression = resolver.render(
+      signal.select_expression,
+      [...signalPath, "select_expression"],
+      scopes.exposureSignal,
+    )
     if (dataSource !== undefined && selectExpression !== undefined) {
       exposureSignal = {
         name: signal.name,
@@ -218,7 +240,11 @@ export const resolveAnalysisConfiguration = (
   const enrollmentQuery =
     merged.experiment.enrollment_query === undefined
       ? undefined
-      : resolver.render(merged.experiment.enrollment_query, ["experiment", "enrollment_query"])
+      : resolver.render(
+          merged.experiment.enrollment_query,
+          ["experiment", "enrollment_query"],
+          scopes.experimentOnly,
+        )
 
   const isPrivate = merged.experiment.is_private ?? false
   if (isPrivate && merged.experiment.dataset_id === undefined) {

@@ -10,8 +10,15 @@ import type {
   Summary,
 } from "./analysis-configuration.js"
 import { type ConfigIssue, didYouMean, issue, keyPath } from "./config-issue.js"
+import { formatFromExpression, readsExperiment } from "./from-expression.js"
 import type { DefinitionsSpec, MetricDefinitionSpec, StatisticSpec } from "./spec.js"
-import { fillPlaceholders, renderTemplate, type TemplateContext } from "./template.js"
+import {
+  fillPlaceholders,
+  renderTemplate,
+  scopes,
+  type TemplateContext,
+  type TemplateScope,
+} from "./template.js"
 
 /**
  * Looks names up in one merged layer of configuration and turns definitions into resolved
@@ -26,16 +33,38 @@ export interface Resolver {
   readonly segment: (name: string, path: ReadonlyArray<string>) => Segment | undefined
   /** Metrics named by a metric's `depends_on` and its summaries' parameters, transitively. */
   readonly upstreamOf: (metric: Metric) => ReadonlyArray<string>
-  readonly render: (text: string, path: ReadonlyArray<string>) => string | undefined
+  readonly render: (
+    text: string,
+    path: ReadonlyArray<string>,
+    scope: TemplateScope,
+  ) => string | undefined
+}
+
+export interface ResolverOptions {
+  /** The application resolved for: metric-config-parser's default analysis units depend on it. */
+  readonly appName?: string
+  /**
+   * Whether a metric reached through `depends_on` has statistics of its own, as
+   * metric-config-parser looks them up (upstream-statistics.ts); unchecked when absent.
+   */
+  readonly hasOwnStatistics?: (metric: string) => boolean
 }
 
 const allUnits: ReadonlyArray<AnalysisUnit> = ["client_id", "profile_group_id"]
+
+/** A data source name metric-config-parser resolves (`is_valid_slug`). */
+const validSlug = /^[a-zA-Z0-9_]+$/
+
+/** metric-config-parser's default analysis units of a metric or data source. */
+const defaultUnits = (appName: string | undefined): ReadonlyArray<AnalysisUnit> =>
+  appName === "firefox_desktop" ? allUnits : ["client_id"]
 
 export const createResolver = (
   spec: DefinitionsSpec,
   context: TemplateContext,
   placeholders: Readonly<Record<string, string | Error>>,
   issues: ConfigIssue[],
+  options: ResolverOptions = {},
 ): Resolver => {
   const metrics = new Map<string, Metric | undefined>()
   const dataSources = new Map<string, DataSource | undefined>()
@@ -43,8 +72,12 @@ export const createResolver = (
   const resolvingMetrics: string[] = []
   const resolvingDataSources: string[] = []
 
-  const render = (text: string, path: ReadonlyArray<string>): string | undefined => {
-    const rendered = renderTemplate(text, context)
+  const render = (
+    text: string,
+    path: ReadonlyArray<string>,
+    scope: TemplateScope,
+  ): string | undefined => {
+    const rendered = renderTemplate(text, context, scope)
     const problems = Either.isLeft(rendered) ? [...rendered.left] : []
     const values: Record<string, string> = {}
     for (const [name, value] of Object.entries(placeholders)) {
@@ -57,8 +90,31 @@ export const createResolver = (
       : fillPlaceholders(rendered.right, values)
   }
 
-  /** A from expression: templates rendered, `{dataset}` filled from `default_dataset`. */
+  /**
+   * A data source's from expression, as metric-config-parser reads it (from-expression.ts):
+   * rendered with `experiment` when it reads it, then `{dataset}` filled from `default_dataset`.
+   */
   const renderFromExpression = (
+    fromExpression: string,
+    defaultDataset: string | undefined,
+    path: ReadonlyArray<string>,
+  ): string | undefined => {
+    const fromPath = [...path, "from_expression"]
+    const rendered = readsExperiment(fromExpression)
+      ? render(fromExpression, fromPath, scopes.experimentOnly)
+      : fromExpression
+    if (rendered === undefined) return undefined
+    return Either.match(formatFromExpression(rendered, defaultDataset), {
+      onLeft: (problem) => {
+        issues.push(issue(keyPath(...fromPath), problem))
+        return undefined
+      },
+      onRight: (formatted) => formatted,
+    })
+  }
+
+  /** A segment data source's from expression: always Jinja, with `experiment` (the parser's). */
+  const renderSegmentFromExpression = (
     fromExpression: string,
     defaultDataset: string | undefined,
     path: ReadonlyArray<string>,
@@ -69,7 +125,7 @@ export const createResolver = (
       )
       return undefined
     }
-    const rendered = render(fromExpression, [...path, "from_expression"])
+    const rendered = render(fromExpression, [...path, "from_expression"], scopes.experimentOnly)
     return rendered === undefined
       ? undefined
       : fillPlaceholders(rendered, { dataset: defaultDataset })
@@ -98,8 +154,18 @@ export const createResolver = (
       )
       return undefined
     }
-    resolvingDataSources.push(name)
     const ownPath = ["data_sources", name]
+    if (!validSlug.test(name)) {
+      issues.push(
+        issue(
+          keyPath(...ownPath),
+          `data source name "${name}" may have letters, digits and _ only (metric-config-parser refuses others)`,
+        ),
+      )
+      dataSources.set(name, undefined)
+      return undefined
+    }
+    resolvingDataSources.push(name)
     const joins = Object.entries(definition.joins ?? {}).flatMap(([joined, join]) => {
       const resolved = dataSource(joined, [...ownPath, "joins", joined])
       return resolved === undefined
@@ -130,7 +196,7 @@ export const createResolver = (
             clientIdColumn: definition.client_id_column ?? "client_id",
             groupIdColumn: definition.group_id_column ?? "profile_group_id",
             submissionDateColumn: definition.submission_date_column ?? "submission_date",
-            analysisUnits: definition.analysis_units ?? allUnits,
+            analysisUnits: definition.analysis_units ?? defaultUnits(options.appName),
             joins,
             ...(definition.friendly_name === undefined
               ? {}
@@ -166,9 +232,22 @@ export const createResolver = (
     }
     resolvingMetrics.push(name)
     const dependsOn = definition.depends_on ?? []
-    const upstreamResolved = dependsOn.every(
-      (upstream) => metric(upstream, [...ownPath, "depends_on"]) !== undefined,
-    )
+    // Every upstream is looked at (map, not every), so that each problem is reported.
+    const upstreamResolved = dependsOn
+      .map((upstream) => {
+        const resolved = metric(upstream, [...ownPath, "depends_on"]) !== undefined
+        if (resolved && options.hasOwnStatistics?.(upstream) === false) {
+          issues.push(
+            issue(
+              keyPath(...ownPath, "depends_on"),
+              `metric "${upstream}" has no statistics of its own: metric-config-parser refuses a metric reached through depends_on without a statistical treatment ("No statistical treatment defined for metric '${upstream}'"); give it [metrics.${upstream}.statistics.<statistic>]`,
+            ),
+          )
+          return false
+        }
+        return resolved
+      })
+      .every((resolved) => resolved)
     resolvingMetrics.pop()
     if (metrics.has(name)) return metrics.get(name)
 
@@ -187,11 +266,23 @@ export const createResolver = (
         )
       } else {
         const source = dataSource(definition.data_source, [...ownPath, "data_source"])
-        const selectExpression = render(definition.select_expression, [
-          ...ownPath,
-          "select_expression",
-        ])
-        if (source !== undefined && selectExpression !== undefined)
+        const selectExpression = render(
+          definition.select_expression,
+          [...ownPath, "select_expression"],
+          scopes.metricSelect,
+        )
+        const units = definition.analysis_units ?? defaultUnits(options.appName)
+        const sourceUnits =
+          spec.dataSources[definition.data_source]?.analysis_units ?? defaultUnits(options.appName)
+        const unsupported = units.filter((unit) => !sourceUnits.includes(unit))
+        if (source !== undefined && unsupported.length > 0) {
+          issues.push(
+            issue(
+              keyPath(...ownPath, "analysis_units"),
+              `data source "${source.name}" does not support the analysis unit${unsupported.length === 1 ? "" : "s"} ${unsupported.join(", ")} of metric "${name}" (its analysis_units: ${sourceUnits.join(", ")})`,
+            ),
+          )
+        } else if (source !== undefined && selectExpression !== undefined)
           query = { dataSource: source, selectExpression }
       }
     } else if (dependsOn.length === 0) {
@@ -250,8 +341,10 @@ export const createResolver = (
   }
 
   const summaries = (resolved: Metric, path: ReadonlyArray<string>): ReadonlyArray<Summary> => {
-    const statistics = definitionOf(resolved.name)?.statistics ?? []
-    if (statistics.length === 0) {
+    const given = definitionOf(resolved.name)?.statistics
+    // Unusable statistics count as given (the parser accepts them) and are not computed.
+    const statistics = (given ?? []).filter((statistic) => statistic.unusable !== true)
+    if (given === undefined || given.length === 0) {
       issues.push(
         issue(
           keyPath(...path),
@@ -321,8 +414,12 @@ export const createResolver = (
     const fromExpression =
       source === undefined
         ? undefined
-        : renderFromExpression(source.from_expression, source.default_dataset, sourcePath)
-    const selectExpression = render(definition.select_expression, [...ownPath, "select_expression"])
+        : renderSegmentFromExpression(source.from_expression, source.default_dataset, sourcePath)
+    const selectExpression = render(
+      definition.select_expression,
+      [...ownPath, "select_expression"],
+      scopes.segmentSelect,
+    )
     const resolved: Segment | undefined =
       source === undefined || fromExpression === undefined || selectExpression === undefined
         ? undefined

@@ -1,5 +1,5 @@
 import { ParseResult } from "effect"
-import { type ConfigIssue, didYouMean, issue, keyPath } from "./config-issue.js"
+import { type ConfigIssue, didYouMean, issue, keyPath, warning } from "./config-issue.js"
 
 /** Keys people write for another key that spelling distance would not suggest. */
 const knownMistakes: Readonly<Record<string, string>> = {
@@ -12,7 +12,8 @@ const knownMistakes: Readonly<Record<string, string>> = {
 /**
  * Turns an Effect Schema parse error into configuration issues: one per key path,
  * union alternatives merged into a single "expected A or B" message, excess keys
- * reported as unknown with the closest valid key.
+ * reported as unknown with the closest valid key. An unknown key is a warning: cattrs, which
+ * metric-config-parser decodes with, ignores keys it does not know.
  */
 export const issuesFromParseError = (
   error: ParseResult.ParseError,
@@ -35,7 +36,7 @@ export const issuesFromParseError = (
         knownMistake !== undefined && validKeys.includes(knownMistake)
           ? ` (did you mean "${knownMistake}"?)`
           : didYouMean(key, validKeys)
-      issues.push(issue(path, `unknown key "${key}"${hint}`))
+      issues.push(warning(path, `unknown key "${key}"${hint}; it is ignored`))
       continue
     }
     if (parseIssue._tag === "Missing") {

@@ -149,12 +149,13 @@ export const FunctionSpec = Schema.Struct({
 })
 export type FunctionFields = typeof FunctionSpec.Type
 
+/** metric-config-parser requires every field but the window of an exposure signal. */
 export const ExposureSignalSpec = Schema.Struct({
   name: Schema.String,
   data_source: Schema.String,
   select_expression: Schema.String,
-  friendly_name: optional(Schema.String),
-  description: optional(Schema.String),
+  friendly_name: Schema.String,
+  description: Schema.String,
   window_start: optional(WindowLimit),
   window_end: optional(WindowLimit),
 })

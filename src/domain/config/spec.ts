@@ -25,6 +25,11 @@ export interface StatisticSpec {
   readonly name: string
   readonly parameters: SummaryParameters
   readonly preTreatments: ReadonlyArray<PreTreatmentSpec>
+  /**
+   * An unknown statistic, or one whose parameters or pre-treatments are wrong: the metric has
+   * it (as in metric-config-parser), and it is not computed. Its warning says why.
+   */
+  readonly unusable?: true
 }
 
 export type MetricDefinitionSpec = Omit<MetricDefinitionFields, "statistics"> & {

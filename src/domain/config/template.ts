@@ -1,15 +1,21 @@
 import { Either } from "effect"
 import { stringLiteral } from "../../sql/identifiers.js"
 import { didYouMean } from "./config-issue.js"
+import { runtimeError } from "./jinja/errors.js"
+import { formatDefinition } from "./jinja/python-format.js"
+import { renderJinja } from "./jinja/render.js"
+import { Callable, Namespace, str, type Value } from "./jinja/values.js"
 
 /**
- * The subset of Jinja that metric-hub files use, rendered strictly (an unknown name is an
- * error, as with Jinja's StrictUndefined):
- * - `{{ agg_sum("column") }}`: a function from functions.toml applied to a string literal
- *   (adjacent literals concatenate, which is how `"""..."""` reads in Jinja);
- * - `{{ experiment.start_date_str }}` and the other experiment attributes;
- * - `{{ parameters.name }}`: a parameter's value; a per-branch parameter becomes a
- *   `CASE e.branch WHEN ... END` expression, its values quoted like the placeholder was.
+ * metric-hub templates, rendered with Jinja (src/domain/config/jinja) in the environment
+ * metric-config-parser builds: autoescape off, StrictUndefined (an unknown name is an error),
+ * each function of functions.toml a global `name(select_expr)` that returns
+ * `definition.format(select_expr=...)`. Which variables a template sees depends on the field,
+ * as in metric-config-parser (see `TemplateScope`).
+ *
+ * A per-branch parameter becomes a `CASE e.branch WHEN ... END` expression, its values quoted
+ * like the placeholder was (`'{{ parameters.x }}'`), where Jetstream leaves the CASE inside a
+ * string literal.
  */
 
 export type ParameterBinding =
@@ -24,8 +30,21 @@ export interface TemplateContext {
   readonly parameters: Readonly<Record<string, ParameterBinding | Error>>
 }
 
-const expressionPattern = /(['"]?)\{\{(.*?)\}\}\1/gs
-const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** The variables a field's template sees. */
+export interface TemplateScope {
+  readonly functions: boolean
+  readonly experiment: boolean
+  readonly parameters: boolean
+}
+
+export const everything: TemplateScope = { functions: true, experiment: true, parameters: true }
+
+/**
+ * Stands for a per-branch parameter until rendering is done (see `withBranchCases`), between
+ * private-use characters no SQL contains.
+ */
+const perBranchMarker = (name: string) => `\uE000slipstream-parameter:${name}\uE001`
+const markerPattern = /(['"]?)\uE000slipstream-parameter:([^\uE001]*)\uE001\1/g
 
 const sqlCaseOverBranches = (values: Readonly<Record<string, string>>, quote: string): string => {
   const arms = Object.entries(values).map(
@@ -34,106 +53,80 @@ const sqlCaseOverBranches = (values: Readonly<Record<string, string>>, quote: st
   return `CASE e.branch ${arms.join(" ")} END`
 }
 
-/** Reads `"a" 'b' """c"""` as Jinja does: adjacent string literals, concatenated. */
-const parseStringLiterals = (source: string): string | undefined => {
-  let rest = source.trim()
-  let text = ""
-  let literals = 0
-  while (rest.length > 0) {
-    const quote = rest[0]
-    if (quote !== '"' && quote !== "'") return undefined
-    let index = 1
-    let value = ""
-    for (; index < rest.length && rest[index] !== quote; index++) {
-      const char = rest[index]
-      if (char === "\\" && index + 1 < rest.length) {
-        index++
-        value += rest[index]
-      } else {
-        value += char
+/** A functions.toml function: `partial(lambda select_expr, definition: ...)` in the parser. */
+const templateFunction = (name: string, definition: string): Callable =>
+  new Callable(name, (args, kwargs) => {
+    const keyword = kwargs.get("select_expr")
+    const others = [...kwargs.keys()].filter((key) => key !== "select_expr")
+    if (others.length > 0 || args.length + (keyword === undefined ? 0 : 1) !== 1) {
+      throw runtimeError(`${name}() takes one argument, the select expression`)
+    }
+    return formatDefinition(definition, { select_expr: str((args[0] ?? keyword) as Value) })
+  })
+
+const namespace = <T>(
+  name: string,
+  entries: Readonly<Record<string, T | Error>>,
+  present: (attribute: string, entry: T) => Value,
+) =>
+  new Namespace(name, (attribute) => {
+    const entry = Object.hasOwn(entries, attribute) ? entries[attribute] : undefined
+    if (entry === undefined) {
+      const kind = name === "experiment" ? "experiment attribute" : "parameter"
+      return {
+        undefinedBecause: `unknown ${kind} "${attribute}"${didYouMean(attribute, Object.keys(entries))}`,
       }
     }
-    if (index >= rest.length) return undefined
-    text += value
-    literals++
-    rest = rest.slice(index + 1).trimStart()
-  }
-  return literals === 0 ? undefined : text
-}
+    return entry instanceof Error ? { undefinedBecause: entry.message } : present(attribute, entry)
+  })
 
-const renderExpression = (
-  expression: string,
-  quote: string,
-  context: TemplateContext,
-): Either.Either<string, string> => {
-  const call = /^([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)$/s.exec(expression)
-  if (call !== null) {
-    const [, name = "", argument = ""] = call
-    const definition = context.functions[name]
-    if (definition === undefined) {
-      return Either.left(
-        `unknown function "${name}"${didYouMean(name, Object.keys(context.functions))}`,
-      )
+const variablesOf = (context: TemplateContext, scope: TemplateScope): Map<string, Value> => {
+  const variables = new Map<string, Value>()
+  if (scope.functions) {
+    for (const [name, definition] of Object.entries(context.functions)) {
+      variables.set(name, templateFunction(name, definition))
     }
-    const selectExpression = parseStringLiterals(argument)
-    if (selectExpression === undefined) {
-      return Either.left(`${name}(...) takes one string literal, got (${argument.trim()})`)
-    }
-    return Either.right(
-      `${quote}${definition.replaceAll("{select_expr}", selectExpression)}${quote}`,
+  }
+  if (scope.experiment) {
+    variables.set(
+      "experiment",
+      namespace("experiment", context.experiment, (_, value) => value),
     )
   }
-  const [scope, attribute, ...extra] = expression.split(".").map((part) => part.trim())
-  if (attribute === undefined || extra.length > 0 || !identifier.test(attribute)) {
-    return Either.left(`unsupported template expression "{{ ${expression} }}"`)
-  }
-  if (scope === "experiment") {
-    const value = context.experiment[attribute]
-    if (value === undefined) {
-      return Either.left(
-        `unknown experiment attribute "${attribute}"${didYouMean(attribute, Object.keys(context.experiment))}`,
-      )
-    }
-    return value instanceof Error
-      ? Either.left(value.message)
-      : Either.right(`${quote}${value}${quote}`)
-  }
-  if (scope === "parameters") {
-    const binding = context.parameters[attribute]
-    if (binding === undefined) {
-      return Either.left(
-        `unknown parameter "${attribute}"${didYouMean(attribute, Object.keys(context.parameters))}`,
-      )
-    }
-    if (binding instanceof Error) return Either.left(binding.message)
-    return Either.right(
-      binding.kind === "single"
-        ? `${quote}${binding.value}${quote}`
-        : sqlCaseOverBranches(binding.values, quote),
+  if (scope.parameters) {
+    variables.set(
+      "parameters",
+      namespace("parameters", context.parameters, (name, binding) =>
+        binding.kind === "single" ? binding.value : perBranchMarker(name),
+      ),
     )
   }
-  return Either.left(`unsupported template expression "{{ ${expression} }}"`)
+  return variables
 }
 
-/** Renders every `{{ ... }}`; all problems are reported, not only the first. */
+const withBranchCases = (rendered: string, context: TemplateContext): string =>
+  rendered.replace(markerPattern, (_match, quote: string, name: string) => {
+    const binding = context.parameters[name]
+    return binding !== undefined && !(binding instanceof Error) && binding.kind === "perBranch"
+      ? sqlCaseOverBranches(binding.values, quote)
+      : ""
+  })
+
+/** Renders a template; every problem is reported, not only the first. */
 export const renderTemplate = (
   template: string,
   context: TemplateContext,
-): Either.Either<string, ReadonlyArray<string>> => {
-  if (/\{%|\{#/.test(template)) {
-    return Either.left(["template statements ({% %}) and comments ({# #}) are not supported"])
-  }
-  const problems: string[] = []
-  const rendered = template.replace(expressionPattern, (_match, quote: string, body: string) => {
-    const result = renderExpression(body.trim(), quote, context)
-    if (Either.isLeft(result)) {
-      problems.push(result.left)
-      return ""
-    }
-    return result.right
+  scope: TemplateScope = everything,
+): Either.Either<string, ReadonlyArray<string>> =>
+  Either.match(renderJinja(template, variablesOf(context, scope)), {
+    onLeft: (problems) =>
+      Either.left(
+        problems.map(({ message, line }) =>
+          line === undefined || !template.includes("\n") ? message : `line ${line}: ${message}`,
+        ),
+      ),
+    onRight: (rendered) => Either.right(withBranchCases(rendered, context)),
   })
-  return problems.length > 0 ? Either.left(problems) : Either.right(rendered)
-}
 
 /**
  * Fills mozanalysis-style single-brace placeholders (`{experiment_slug}`, `{dataset}`);
@@ -143,3 +136,15 @@ export const fillPlaceholders = (
   text: string,
   values: Readonly<Record<string, string | undefined>>,
 ): string => text.replace(/\{([a-z_]+)\}/g, (match, name: string) => values[name] ?? match)
+
+/** The variables metric-config-parser gives each kind of template. */
+export const scopes = {
+  /** A metric's select_expression: the functions, and `parameters`. */
+  metricSelect: { functions: true, experiment: false, parameters: true },
+  /** A segment's select_expression: the functions only. */
+  segmentSelect: { functions: true, experiment: false, parameters: false },
+  /** A segment data source's from_expression and the enrollment query: `experiment` only. */
+  experimentOnly: { functions: false, experiment: true, parameters: false },
+  /** An exposure signal's select_expression, which the parser passes on unrendered. */
+  exposureSignal: everything,
+} satisfies Readonly<Record<string, TemplateScope>>

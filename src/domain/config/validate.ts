@@ -4,7 +4,7 @@ import type { Experiment } from "../experiment.js"
 import { experimentSchedule } from "../experiment-schedule.js"
 import { platformOf, platforms } from "../platform.js"
 import { addToCollection, type ConfigCollection, type DecodedFile } from "./collection.js"
-import type { ConfigIssue } from "./config-issue.js"
+import { asWarnings, type ConfigIssue } from "./config-issue.js"
 import { resolveAnalysisConfiguration } from "./resolve-analysis.js"
 import { createResolver } from "./resolver.js"
 import { type AnalysisSpec, emptyDefinitions, type Named } from "./spec.js"
@@ -98,13 +98,18 @@ const definitionsIssues = (
     attributes,
     bindParameters(merged.parameters, issues),
   )
-  const resolver = createResolver(merged, context, { experiment_slug: experiment.slug }, issues)
-  for (const name of Object.keys(file.spec.metrics.definitions))
+  const resolver = createResolver(merged, context, { experiment_slug: experiment.slug }, issues, {
+    appName: platform,
+  })
+  for (const name of Object.keys(file.spec.metrics.definitions)) {
     resolver.metric(name, ["metrics", name])
-  for (const name of Object.keys(file.spec.dataSources))
+  }
+  for (const name of Object.keys(file.spec.dataSources)) {
     resolver.dataSource(name, ["data_sources", name])
-  for (const name of Object.keys(file.spec.segments.definitions))
+  }
+  for (const name of Object.keys(file.spec.segments.definitions)) {
     resolver.segment(name, ["segments", name])
+  }
   for (const [name, dimension] of Object.entries(file.spec.dimensions)) {
     resolver.dataSource(dimension.data_source, ["dimensions", name, "data_source"])
   }
@@ -140,7 +145,9 @@ export const validateFile = (
     case "functions":
       return { issues: [] }
     case "definitions":
-      return { issues: definitionsIssues(collection, file) }
+      // metric-config-parser resolves nothing of a definitions file on its own (an entry's
+      // problems surface in the experiments that use it): here they are warnings.
+      return { issues: asWarnings(definitionsIssues(collection, file)) }
     case "defaults": {
       const name = file.name
       const isPlatform = platformOf(name) !== undefined

@@ -42,7 +42,7 @@ statistics = { binomial = {} }
     ])
   })
 
-  it("reports an unknown key at any depth with its path and the closest valid key", () => {
+  it("warns of an unknown key at any depth with its path and the closest valid key", () => {
     const issues = issuesOf(
       experimentConfig,
       `
@@ -53,6 +53,8 @@ enrolment_period = 7
 
 [experiment.exposure_signal]
 name = "x"
+friendly_name = "X"
+description = "d"
 data_source = "events"
 select_expression = "TRUE"
 window_ends = 3
@@ -94,18 +96,52 @@ windows_start = 0
     ])
     const messages = new Map(issues.map(({ path, message }) => [path, message]))
     expect(messages.get("experiment.enrolment_period")).toBe(
-      'unknown key "enrolment_period" (did you mean "enrollment_period"?)',
+      'unknown key "enrolment_period" (did you mean "enrollment_period"?); it is ignored',
     )
     expect(messages.get("metrics.a.descriptions")).toBe(
-      'unknown key "descriptions" (did you mean "description"?)',
+      'unknown key "descriptions" (did you mean "description"?); it is ignored',
     )
     expect(messages.get("metrics.b.statistics.binomial.pre_treatments[0].fractoin")).toBe(
-      'unknown key "fractoin" (did you mean "fraction"?)',
+      'unknown key "fractoin" (did you mean "fraction"?); it is ignored; it is not computed',
     )
+    // A top-level key metric-config-parser does not allow is an error; every other a warning.
     expect(messages.get("experiments")).toContain('(did you mean "experiment"?)')
+    expect(issues.filter((entry) => entry.severity !== "warning").map(({ path }) => path)).toEqual([
+      "experiments",
+    ])
   })
 
-  it("names unknown statistics and pre-treatments", () => {
+  it("accepts top-level keys metric-config-parser allows, with a warning where unused", () => {
+    const issues = issuesOf(
+      experimentConfig,
+      'friendly_name = "F"\ndescription = "D"\n[metrics]\nweekly = []\n',
+    )
+    expect(issues).toEqual([
+      {
+        path: "friendly_name",
+        message:
+          'top-level key "friendly_name" is not read in an analysis configuration; it is ignored',
+        severity: "warning",
+      },
+      {
+        path: "description",
+        message:
+          'top-level key "description" is not read in an analysis configuration; it is ignored',
+        severity: "warning",
+      },
+    ])
+  })
+
+  it("refuses an unknown key in a parameter, as metric-config-parser does", () => {
+    expect(issuesOf(experimentConfig, '[parameters.p]\nvalue = "1"\nvalu = "2"\n')).toEqual([
+      {
+        path: "parameters.p.valu",
+        message: 'unknown key "valu" (did you mean "value"?): metric-config-parser refuses it',
+      },
+    ])
+  })
+
+  it("warns of unknown statistics and pre-treatments, keeping them as not computed", () => {
     const issues = issuesOf(
       experimentConfig,
       `
@@ -118,14 +154,16 @@ pre_treatments = ["remove_null"]
       {
         path: "metrics.a.statistics.bootstrap_means",
         message: expect.stringMatching(
-          /^unknown statistic "bootstrap_means" \(did you mean "bootstrap_mean"\?\)/,
+          /^unknown statistic "bootstrap_means" \(did you mean "bootstrap_mean"\?\).*; it is not computed$/,
         ),
+        severity: "warning",
       },
       {
         path: "metrics.b.statistics.binomial.pre_treatments[0]",
         message: expect.stringMatching(
           /^unknown pre-treatment "remove_null" \(did you mean "remove_nulls"\?\)/,
         ),
+        severity: "warning",
       },
     ])
   })
@@ -166,7 +204,7 @@ confidence_interval = 95
       'expected "enrollments" or "exposures", got "exposure"',
     )
     expect(byPath.get("metrics.a.statistics.bootstrap_mean.confidence_interval")).toBe(
-      "must be a number strictly between 0 and 1",
+      "must be a number strictly between 0 and 1; it is not computed",
     )
     expect(issues).toHaveLength(8)
   })
@@ -195,9 +233,13 @@ default_metrics = ["missing"]
     ])
   })
 
-  it("requires {select_expr} in function definitions", () => {
+  it("warns of a function definition without {select_expr}", () => {
     expect(issuesOf("definitions/functions.toml", '[functions.f]\ndefinition = "SUM(x)"')).toEqual([
-      { path: "functions.f.definition", message: "a function definition must use {select_expr}" },
+      {
+        path: "functions.f.definition",
+        message: "the definition does not use {select_expr}, so the argument is ignored",
+        severity: "warning",
+      },
     ])
   })
 })

@@ -236,6 +236,7 @@ weekly = ["uri_count"]
       "jetstream/my-experiment.toml": `
 [metrics]
 overall = ["ctr"]
+weekly = ["clicks", "searches"]
 
 [metrics.ctr]
 depends_on = ["clicks_per_search", "searches"]
@@ -245,6 +246,10 @@ denominator = "searches"
 
 [metrics.clicks_per_search]
 depends_on = ["clicks"]
+[metrics.clicks_per_search.statistics.sum]
+
+[metrics.clicks.statistics.sum]
+[metrics.searches.statistics.sum]
 `,
     })
     const overall = resolved(collection).periods.overall
@@ -259,6 +264,100 @@ depends_on = ["clicks"]
       dependsOn: ["clicks_per_search", "searches"],
     })
     expect(overall.metrics.find((metric) => metric.name === "ctr")?.dataSource).toBeUndefined()
+  })
+
+  it("refuses a metric reached through depends_on without statistics of its own, as metric-config-parser does", () => {
+    const collection = repo({
+      "jetstream/my-experiment.toml": `
+[metrics]
+weekly = ["ctr"]
+[metrics.ctr]
+depends_on = ["clicks_per_search", "searches"]
+[metrics.ctr.statistics.population_ratio]
+numerator = "clicks_per_search"
+denominator = "searches"
+[metrics.clicks_per_search]
+data_source = "events"
+select_expression = "COUNTIF(event = 'click')"
+`,
+    })
+    // clicks_per_search: defined here without statistics; searches: the definitions file's has
+    // none, and this config does not list it with some (which the parser would copy onto it).
+    expect(issues(collection).map(({ message }) => message.split(":")[0])).toEqual([
+      'metric "clicks_per_search" has no statistics of its own',
+      'metric "searches" has no statistics of its own',
+    ])
+  })
+
+  it("reads a data source's from_expression as metric-config-parser: Jinja only when it reads experiment", () => {
+    const collection = repo({
+      "jetstream/my-experiment.toml": `
+[metrics]
+weekly = ["guid", "slugged"]
+[metrics.guid]
+data_source = "addons"
+select_expression = "COUNT(*)"
+statistics = { sum = {} }
+[metrics.slugged]
+data_source = "messages"
+select_expression = "COUNT(*)"
+statistics = { sum = {} }
+[data_sources.addons]
+from_expression = "(SELECT * FROM a WHERE id = '{{d10d0bf8-f5b5}}')"
+[data_sources.messages]
+from_expression = "(SELECT * FROM m WHERE key = '{{experiment.normandy_slug}}:')"
+`,
+    })
+    const metrics = resolved(collection).periods.week.metrics
+    expect(metrics.find((m) => m.name === "guid")?.dataSource?.fromExpression).toBe(
+      "(SELECT * FROM a WHERE id = '{d10d0bf8-f5b5}')",
+    )
+    expect(metrics.find((m) => m.name === "slugged")?.dataSource?.fromExpression).toBe(
+      "(SELECT * FROM m WHERE key = 'my-experiment:')",
+    )
+    const slugPlaceholder = repo({
+      "jetstream/my-experiment.toml": `
+[metrics]
+weekly = ["x"]
+[metrics.x]
+data_source = "s"
+select_expression = "1"
+statistics = { sum = {} }
+[data_sources.s]
+from_expression = "(SELECT * FROM t WHERE slug = '{experiment_slug}')"
+`,
+    })
+    expect(issues(slugPlaceholder)).toEqual([
+      {
+        path: "data_sources.s.from_expression",
+        message: expect.stringMatching(
+          /^has placeholder \{experiment_slug\}: only \{dataset\} is filled/,
+        ),
+      },
+    ])
+  })
+
+  it("refuses a metric whose analysis units its data source does not support", () => {
+    const collection = repo({
+      "jetstream/my-experiment.toml": `
+[metrics]
+weekly = ["per_group"]
+[metrics.per_group]
+data_source = "baseline"
+select_expression = "1"
+analysis_units = ["profile_group_id"]
+statistics = { sum = {} }
+`,
+    })
+    // fenix's data sources support client_id unless they say otherwise (firefox_desktop's both).
+    expect(issues(collection)).toEqual([
+      {
+        path: "metrics.per_group.analysis_units",
+        message: expect.stringMatching(
+          /^data source "baseline" does not support the analysis unit profile_group_id/,
+        ),
+      },
+    ])
   })
 
   it("reports a depends_on cycle", () => {

@@ -88,13 +88,24 @@ describe("renderTemplate", () => {
     )
   })
 
-  it("refuses Jinja statements and expressions it does not implement", () => {
-    expect(Either.isLeft(render("{% if x %}a{% endif %}"))).toBe(true)
-    expect(render("{{ 1 + 2 }}")).toEqual(
-      Either.left(['unsupported template expression "{{ 1 + 2 }}"']),
+  it("renders Jinja statements and expressions, as Jinja does", () => {
+    expect(render("{% if parameters.message_id %}a{% else %}b{% endif %}")).toEqual(
+      Either.right("a"),
     )
-    expect(render("{{ agg_sum(column) }}")).toEqual(
-      Either.left(["agg_sum(...) takes one string literal, got (column)"]),
+    expect(render("{{ 1 + 2 }}")).toEqual(Either.right("3"))
+    expect(render("{% for c in ['a', 'b'] %}{{ agg_sum(c ~ '_sum') }};{% endfor %}")).toEqual(
+      Either.right("COALESCE(SUM(a_sum), 0);COALESCE(SUM(b_sum), 0);"),
+    )
+    expect(render("{{ agg_sum(column) }}")).toEqual(Either.left(['"column" is undefined']))
+  })
+
+  it("offers a field only the variables metric-config-parser gives it", () => {
+    const functionsOnly = { functions: true, experiment: false, parameters: false }
+    expect(renderTemplate("{{ agg_any('x') }}", context, functionsOnly)).toEqual(
+      Either.right("COALESCE(LOGICAL_OR(x), FALSE)"),
+    )
+    expect(renderTemplate("{{ experiment.normandy_slug }}", context, functionsOnly)).toEqual(
+      Either.left(['"experiment" is undefined']),
     )
   })
 })

@@ -67,7 +67,7 @@ describe("validateFile", () => {
     })
   })
 
-  it("resolves every entry of a definitions file, including ones no experiment uses", () => {
+  it("resolves every entry of a definitions file, including ones no experiment uses, warning of problems", () => {
     const result = validate(
       "definitions/fenix.toml",
       `
@@ -82,10 +82,24 @@ data_source = "baseline"
 select_expression = "os"
 `,
     )
+    // metric-config-parser resolves nothing of a definitions file: they are warnings.
+    const warning = "warning" as const
     expect(result.issues).toEqual([
-      { path: "metrics.broken.data_source", message: 'unknown data source "nowhere"' },
-      { path: "metrics.broken.select_expression", message: 'unknown function "agg_max"' },
-      { path: "segments.s.data_source", message: 'unknown segment data source "missing_source"' },
+      {
+        path: "metrics.broken.data_source",
+        message: 'unknown data source "nowhere"',
+        severity: warning,
+      },
+      {
+        path: "metrics.broken.select_expression",
+        message: 'unknown function "agg_max"',
+        severity: warning,
+      },
+      {
+        path: "segments.s.data_source",
+        message: 'unknown segment data source "missing_source"',
+        severity: warning,
+      },
     ])
   })
 
