@@ -15,6 +15,7 @@ import { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
 import type { TelemetrySources } from "../sql/enrollments-query.js"
 import type { ProblemScope } from "../sql/problem-log.js"
 import { recordConfigHash } from "./config-hash-table.js"
+import { configWarningProblems } from "./config-warnings.js"
 import { consolidateProblems } from "./consolidate-problems.js"
 import { containedAt, containedStream, defectsAsFailures } from "./containment.js"
 import { ensureCovariateTables } from "./covariate-tables.js"
@@ -286,7 +287,14 @@ export const analyseExperiment = (
   }
   const counts = { errors: 0, warnings: 0 }
   const prepared = Effect.gen(function* () {
-    yield* replaceProblems({ kind: "experiment", experiment: slug }, [])
+    // The experiment's own problems start over with its configuration's warnings.
+    const warnings = configWarningProblems(
+      configuration,
+      date,
+      new Date(yield* Clock.currentTimeMillis),
+    )
+    yield* replaceProblems({ kind: "experiment", experiment: slug }, warnings)
+    counts.warnings += warnings.length
     const enrollments = yield* ensureEnrollments(configuration, date, {
       sources: settings.sources,
       recreate: settings.recreateEnrollments,

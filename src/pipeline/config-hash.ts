@@ -22,7 +22,8 @@ const canonical = (value: unknown): unknown => {
  * out: its changes (a new end date) are the daily run's business, not a reason to rerun.
  */
 export const configHash = (configuration: AnalysisConfiguration): string => {
-  const { experiment: _experiment, ...resolved } = configuration
+  // Warnings change nothing that is computed (a statistic they concern is left out already).
+  const { experiment: _experiment, warnings: _warnings, ...resolved } = configuration
   return createHash("sha256")
     .update(JSON.stringify(canonical(resolved)))
     .digest("hex")

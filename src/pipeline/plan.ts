@@ -2,6 +2,7 @@ import { Either } from "effect"
 import type { AnalysisPeriod } from "../domain/analysis-period.js"
 import type { AnalysisConfiguration } from "../domain/config/analysis-configuration.js"
 import type { ConfigCollection } from "../domain/config/collection.js"
+import { errorsOf } from "../domain/config/config-issue.js"
 import { resolveAnalysisConfiguration } from "../domain/config/resolve-analysis.js"
 import type { AnalysisSpec } from "../domain/config/spec.js"
 import { addDays, compareDates, type IsoDate } from "../domain/dates.js"
@@ -76,7 +77,7 @@ export const planExperiment = (
       status: "invalid",
       experiment,
       reasonType: "InvalidConfiguration",
-      reason: resolved.left
+      reason: errorsOf(resolved.left)
         .map(({ path, message }) => (path === "" ? message : `${path}: ${message}`))
         .join("; "),
     }

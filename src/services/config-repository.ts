@@ -8,7 +8,7 @@ import {
   type ConfigCollection,
   emptyCollection,
 } from "../domain/config/collection.js"
-import { type ConfigIssue, issue } from "../domain/config/config-issue.js"
+import { type ConfigIssue, issue, warningsOf } from "../domain/config/config-issue.js"
 import { fileRoleOf } from "../domain/config/file-role.js"
 import { type ParsedConfigFile, parseConfigFile } from "../domain/config/parse-file.js"
 import { addressUnder, gitWebRoot, type WebRoot } from "./config-repository/web-root.js"
@@ -110,7 +110,12 @@ export const collectionOf = (files: ReadonlyArray<LoadedConfigFile>): ConfigColl
     (collection, { file, parsed, url }) =>
       parsed.decoded === undefined
         ? collection
-        : addToCollection(collection, parsed.decoded, url === undefined ? { file } : { file, url }),
+        : addToCollection(
+            collection,
+            parsed.decoded,
+            url === undefined ? { file } : { file, url },
+            warningsOf(parsed.issues),
+          ),
     emptyCollection,
   )
 

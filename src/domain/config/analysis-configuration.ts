@@ -2,6 +2,7 @@ import type { AnalysisBasis, AnalysisPeriod } from "../analysis-period.js"
 import type { Experiment } from "../experiment.js"
 import type { ExperimentSchedule } from "../experiment-schedule.js"
 import type { PreTreatmentName, StatisticName, SummaryParameters } from "../summary-catalogue.js"
+import type { ConfigIssue } from "./config-issue.js"
 import type { WindowLimit } from "./spec-schemas.js"
 
 /**
@@ -138,4 +139,9 @@ export interface AnalysisConfiguration {
   readonly isPrivate: boolean
   readonly datasetId?: string
   readonly outcomes: ReadonlyArray<OutcomeSummary>
+  /**
+   * What metric-config-parser accepts and a person should see: the warnings of the files used
+   * (the per-experiment config, defaults, outcomes; each names its file) and of resolution.
+   */
+  readonly warnings: ReadonlyArray<ConfigIssue>
 }

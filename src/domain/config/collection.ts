@@ -1,3 +1,4 @@
+import type { ConfigIssue } from "./config-issue.js"
 import type { FileRole } from "./file-role.js"
 import { mergeAnalysisSpecs, mergeDefinitions, mergeNamed } from "./merge.js"
 import {
@@ -20,12 +21,16 @@ export interface LoadedOutcome {
   readonly platform: string
   readonly spec: OutcomeSpec
   readonly origin: ConfigOrigin
+  /** The warnings of its file, each with the file: an analysis using it records them. */
+  readonly warnings?: ReadonlyArray<ConfigIssue>
 }
 
 export interface LoadedAnalysisSpec {
   readonly name: string
   readonly spec: AnalysisSpec
   readonly origin: ConfigOrigin
+  /** The warnings of its file(s), each with the file: an analysis using it records them. */
+  readonly warnings?: ReadonlyArray<ConfigIssue>
 }
 
 /**
@@ -65,7 +70,9 @@ export const addToCollection = (
   collection: ConfigCollection,
   file: DecodedFile,
   origin: ConfigOrigin,
+  fileWarnings: ReadonlyArray<ConfigIssue> = [],
 ): ConfigCollection => {
+  const warnings = fileWarnings.map((entry) => ({ ...entry, file: origin.file }))
   switch (file.kind) {
     case "definitions": {
       const platform = file.platform
@@ -85,14 +92,15 @@ export const addToCollection = (
       const name = file.name
       const earlier = collection.defaults.get(name)
       const spec = earlier === undefined ? file.spec : mergeAnalysisSpecs(earlier.spec, file.spec)
+      const merged = [...(earlier?.warnings ?? []), ...warnings]
       return {
         ...collection,
-        defaults: withEntry(collection.defaults, name, { name, spec, origin }),
+        defaults: withEntry(collection.defaults, name, { name, spec, origin, warnings: merged }),
       }
     }
     case "outcome": {
       const { platform, slug } = file
-      const loaded: LoadedOutcome = { slug, platform, spec: file.spec, origin }
+      const loaded: LoadedOutcome = { slug, platform, spec: file.spec, origin, warnings }
       return {
         ...collection,
         outcomes: withEntry(collection.outcomes, outcomeKey(platform, slug), loaded),
@@ -106,6 +114,7 @@ export const addToCollection = (
           name: slug,
           spec: file.spec,
           origin,
+          warnings,
         }),
       }
     }

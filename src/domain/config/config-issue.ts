@@ -12,6 +12,8 @@ export interface ConfigIssue {
   readonly message: string
   /** Absent for an error. */
   readonly severity?: "warning"
+  /** The file, where the issue is reported away from it (a run's record of a layer's warning). */
+  readonly file?: string
 }
 
 export const issue = (path: string, message: string): ConfigIssue => ({ path, message })

@@ -15,7 +15,7 @@ import type {
   Summary,
 } from "./analysis-configuration.js"
 import { type ConfigCollection, findOutcome } from "./collection.js"
-import { type ConfigIssue, didYouMean, issue } from "./config-issue.js"
+import { type ConfigIssue, didYouMean, errorsOf, issue } from "./config-issue.js"
 import { mergeAnalysisSpecs, outcomeLayer } from "./merge.js"
 import { createResolver, dedent, type Resolver } from "./resolver.js"
 import {
@@ -50,15 +50,20 @@ const layersFor = (
   readonly overDefinitions: AnalysisSpec
   readonly definitions: DefinitionsSpec
   readonly outcomes: ReadonlyArray<OutcomeSummary>
+  readonly layerWarnings: ReadonlyArray<ConfigIssue>
 } => {
   const { collection, experiment } = request
   const platform = experiment.appName
   const definitions = collection.definitions.get(platform) ?? emptyDefinitions
-  const custom = request.customConfig ?? collection.experiments.get(experiment.slug)?.spec
+  const loadedCustom =
+    request.customConfig === undefined ? collection.experiments.get(experiment.slug) : undefined
+  const custom = request.customConfig ?? loadedCustom?.spec
+  const layerWarnings: ConfigIssue[] = [...(loadedCustom?.warnings ?? [])]
   const defaults = [platform, request.experimentType ?? "v6"]
     .filter((name, index, names) => names.indexOf(name) === index)
     .flatMap((name) => {
       const loaded = collection.defaults.get(name)
+      layerWarnings.push(...(loaded?.warnings ?? []))
       return loaded === undefined ? [] : [loaded.spec]
     })
   const outcomeSlugs = [
@@ -79,6 +84,7 @@ const layersFor = (
       )
       return []
     }
+    layerWarnings.push(...(outcome.warnings ?? []))
     outcomes.push({
       slug,
       friendlyName: outcome.spec.friendlyName,
@@ -99,6 +105,7 @@ const layersFor = (
     overDefinitions: above.reduce(mergeAnalysisSpecs, emptyAnalysisSpec),
     definitions,
     outcomes,
+    layerWarnings,
   }
 }
 
@@ -148,7 +155,10 @@ export const resolveAnalysisConfiguration = (
 ): Either.Either<AnalysisConfiguration, ReadonlyArray<ConfigIssue>> => {
   const issues: ConfigIssue[] = []
   const { experiment } = request
-  const { merged, overDefinitions, definitions, outcomes } = layersFor(request, issues)
+  const { merged, overDefinitions, definitions, outcomes, layerWarnings } = layersFor(
+    request,
+    issues,
+  )
   const overrides: ExperimentOverrides = {
     ...(merged.experiment.start_date === undefined
       ? {}
@@ -258,7 +268,8 @@ export const resolveAnalysisConfiguration = (
   const defaultQueryType = platformOf(experiment.appName)?.enrollmentsQueryType ?? "glean-event"
   const enrollmentsQueryType = merged.experiment.enrollments_query_type ?? defaultQueryType
 
-  if (issues.length > 0) return Either.left(dedupe(issues))
+  // Warnings do not stop an analysis; with an error, they are reported beside it.
+  if (errorsOf(issues).length > 0) return Either.left(dedupe(issues))
   return Either.right({
     experiment,
     overrides,
@@ -280,6 +291,7 @@ export const resolveAnalysisConfiguration = (
       ? {}
       : { datasetId: merged.experiment.dataset_id }),
     outcomes,
+    warnings: dedupe([...layerWarnings, ...issues]),
   })
 }
 

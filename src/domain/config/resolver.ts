@@ -9,7 +9,7 @@ import type {
   Statistic,
   Summary,
 } from "./analysis-configuration.js"
-import { type ConfigIssue, didYouMean, issue, keyPath } from "./config-issue.js"
+import { type ConfigIssue, didYouMean, issue, keyPath, warning } from "./config-issue.js"
 import { formatFromExpression, readsExperiment } from "./from-expression.js"
 import type { DefinitionsSpec, MetricDefinitionSpec, StatisticSpec } from "./spec.js"
 import {
@@ -355,9 +355,21 @@ export const createResolver = (
     }
     return statistics.flatMap((statistic): ReadonlyArray<Summary> => {
       const statisticPath = ["metrics", resolved.name, "statistics", statistic.name]
-      const referencesResolve = metricsNamedBy(statistic).every(
-        ([key, name]) => metric(name, [...statisticPath, key]) !== undefined,
-      )
+      // An unknown metric named by a parameter only stops this statistic: metric-config-parser
+      // does not read parameters (Jetstream fails the statistic when it runs).
+      const referencesResolve = metricsNamedBy(statistic)
+        .map(([key, name]) => {
+          if (definitionOf(name) !== undefined)
+            return metric(name, [...statisticPath, key]) !== undefined
+          issues.push(
+            warning(
+              keyPath(...statisticPath, key),
+              `unknown metric "${name}"${didYouMean(name, Object.keys(spec.metrics.definitions))}; the statistic is not computed`,
+            ),
+          )
+          return false
+        })
+        .every((resolved) => resolved)
       if (!referencesResolve || !isStatisticName(statistic.name)) return []
       const preTreatments = statistic.preTreatments.flatMap(
         (preTreatment): ReadonlyArray<PreTreatment> =>
@@ -379,8 +391,11 @@ export const createResolver = (
       const definition = definitionOf(name)
       const direct = [
         ...(definition?.depends_on ?? []),
+        // An unknown one only leaves its statistic out (a warning of summaries()).
         ...(definition?.statistics ?? []).flatMap((statistic) =>
-          metricsNamedBy(statistic).map(([, named]) => named),
+          metricsNamedBy(statistic)
+            .map(([, named]) => named)
+            .filter((named) => definitionOf(named) !== undefined),
         ),
       ]
       for (const upstream of direct) {

@@ -76,7 +76,9 @@ const resolutionIssues = (
     experiment,
     ...(experimentType === undefined ? {} : { experimentType }),
   })
-  return Either.isLeft(result) ? result.left : []
+  // The warnings of other files (a defaults file, an outcome) are theirs to report.
+  const issues = Either.isLeft(result) ? result.left : result.right.warnings
+  return issues.filter((entry) => entry.file === undefined)
 }
 
 /** Every metric, data source, segment and dimension of a definitions file, resolved. */

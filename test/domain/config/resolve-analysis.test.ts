@@ -360,6 +360,33 @@ statistics = { sum = {} }
     ])
   })
 
+  it("warns of an unknown metric a statistic names, leaving that statistic out", () => {
+    const collection = repo({
+      "jetstream/my-experiment.toml": `
+[metrics]
+weekly = ["clicks"]
+[metrics.clicks.statistics.sum]
+[metrics.clicks.statistics.population_ratio]
+numerator = "clicks"
+denominator = "engaged_searches"
+`,
+    })
+    const configuration = resolved(collection)
+    expect(
+      configuration.periods.week.summaries
+        .filter(({ metric }) => metric.name === "clicks")
+        .map(({ statistic }) => statistic.name),
+    ).toEqual(["sum"])
+    expect(configuration.warnings).toEqual([
+      {
+        path: "metrics.clicks.statistics.population_ratio.denominator",
+        message:
+          'unknown metric "engaged_searches" (did you mean "searches"?); the statistic is not computed',
+        severity: "warning",
+      },
+    ])
+  })
+
   it("reports a depends_on cycle", () => {
     const collection = repo({
       "jetstream/my-experiment.toml": `
