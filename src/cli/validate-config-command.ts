@@ -37,18 +37,26 @@ const checkPlatform = (platform: Option.Option<string>) =>
     })
   })
 
+/** Under --strict a warning is an error: the file fails, its warnings listed as its errors. */
+const strictly = (report: FileReport): FileReport =>
+  report.warnings.length === 0
+    ? report
+    : { ...report, ok: false, errors: [...report.errors, ...report.warnings], warnings: [] }
+
 const formatReport = (report: FileReport): string => {
   const resolvedAs = report.platform === undefined ? "" : `, resolved for ${report.platform}`
   const head = `${report.ok ? "OK  " : "FAIL"} ${report.file} [${report.role}${resolvedAs}]`
-  const details = report.errors.map(
-    ({ path, message }) => `       ${path === "" ? "" : `${path}: `}${message}`,
+  const line = (label: string) => (entry: { path: string; message: string }) =>
+    `       ${label}${entry.path === "" ? "" : `${entry.path}: `}${entry.message}`
+  return [head, ...report.errors.map(line("")), ...report.warnings.map(line("warning: "))].join(
+    "\n",
   )
-  return [head, ...details].join("\n")
 }
 
 export const validateConfigHandler = ({
   configRepos,
   json,
+  strict,
   platform,
   sqlOutputDir,
   dryRun,
@@ -72,20 +80,31 @@ export const validateConfigHandler = ({
             dryRun: dryRun ? Option.some(tables) : Option.none(),
           })
         : undefined
-    const reports = rehearsal?.reports ?? validated
+    const checked = rehearsal?.reports ?? validated
+    const reports = strict ? checked.map(strictly) : checked
+    const issue = ({ path, message }: { path: string; message: string }) => ({ path, message })
     if (json) {
       yield* Console.log(
         JSON.stringify(
-          reports.map(({ file, role, ok, errors }) => ({ file, role, ok, errors })),
+          reports.map(({ file, role, ok, errors, warnings }) => ({
+            file,
+            role,
+            ok,
+            errors: errors.map(issue),
+            warnings: warnings.map(issue),
+          })),
           null,
           2,
         ),
       )
     } else {
       for (const report of reports) yield* Console.log(formatReport(report))
-      const failed = reports.filter((report) => !report.ok).length
-      yield* Console.error(`${reports.length - failed} valid, ${failed} invalid`)
     }
+    const failed = reports.filter((report) => !report.ok).length
+    const warned = reports.reduce((total, report) => total + report.warnings.length, 0)
+    yield* Console.error(
+      `${reports.length - failed} valid, ${failed} invalid, ${warned} ${warned === 1 ? "warning" : "warnings"}${strict ? " (--strict: warnings are errors)" : ""}`,
+    )
     if (rehearsal !== undefined && Option.isSome(sqlOutputDir)) {
       yield* Console.error(
         `SQL of ${rehearsal.rehearsed} experiment ${rehearsal.rehearsed === 1 ? "config" : "configs"} written to ${sqlOutputDir.value}`,

@@ -113,7 +113,7 @@ describe("validate-config and a file that cannot be read", () => {
       `       cannot be read: a symbolic link to ${folder}/no-such-target.toml, which does not exist`,
       "",
     ])
-    expect(result.stderr).toBe("1 valid, 2 invalid\n")
+    expect(result.stderr).toBe("1 valid, 2 invalid, 0 warnings\n")
   })
 
   unlessRoot("FOLDER: a file without read permission FAILs with 'permission denied'", () => {
@@ -145,7 +145,7 @@ describe("validate-config and a file that cannot be read", () => {
     ])
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(/^OK {3}/)
-    expect(result.stderr).toBe("1 valid, 0 invalid\n")
+    expect(result.stderr).toBe("1 valid, 0 invalid, 0 warnings\n")
   })
 })
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as Path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
@@ -23,11 +23,11 @@ describe("slipstream validate-config", () => {
       `OK   ${repo}/jetstream/outcomes/fenix/search.toml [outcome (fenix/search)]`,
       `OK   ${repo}/jetstream/good-experiment.toml [experiment config (good-experiment), resolved for fenix]`,
     ])
-    expect(result.stderr).toContain("4 valid, 0 invalid")
+    expect(result.stderr).toContain("4 valid, 0 invalid, 0 warnings")
     expect(result.status).toBe(0)
   })
 
-  it("lists every error of an invalid file and exits 1; --json prints them as data", () => {
+  it("lists every error and warning of a file and exits 1 on an error; --json prints them as data", () => {
     const result = runCli([
       "validate-config",
       "--json",
@@ -44,22 +44,65 @@ describe("slipstream validate-config", () => {
         file: `${repo}/jetstream/bad-experiment.toml`,
         role: "experiment config (bad-experiment)",
         ok: false,
-        errors: expect.arrayContaining([
-          {
-            path: "experiment.enrolment_period",
-            message: 'unknown key "enrolment_period" (did you mean "enrollment_period"?)',
-          },
-          {
-            path: "metrics.searches.statistics.bootstrap_mean.num_samples",
-            message: "must be a positive integer of at most 1,000,000 (bootstrap samples)",
-          },
+        errors: [
           {
             path: "metrics.weekly",
             message: 'unknown metric "uri_counts" (did you mean "uri_count"?)',
           },
-        ]),
+        ],
+        // What metric-config-parser accepts: the key is ignored, the statistic not computed.
+        warnings: [
+          {
+            path: "metrics.searches.statistics.bootstrap_mean.num_samples",
+            message:
+              "must be a positive integer of at most 1,000,000 (bootstrap samples); it is not computed",
+          },
+          {
+            path: "experiment.enrolment_period",
+            message:
+              'unknown key "enrolment_period" (did you mean "enrollment_period"?); it is ignored',
+          },
+        ],
       },
     ])
+    expect(result.stderr).toContain("0 valid, 1 invalid, 2 warnings")
+  })
+
+  it("accepts a file with warnings (exit 0, the text lists them) and refuses it with --strict", () => {
+    const directory = mkdtempSync(Path.join(tmpdir(), "slipstream-validate-strict-"))
+    try {
+      const config = Path.join(directory, "good-experiment.toml")
+      writeFileSync(
+        config,
+        `${readFileSync(`${repo}/jetstream/good-experiment.toml`, "utf8")}\n[metrics.active_hours]\ndescriptionn = "typo"\n`,
+      )
+      const lenient = runCli(["validate-config", "--config-repo", repo, config])
+      expect(lenient.status).toBe(0)
+      expect(lenient.stdout.trim().split("\n")).toEqual([
+        `OK   ${config} [experiment config (good-experiment), resolved for fenix]`,
+        '       warning: metrics.active_hours.descriptionn: unknown key "descriptionn" (did you mean "description"?); it is ignored',
+      ])
+      expect(lenient.stderr).toContain("1 valid, 0 invalid, 1 warning")
+      const strict = runCli([
+        "validate-config",
+        "--strict",
+        "--json",
+        "--config-repo",
+        repo,
+        config,
+      ])
+      expect(strict.status).toBe(1)
+      expect(JSON.parse(strict.stdout)).toEqual([
+        expect.objectContaining({
+          ok: false,
+          errors: [expect.objectContaining({ path: "metrics.active_hours.descriptionn" })],
+          warnings: [],
+        }),
+      ])
+      expect(strict.stderr).toContain("(--strict: warnings are errors)")
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
   })
 
   it("has --help, and rejects a missing file with a usage error", () => {
@@ -114,7 +157,7 @@ describe("slipstream validate-config", () => {
     const syntax = runCli(["validate-config", "--config-repo", repo, "--dry-run", config])
     expect(syntax.status).toBe(0)
     expect(syntax.stderr).toMatch(
-      /24 statements of 1 experiment config checked by ZetaSQL \(syntax only: --schemas/,
+      /26 statements of 1 experiment config checked by ZetaSQL \(syntax only: --schemas/,
     )
     const complete = runCli([
       "validate-config",
@@ -127,7 +170,7 @@ describe("slipstream validate-config", () => {
     ])
     expect(complete.status).toBe(0)
     expect(complete.stderr).toContain(
-      "24 statements of 1 experiment config checked by ZetaSQL (names and types)",
+      "26 statements of 1 experiment config checked by ZetaSQL (names and types)",
     )
     // Tables the config reads that the schemas lack: the enrollments statement fails, and
     // what reads the table it would have made is not reported again.

@@ -15,7 +15,14 @@ const files = Args.path({ name: "FILE", exists: "yes" }).pipe(
   ),
 )
 const json = Options.boolean("json").pipe(
-  Options.withDescription("print [{file, role, ok, errors: [{path, message}]}] as JSON"),
+  Options.withDescription(
+    "print [{file, role, ok, errors: [{path, message}], warnings: [{path, message}]}] as JSON",
+  ),
+)
+const strict = Options.boolean("strict").pipe(
+  Options.withDescription(
+    "treat warnings (unknown keys, statistics that cannot be computed, ...) as errors: for a configuration repository's CI",
+  ),
 )
 const platform = Options.text("platform").pipe(
   Options.optional,
@@ -39,6 +46,7 @@ const schemas = Options.file("schemas", { exists: "yes" }).pipe(
 const validateConfigConfig = {
   configRepos: configRepoOption,
   json,
+  strict,
   platform,
   sqlOutputDir: sqlOutputDirOption,
   dryRun,
@@ -56,6 +64,6 @@ export const validateConfigCommand = Command.make(
   ),
 ).pipe(
   Command.withDescription(
-    "Check metric-hub configuration files (definitions, defaults, outcomes, experiment configs): unknown keys, unknown names, templates, and a full resolution. Exit status 1 when any file is invalid.",
+    "Check metric-hub configuration files (definitions, defaults, outcomes, experiment configs) as metric-config-parser does: what it rejects is an error, what it accepts and a person should see (an unknown key, ...) a warning. Exit status 1 when any file has an error, or a warning with --strict.",
   ),
 )
