@@ -1,29 +1,14 @@
 import { describe, expect, it } from "vitest"
 import type { StatisticResult } from "../../src/domain/statistic-result.js"
 import { publishedStatistics } from "../../src/pipeline/publish/published-statistics.js"
+import { statisticRow } from "../support/statistic-row.js"
 
 /**
  * The statistics file depends on the warehouse's rows alone, not on the order a query
  * returned them in (no SQL ORDER BY reads a view): the same rows make the same bytes.
  */
 
-const row = (overrides: Partial<StatisticResult>): StatisticResult => ({
-  metric: "active_hours",
-  statistic: "mean",
-  parameter: null,
-  branch: "control",
-  comparison: null,
-  comparison_to_branch: null,
-  ci_width: 0.95,
-  point: 1,
-  lower: 0.5,
-  upper: 1.5,
-  segment: "all",
-  analysis_basis: "enrollments",
-  window_index: "1",
-  p_value: null,
-  ...overrides,
-})
+const row = statisticRow
 
 const rows: ReadonlyArray<StatisticResult> = [
   row({}),

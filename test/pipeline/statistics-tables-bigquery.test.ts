@@ -4,24 +4,19 @@ import type { StatisticResult } from "../../src/domain/statistic-result.js"
 import { writeStatistics } from "../../src/pipeline/statistics-tables.js"
 import { bigQueryWarehouse } from "../../src/services/warehouse/bigquery.js"
 import { fakeBigQuery } from "../support/fake-bigquery.js"
+import { statisticRow } from "../support/statistic-row.js"
 
 process.env.METADATA_SERVER_DETECTION = "none"
 
-const row = (index: number): StatisticResult => ({
-  metric: "active_hours",
-  statistic: "deciles",
-  parameter: index / 10_000,
-  branch: "control",
-  comparison: null,
-  comparison_to_branch: null,
-  ci_width: 0.95,
-  point: index,
-  lower: index - 1,
-  upper: Number.NaN,
-  segment: "all",
-  analysis_basis: "enrollments",
-  window_index: "2",
-})
+const row = (index: number): StatisticResult =>
+  statisticRow({
+    statistic: "deciles",
+    parameter: index / 10_000,
+    window_index: "2",
+    point: index,
+    lower: index - 1,
+    upper: Number.NaN,
+  })
 
 /** What the real BigQuery client sends when a window's statistics are written. */
 describe("statistics tables on BigQuery", () => {

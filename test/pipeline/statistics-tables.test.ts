@@ -4,25 +4,12 @@ import type { StatisticResult } from "../../src/domain/statistic-result.js"
 import { readStatistics, writeStatistics } from "../../src/pipeline/statistics-tables.js"
 import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
+import { statisticRow } from "../support/statistic-row.js"
 
 const inMemory = duckDbWarehouse({ path: ":memory:" })
 
-const row = (metric: string, point: number): StatisticResult => ({
-  metric,
-  statistic: "mean",
-  parameter: null,
-  branch: "control",
-  comparison: null,
-  comparison_to_branch: null,
-  ci_width: 0.95,
-  point,
-  lower: point - 1,
-  upper: point + 1,
-  segment: "all",
-  analysis_basis: "enrollments",
-  window_index: "1",
-  p_value: null,
-})
+const row = (metric: string, point: number): StatisticResult =>
+  statisticRow({ metric, point, lower: point - 1, upper: point + 1 })
 
 describe("statistics tables", () => {
   it.effect("read back as written, and a --metric rerun keeps the other metrics' rows", () =>
