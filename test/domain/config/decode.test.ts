@@ -209,6 +209,17 @@ confidence_interval = 95
     expect(issues).toHaveLength(8)
   })
 
+  it("requires an exposure signal's friendly_name and description, as metric-config-parser does", () => {
+    const issues = issuesOf(
+      experimentConfig,
+      '[experiment.exposure_signal]\nname = "o"\ndata_source = "e"\nselect_expression = "TRUE"\n',
+    )
+    expect(issues).toEqual([
+      { path: "experiment.exposure_signal.description", message: "is required but missing" },
+      { path: "experiment.exposure_signal.friendly_name", message: "is required but missing" },
+    ])
+  })
+
   it("reports invalid TOML with its line", () => {
     expect(issuesOf(experimentConfig, "[metrics\nweekly = 1")).toEqual([
       { path: expect.stringMatching(/^line 1/), message: expect.stringMatching(/^not valid TOML/) },

@@ -387,6 +387,29 @@ denominator = "engaged_searches"
     ])
   })
 
+  it("refuses a data source name that is not a slug, as metric-config-parser does", () => {
+    const collection = repo({
+      "jetstream/my-experiment.toml": `
+[metrics]
+weekly = ["x"]
+[metrics.x]
+data_source = "my-events"
+select_expression = "1"
+statistics = { sum = {} }
+[data_sources.my-events]
+from_expression = "t"
+`,
+    })
+    expect(issues(collection)).toEqual([
+      {
+        path: "data_sources.my-events",
+        message: expect.stringMatching(
+          /^data source name "my-events" may have letters, digits and _ only/,
+        ),
+      },
+    ])
+  })
+
   it("reports a depends_on cycle", () => {
     const collection = repo({
       "jetstream/my-experiment.toml": `
