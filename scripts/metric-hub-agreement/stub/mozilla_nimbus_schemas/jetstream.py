@@ -1,0 +1,6 @@
+from enum import Enum
+
+
+class AnalysisBasis(str, Enum):
+    ENROLLMENTS = "enrollments"
+    EXPOSURES = "exposures"
