@@ -2,6 +2,7 @@ import { FileSystem } from "@effect/platform/FileSystem"
 import { Config, Data, Effect, Layer, Option } from "effect"
 import { demoTelemetrySources } from "../demo/demo-telemetry.js"
 import { isHttpUrl } from "../domain/config/browsable-url.js"
+import { errorsOf, warningsOf } from "../domain/config/config-issue.js"
 import { parseConfigFile } from "../domain/config/parse-file.js"
 import type { AnalysisSpec } from "../domain/config/spec.js"
 import { ConfigRepository, type ConfigUrlBase } from "../services/config-repository.js"
@@ -134,20 +135,27 @@ export const sourceLayers = (options: SourceOptions) =>
     return Layer.merge(experiments, ConfigRepository.fromDirectories(repos, { urlBases }))
   })
 
-/** `--config-file`: one experiment's config, decoded (its issues are a usage error). */
+/**
+ * `--config-file`: one experiment's config, decoded. Its errors are a usage error; its
+ * warnings (an unknown key, ...) are logged, and the config is used, as a repository's would be.
+ */
 export const customConfigOf = (file: Option.Option<string>) =>
   Effect.gen(function* () {
     if (Option.isNone(file)) return undefined
     const fs = yield* FileSystem
     const text = yield* fs.readFileString(file.value)
     const parsed = parseConfigFile(file.value, text)
-    if (parsed.issues.length > 0 || parsed.decoded?.kind !== "experiment") {
+    const errors = errorsOf(parsed.issues)
+    if (errors.length > 0 || parsed.decoded?.kind !== "experiment") {
       return yield* new UsageError({
         message: `${file.value} is not a valid experiment config: ${
-          parsed.issues.map(({ path, message }) => `${path}: ${message}`).join("; ") ||
+          errors.map(({ path, message }) => `${path}: ${message}`).join("; ") ||
           "not an experiment config"
         }`,
       })
+    }
+    for (const { path, message } of warningsOf(parsed.issues)) {
+      yield* Effect.logWarning(`${file.value}: ${path}: ${message}`)
     }
     return parsed.decoded.spec satisfies AnalysisSpec
   })

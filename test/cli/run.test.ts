@@ -260,14 +260,14 @@ describe("slipstream run", () => {
     expect(summary.statisticsRows).toBeGreaterThan(1000)
   })
 
-  it("refuses a config file that does not decode, naming the key (exit 2)", () => {
+  it("refuses a config file metric-config-parser refuses, naming the key (exit 2)", () => {
     const result = runCli([
       ...newTabLayoutOn1012(),
       "--config-file",
       `${fixtures}/not-a-config.toml`,
     ])
     expect(result.status).toBe(2)
-    expect(result.stderr).toContain("segmnts")
+    expect(result.stderr).toContain('unknown top-level key "experimnt"')
   })
 
   it("exits 2 when BigQuery is asked for without a project and dataset", () => {
