@@ -65,10 +65,6 @@ const runsOf = (sorted: Float64Array, keep: (rank: number) => boolean): OrderSta
   }
 }
 
-/** Every order statistic of per-client values. */
-export const allOrderStatistics = (values: Float64Array): OrderStatistics =>
-  runsOf(sortedCopy(values), () => true)
-
 /**
  * The order statistics of per-client values in the rank bands of `levels`: what the warehouse
  * returns for them, and all the quantile bootstrap reads.
