@@ -12,7 +12,6 @@ import { demoExperiments } from "../src/demo/demo-calendar.js"
 import { demoTelemetrySources } from "../src/demo/demo-telemetry.js"
 import { addDays } from "../src/domain/dates.js"
 import { createDemoData } from "../src/pipeline/demo-data.js"
-import { duckDbWarehouse } from "../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../src/services/warehouse/warehouse.js"
 import { buildEnrollmentsQuery } from "../src/sql/enrollments-query.js"
 import { buildMetricsQuery } from "../src/sql/metrics-query.js"
@@ -83,7 +82,7 @@ for (const clients of (process.argv[2] ?? "100000,1000000").split(",").map(Numbe
   results.push(
     await Effect.runPromise(
       measure(clients).pipe(
-        Effect.provide(duckDbWarehouse({ path: join(folder, "bench.duckdb") })),
+        Effect.provide(Warehouse.duckDb({ path: join(folder, "bench.duckdb") })),
       ),
     ),
   )

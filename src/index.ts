@@ -71,8 +71,7 @@ export {
   SummaryComputer,
   type SummaryTask,
 } from "./services/summary-computer.js"
-export { bigQueryWarehouse } from "./services/warehouse/bigquery.js"
-export { defaultDuckDbPath, duckDbWarehouse } from "./services/warehouse/duckdb.js"
+export { defaultDuckDbPath } from "./services/warehouse/duckdb.js"
 export { type QueryResult, Warehouse, WarehouseError } from "./services/warehouse/warehouse.js"
 export {
   bigQueryTelemetrySources,

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os"
 import { Console, Effect, Option } from "effect"
 import type { StatisticResult } from "../domain/statistic-result.js"
 import { analyzeTable } from "../pipeline/analyze-table.js"
-import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
+import { Warehouse } from "../services/warehouse/warehouse.js"
 import type { AnalyzeTableOptions } from "./commands/analyze-table.js"
 import { setExitCode } from "./exit-code.js"
 
@@ -102,7 +102,7 @@ export const analyzeTableHandler = (options: AnalyzeTableOptions) =>
     ratios: options.ratios,
   }).pipe(
     // An in-memory DuckDB warehouse reads the file, on every core (DuckDB's own default).
-    Effect.provide(duckDbWarehouse({ path: ":memory:", threads: availableParallelism() })),
+    Effect.provide(Warehouse.duckDb({ path: ":memory:", threads: availableParallelism() })),
     Effect.flatMap(({ results, warnings }) =>
       Effect.gen(function* () {
         for (const warning of warnings) yield* Console.error(`warning: ${warning}`)

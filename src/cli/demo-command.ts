@@ -11,7 +11,6 @@ import { bundledConfigDirectory, ConfigRepository } from "../services/config-rep
 import { ExperimentSource } from "../services/experiment-source.js"
 import { ObjectStore } from "../services/object-store.js"
 import { SummaryComputer } from "../services/summary-computer.js"
-import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
 import { Warehouse } from "../services/warehouse/warehouse.js"
 import { reportRunFailures } from "./command-failures.js"
 import type { DemoOptions } from "./commands/demo.js"
@@ -49,7 +48,7 @@ export const demoHandler = (options: DemoOptions) =>
   }).pipe(
     Effect.provide(
       Layer.mergeAll(
-        duckDbWarehouse({ path: options.db }),
+        Warehouse.duckDb({ path: options.db }),
         ExperimentSource.local(demoExperimentsFile),
         ConfigRepository.fromDirectories([]),
         ObjectStore.localDirectory(options.outputDir),

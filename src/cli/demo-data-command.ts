@@ -1,6 +1,6 @@
 import { Console, Effect } from "effect"
 import { createDemoData, deleteResultTables, resultTables } from "../pipeline/demo-data.js"
-import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
+import { Warehouse } from "../services/warehouse/warehouse.js"
 import type { DemoDataOptions } from "./commands/demo-data.js"
 import { setExitCode } from "./exit-code.js"
 import { UsageError } from "./layers.js"
@@ -33,7 +33,7 @@ export const demoDataHandler = (options: DemoDataOptions) =>
         .join("\n"),
     )
   }).pipe(
-    Effect.provide(duckDbWarehouse({ path: options.db })),
+    Effect.provide(Warehouse.duckDb({ path: options.db })),
     Effect.catchTags({
       UsageError: (error) =>
         Console.error(`slipstream demo-data: ${error.message}`).pipe(

@@ -8,10 +8,7 @@ import type { AnalysisSpec } from "../domain/config/spec.js"
 import { ConfigRepository, type ConfigUrlBase } from "../services/config-repository.js"
 import { ExperimentSource } from "../services/experiment-source.js"
 import { ObjectStore } from "../services/object-store.js"
-import { bigQueryWarehouse } from "../services/warehouse/bigquery.js"
-import { duckDbWarehouse } from "../services/warehouse/duckdb.js"
-import { recordStatements } from "../services/warehouse/statement-recorder.js"
-import type { Warehouse, WarehouseError } from "../services/warehouse/warehouse.js"
+import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
 import { bigQueryTelemetrySources, type TelemetrySources } from "../sql/enrollments-query.js"
 import type { PublishOptions, SourceOptions, WarehouseOptions } from "./run-options.js"
 
@@ -29,7 +26,7 @@ export const warehouseLayer = (
 ) => {
   if (options.engine === "duckdb") {
     const path = options.duckDbPath
-    const layer = duckDbWarehouse({ path })
+    const layer = Warehouse.duckDb({ path })
     if (!mustExist || path === ":memory:") return Effect.succeed(layer)
     return Effect.flatMap(FileSystem, (fs) => fs.exists(path)).pipe(
       Effect.filterOrFail(
@@ -51,7 +48,7 @@ export const warehouseLayer = (
     )
   }
   return Effect.succeed(
-    bigQueryWarehouse({
+    Warehouse.bigQuery({
       projectId: options.projectId.value,
       datasetId: options.datasetId.value,
       labels: { application: "slipstream" },
@@ -66,7 +63,7 @@ export const recordedWarehouseLayer = (
 ) =>
   Option.match(sqlOutputDir, {
     onNone: () => warehouse,
-    onSome: (directory) => recordStatements(directory).pipe(Layer.provide(warehouse)),
+    onSome: (directory) => Warehouse.recordingStatements(directory).pipe(Layer.provide(warehouse)),
   })
 
 /**

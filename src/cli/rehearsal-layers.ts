@@ -1,6 +1,5 @@
 import { Effect, Layer, Option } from "effect"
-import { rehearsalWarehouse } from "../services/warehouse/rehearsal.js"
-import { recordStatements } from "../services/warehouse/statement-recorder.js"
+import { Warehouse } from "../services/warehouse/warehouse.js"
 
 /**
  * The warehouse of a rehearsal (`plan` / `validate-config` with `--sql-output-dir` or
@@ -17,7 +16,7 @@ export const rehearsalLayer = (options: {
   const guessed: ReadonlyMap<string, string> = new Map(
     options.booleanColumns.map((name) => [name, "BOOL"]),
   )
-  const warehouse = rehearsalWarehouse({
+  const warehouse = Warehouse.rehearsal({
     qualifiedName: options.qualifiedName,
     columnsOf: (table) =>
       options.columnsOf === undefined
@@ -28,7 +27,7 @@ export const rehearsalLayer = (options: {
   })
   return Option.match(options.directory, {
     onNone: () => warehouse,
-    onSome: (directory) => recordStatements(directory).pipe(Layer.provide(warehouse)),
+    onSome: (directory) => Warehouse.recordingStatements(directory).pipe(Layer.provide(warehouse)),
   })
 }
 

@@ -8,11 +8,11 @@ import type { FileReport } from "../pipeline/validate-config.js"
 import { SqlAnalyzer } from "../services/sql-analyzer.js"
 import {
   catalogColumns,
-  checkStatements,
   makeStatementCatalog,
   type StatementFinding,
 } from "../services/warehouse/statement-checker.js"
 import { recordedFor } from "../services/warehouse/statement-recorder.js"
+import { Warehouse } from "../services/warehouse/warehouse.js"
 import { bigQueryTelemetrySources } from "../sql/enrollments-query.js"
 import { qualifiedNameFor, rehearsalLayer } from "./rehearsal-layers.js"
 
@@ -109,7 +109,7 @@ const checkedRehearsal = (
   Effect.gen(function* () {
     const mode = tables.length === 0 ? "parse" : "analyze"
     const catalog = yield* makeStatementCatalog(tables)
-    const warehouse = checkStatements(catalog, mode).pipe(
+    const warehouse = Warehouse.checkingStatements(catalog, mode).pipe(
       Layer.provide(
         rehearsalLayer({
           directory: options.sqlOutputDir,

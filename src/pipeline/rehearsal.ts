@@ -16,7 +16,7 @@ import { configHash } from "./config-hash.js"
 
 /**
  * A rehearsal runs an experiment's analysis on a warehouse that runs nothing
- * (`rehearsalWarehouse`), so that every statement a real run would send is sent — and
+ * (`Warehouse.rehearsal`), so that every statement a real run would send is sent — and
  * recorded or checked — without data: `validate-config --sql-output-dir / --dry-run`.
  */
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { StatisticResult } from "../../src/domain/statistic-result.js"
 import { type AnalyzeTableRequest, analyzeTable } from "../../src/pipeline/analyze-table.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
+import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { runCli } from "../support/run-cli.js"
 
 /**
@@ -43,7 +43,7 @@ const analyze = (
     branchColumn: "branch",
     seed: 1,
     ...request,
-  }).pipe(Effect.provide(duckDbWarehouse({ path: ":memory:" })))
+  }).pipe(Effect.provide(Warehouse.duckDb({ path: ":memory:" })))
 const experiments = "config/demo/experiments.json"
 
 const withDuckDb = async (file: string, statements: ReadonlyArray<string>) => {

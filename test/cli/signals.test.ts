@@ -5,7 +5,6 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { expectNearlyEqual, sortedRows } from "../support/nearly-equal.js"
 import { runCli } from "../support/run-cli.js"
@@ -90,7 +89,7 @@ const rowsOf = (db: string, view: string) =>
           ),
       )
       return sortedRows(rows)
-    }).pipe(Effect.provide(duckDbWarehouse({ path: db, threads: 1 }))),
+    }).pipe(Effect.provide(Warehouse.duckDb({ path: db, threads: 1 }))),
   )
 
 /** The warehouse's tables whose name starts with `prefix`. */
@@ -98,7 +97,7 @@ const tablesOf = (db: string, prefix: string) =>
   Effect.runPromise(
     Effect.gen(function* () {
       return yield* (yield* Warehouse).listTables(prefix)
-    }).pipe(Effect.provide(duckDbWarehouse({ path: db, threads: 1 }))),
+    }).pipe(Effect.provide(Warehouse.duckDb({ path: db, threads: 1 }))),
   )
 
 /** The weekly view and the overall one, as the uninterrupted run left them. */

@@ -9,7 +9,6 @@ import { addDays } from "../../src/domain/dates.js"
 import { decodeExperiments } from "../../src/domain/experiment.js"
 import { createDemoData } from "../../src/pipeline/demo-data.js"
 import { ConfigRepository } from "../../src/services/config-repository.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { buildEnrollmentsQuery } from "../../src/sql/enrollments-query.js"
 import { buildMetricsQuery } from "../../src/sql/metrics-query.js"
@@ -25,7 +24,7 @@ const rowsOf = (columns: ReadonlyArray<ReadonlyArray<unknown>>) =>
     }),
   )
 
-layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("the demo warehouse", (it) => {
+layer(Warehouse.duckDb({ path: ":memory:", threads: 1 }))("the demo warehouse", (it) => {
   const generated = Effect.gen(function* () {
     const warehouse = yield* Warehouse
     if (!(yield* warehouse.tableExists("clients_daily")))

@@ -3,7 +3,6 @@ import { Effect, Either, Layer, Ref } from "effect"
 import { forEachPushDownResult, pushDownsPerQuery } from "../../src/pipeline/batched-push-down.js"
 import { histogramsFrom, ratiosFrom, sumsFrom } from "../../src/pipeline/push-down-aggregates.js"
 import type { PushDown } from "../../src/pipeline/statistics.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import {
   buildHistogramQuery as histogramQuery,
@@ -93,7 +92,7 @@ const countingWarehouse = (asked: Ref.Ref<ReadonlyArray<string>>) =>
           ),
       }
     }),
-  ).pipe(Layer.provide(duckDbWarehouse({ path: ":memory:" })))
+  ).pipe(Layer.provide(Warehouse.duckDb({ path: ":memory:" })))
 
 const withCountingWarehouse = <A, E>(
   test: (asked: Ref.Ref<ReadonlyArray<string>>) => Effect.Effect<A, E, Warehouse>,

@@ -2,10 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { IsoDate } from "../../src/domain/dates.js"
 import { recordConfigHash, storedConfigHashes } from "../../src/pipeline/config-hash-table.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 
-const inMemory = duckDbWarehouse({ path: ":memory:" })
+const inMemory = Warehouse.duckDb({ path: ":memory:" })
 const date = "2026-10-12" as IsoDate
 
 describe("the configuration hashes table", () => {

@@ -10,7 +10,6 @@ import { demoRunSettings } from "../../src/pipeline/demo-run.js"
 import { runDate } from "../../src/pipeline/run.js"
 import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { rowObjects } from "../support/sql-fixtures.js"
 
@@ -34,7 +33,7 @@ descriptionn = "a typo of description"
 )
 
 const services = Layer.mergeAll(
-  duckDbWarehouse({ path: ":memory:", threads: 1 }),
+  Warehouse.duckDb({ path: ":memory:", threads: 1 }),
   ExperimentSource.local(demoExperimentsFile),
   ConfigRepository.fromDirectories([repository]),
 ).pipe(Layer.provide(NodeContext.layer))

@@ -16,7 +16,6 @@ import type { RunEvent } from "../../src/pipeline/run-event.js"
 import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { SummaryComputer } from "../../src/services/summary-computer.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse, WarehouseError } from "../../src/services/warehouse/warehouse.js"
 import { expectNearlyEqual, sortedRows } from "../support/nearly-equal.js"
 import { rowObjects } from "../support/sql-fixtures.js"
@@ -161,7 +160,7 @@ const faultyWarehouse = Layer.effect(
         }),
     })
   }),
-).pipe(Layer.provide(duckDbWarehouse({ path: ":memory:", threads: 1 })))
+).pipe(Layer.provide(Warehouse.duckDb({ path: ":memory:", threads: 1 })))
 
 const faultyComputer = Layer.effect(
   SummaryComputer,

@@ -9,7 +9,6 @@ import { runDate, runDates } from "../../src/pipeline/run.js"
 import type { RunEvent } from "../../src/pipeline/run-event.js"
 import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { expectNearlyEqual } from "../support/nearly-equal.js"
 import { rowObjects } from "../support/sql-fixtures.js"
@@ -24,7 +23,7 @@ const metrics = ["active_hours", "search_count", "uri_count", "retained"]
 const settings = { ...demoRunSettings(3), periods, metrics }
 
 const services = Layer.mergeAll(
-  duckDbWarehouse({ path: ":memory:", threads: 2 }),
+  Warehouse.duckDb({ path: ":memory:", threads: 2 }),
   ExperimentSource.local(demoExperimentsFile),
   ConfigRepository.fromDirectories([]),
 ).pipe(Layer.provide(NodeContext.layer))

@@ -6,7 +6,6 @@ import {
   ConfigRepository,
   createDemoData,
   decodeExperiments,
-  duckDbWarehouse,
   ExperimentSource,
   runDate,
   runSettings,
@@ -24,7 +23,7 @@ describe("Slipstream embedded in another program", () => {
     )
     const aa = experiments.filter(({ slug }) => slug === "demo-aa-check")
     const services = Layer.mergeAll(
-      duckDbWarehouse({ path: ":memory:" }),
+      Warehouse.duckDb({ path: ":memory:" }),
       ExperimentSource.inMemory(aa),
       ConfigRepository.fromDirectories([]).pipe(Layer.provide(NodeContext.layer)),
     )

@@ -13,7 +13,7 @@ import { datesBetween, runDates } from "../../src/pipeline/run.js"
 import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { ObjectStore } from "../../src/services/object-store.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
+import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import {
   dumpDom,
   findChromium,
@@ -37,7 +37,7 @@ const folder = mkdtempSync(Path.join(tmpdir(), "slipstream-export-"))
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
 const services = Layer.mergeAll(
-  duckDbWarehouse({ path: ":memory:" }),
+  Warehouse.duckDb({ path: ":memory:" }),
   ExperimentSource.local(demoExperimentsFile),
   ConfigRepository.fromDirectories([]),
   ObjectStore.localDirectory(folder),

@@ -12,7 +12,6 @@ import { runDate } from "../../src/pipeline/run.js"
 import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { ObjectStore } from "../../src/services/object-store.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse, WarehouseError } from "../../src/services/warehouse/warehouse.js"
 
 /**
@@ -43,7 +42,7 @@ const faultyWarehouse = Layer.effect(
         ),
     })
   }),
-).pipe(Layer.provide(duckDbWarehouse({ path: ":memory:", threads: 1 })))
+).pipe(Layer.provide(Warehouse.duckDb({ path: ":memory:", threads: 1 })))
 
 const services = Layer.mergeAll(
   faultyWarehouse,

@@ -7,7 +7,6 @@ import { demoRunSettings } from "../../src/pipeline/demo-run.js"
 import { runDate } from "../../src/pipeline/run.js"
 import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { rowObjects } from "../support/sql-fixtures.js"
 
@@ -16,7 +15,7 @@ import { rowObjects } from "../support/sql-fixtures.js"
  * pre-enrollment windows, and its linear model is adjusted on the first run as on a rerun.
  */
 const services = Layer.mergeAll(
-  duckDbWarehouse({ path: ":memory:", threads: 1 }),
+  Warehouse.duckDb({ path: ":memory:", threads: 1 }),
   ExperimentSource.local(demoExperimentsFile),
   ConfigRepository.fromDirectories([]),
 ).pipe(Layer.provide(NodeContext.layer))

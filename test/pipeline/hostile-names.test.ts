@@ -6,7 +6,6 @@ import {
   ConfigRepository,
   createDemoData,
   decodeExperiments,
-  duckDbWarehouse,
   ExperimentSource,
   runDate,
   runSettings,
@@ -29,7 +28,7 @@ describe("hostile experiment slugs", () => {
     const { experiments, errors } = decodeExperiments(hostileSlugs.map((slug) => ({ ...aa, slug })))
     expect(errors).toEqual([])
     const services = Layer.mergeAll(
-      duckDbWarehouse({ path: ":memory:" }),
+      Warehouse.duckDb({ path: ":memory:" }),
       ExperimentSource.inMemory(experiments),
       ConfigRepository.fromDirectories([]).pipe(Layer.provide(NodeContext.layer)),
     )

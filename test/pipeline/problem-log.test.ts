@@ -4,7 +4,6 @@ import type { IsoDate } from "../../src/domain/dates.js"
 import { type ProblemPlace, problemAt } from "../../src/pipeline/problem.js"
 import { loggedProblems, replaceProblems } from "../../src/pipeline/problem-log.js"
 import { publishedError } from "../../src/pipeline/publish/published-errors.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 
 const date = "2026-10-12" as IsoDate
@@ -21,7 +20,7 @@ const warning = (place: ProblemPlace, message: string) =>
 const messagesOf = (experiment: string) =>
   loggedProblems(experiment).pipe(Effect.map((rows) => rows.map(({ message }) => message).sort()))
 
-const inMemory = duckDbWarehouse({ path: ":memory:" })
+const inMemory = Warehouse.duckDb({ path: ":memory:" })
 
 describe("the logs table", () => {
   it.effect(

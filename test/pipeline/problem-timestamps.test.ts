@@ -4,7 +4,7 @@ import type { IsoDate } from "../../src/domain/dates.js"
 import { type ProblemPlace, problemAt } from "../../src/pipeline/problem.js"
 import { loggedProblems, replaceProblems } from "../../src/pipeline/problem-log.js"
 import { publishedError } from "../../src/pipeline/publish/published-errors.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
+import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import type { ProblemScope } from "../../src/sql/problem-log.js"
 
 /**
@@ -47,7 +47,7 @@ const published = loggedProblems(experiment).pipe(
   Effect.map((rows) => JSON.stringify(rows.map(publishedError))),
 )
 
-const inMemory = duckDbWarehouse({ path: ":memory:" })
+const inMemory = Warehouse.duckDb({ path: ":memory:" })
 
 describe("problem timestamps", () => {
   it.effect(

@@ -15,7 +15,7 @@ import type { IndexEntry } from "../../src/report/report-model.js"
 import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { ObjectStore } from "../../src/services/object-store.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
+import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 
 /** Files Slipstream published and reads back (the index's data, the metadata), damaged. */
 
@@ -79,7 +79,7 @@ describe("published metadata read back", () => {
     const { root, store } = outputWith({ [metadataPath(slug)]: '{"analysis_start_time": 5}' })
     const services = Layer.mergeAll(
       store,
-      duckDbWarehouse({ path: ":memory:" }),
+      Warehouse.duckDb({ path: ":memory:" }),
       ExperimentSource.local(demoExperimentsFile),
       ConfigRepository.fromDirectories([]),
     ).pipe(Layer.provide(NodeContext.layer))

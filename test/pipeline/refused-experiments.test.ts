@@ -8,7 +8,7 @@ import { demoRunSettings } from "../../src/pipeline/demo-run.js"
 import { runDate } from "../../src/pipeline/run.js"
 import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
+import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 
 const demo = decodeExperiments(JSON.parse(readFileSync(demoExperimentsFile, "utf8"))).experiments
 const named = (slug: string): Experiment => {
@@ -23,7 +23,7 @@ const eventsOn = (date: string, experiments: ReadonlyArray<Experiment>) =>
     Effect.map(Chunk.toReadonlyArray),
     Effect.provide(
       Layer.mergeAll(
-        duckDbWarehouse({ path: ":memory:" }),
+        Warehouse.duckDb({ path: ":memory:" }),
         ExperimentSource.inMemory(experiments),
         ConfigRepository.fromDirectories([]),
       ).pipe(Layer.provide(NodeContext.layer)),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { StatisticResult } from "../../src/domain/statistic-result.js"
 import { writeStatistics } from "../../src/pipeline/statistics-tables.js"
-import { bigQueryWarehouse } from "../../src/services/warehouse/bigquery.js"
+import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { fakeBigQuery } from "../support/fake-bigquery.js"
 import { statisticRow } from "../support/statistic-row.js"
 
@@ -32,7 +32,7 @@ describe("statistics tables on BigQuery", () => {
         const rows = Array.from({ length: 1_500 }, (_, index) => row(index))
         const table = yield* writeStatistics("My-Exp", "week", 2, rows).pipe(
           Effect.provide(
-            bigQueryWarehouse({
+            Warehouse.bigQuery({
               projectId: "p",
               datasetId: "analysis",
               apiEndpoint: fake.endpoint,

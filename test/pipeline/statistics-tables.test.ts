@@ -2,11 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { StatisticResult } from "../../src/domain/statistic-result.js"
 import { readStatistics, writeStatistics } from "../../src/pipeline/statistics-tables.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { statisticRow } from "../support/statistic-row.js"
 
-const inMemory = duckDbWarehouse({ path: ":memory:" })
+const inMemory = Warehouse.duckDb({ path: ":memory:" })
 
 const row = (metric: string, point: number): StatisticResult =>
   statisticRow({ metric, point, lower: point - 1, upper: point + 1 })

@@ -5,7 +5,6 @@ import { DuckDBInstance } from "@duckdb/node-api"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Either, Layer } from "effect"
 import { readBranchColumns, readBranchTable } from "../../src/pipeline/table-file.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { beforeEachStatement } from "../../src/services/warehouse/statement-hook.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 
@@ -23,7 +22,7 @@ const recordedWarehouse = Layer.effect(
   Effect.map(Warehouse, (inner) =>
     beforeEachStatement(inner, (sql) => Effect.sync(() => statements.push(sql))),
   ),
-).pipe(Layer.provide(duckDbWarehouse({ path: ":memory:" })))
+).pipe(Layer.provide(Warehouse.duckDb({ path: ":memory:" })))
 
 layer(recordedWarehouse)("readBranchColumns", (it) => {
   it.effect("reads numeric columns per branch from CSV, NULL as NaN", () =>

@@ -13,8 +13,7 @@ import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { ObjectStore } from "../../src/services/object-store.js"
 import { SqlAnalyzer } from "../../src/services/sql-analyzer.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
-import { recordStatements } from "../../src/services/warehouse/statement-recorder.js"
+import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { duckDbCatalog } from "../support/duckdb-catalog.js"
 
 /**
@@ -28,7 +27,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }))
 const database = Path.join(folder, "demo.duckdb")
 const statements = Path.join(folder, "sql")
 
-const warehouse = duckDbWarehouse({ path: database, threads: 1 })
+const warehouse = Warehouse.duckDb({ path: database, threads: 1 })
 const sources = Layer.mergeAll(
   ExperimentSource.local(demoExperimentsFile),
   ConfigRepository.fromDirectories([]),
@@ -48,7 +47,10 @@ const recordedRun = Effect.gen(function* () {
 }).pipe(
   Effect.provide(
     Layer.merge(
-      recordStatements(statements).pipe(Layer.provide(warehouse), Layer.provide(NodeContext.layer)),
+      Warehouse.recordingStatements(statements).pipe(
+        Layer.provide(warehouse),
+        Layer.provide(NodeContext.layer),
+      ),
       sources,
     ),
   ),

@@ -5,7 +5,6 @@ import type {
   ExposureSignal,
   Segment,
 } from "../../src/domain/config/analysis-configuration.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import {
   appDataset,
@@ -199,7 +198,7 @@ const isoDate = (value: unknown): string | null =>
 
 const rowsBy = rowObjects
 
-layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("enrollments query on DuckDB", (it) => {
+layer(Warehouse.duckDb({ path: ":memory:", threads: 1 }))("enrollments query on DuckDB", (it) => {
   const enrollments = (changes: Partial<EnrollmentsQueryRequest>) =>
     Effect.gen(function* () {
       const warehouse = yield* Warehouse

@@ -1,6 +1,5 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { toDuckDbSql } from "../../src/sql/dialects/duckdb-compatibility.js"
 import { type Cell, type ColumnSpec, literalRowsQuery } from "../../src/sql/literal-rows.js"
@@ -135,7 +134,7 @@ describe("literalRowsQuery", () => {
   })
 })
 
-layer(duckDbWarehouse({ path: ":memory:", schema: "analysis", threads: 1 }))(
+layer(Warehouse.duckDb({ path: ":memory:", schema: "analysis", threads: 1 }))(
   "literal rows on the DuckDB warehouse",
   (it) => {
     it.effect(

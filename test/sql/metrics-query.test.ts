@@ -1,6 +1,5 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { buildMetricsQuery, type MetricsQueryRequest } from "../../src/sql/metrics-query.js"
 import { dataSourceFixture, metricFixture, rowObjects } from "../support/sql-fixtures.js"
@@ -51,7 +50,7 @@ const fixture = [
 
 const rowsBy = rowObjects
 
-layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))(
+layer(Warehouse.duckDb({ path: ":memory:", threads: 1 }))(
   "per-client metrics query on DuckDB",
   (it) => {
     const setUp = Effect.gen(function* () {

@@ -1,7 +1,6 @@
 import { describe, expect, layer, it as plainIt } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import type { PreTreatment } from "../../src/domain/config/analysis-configuration.js"
-import { duckDbWarehouse } from "../../src/services/warehouse/duckdb.js"
+import type { PreTreatment } from "../../src/domain/pre-treatment-catalogue.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { toDuckDbSql } from "../../src/sql/dialects/duckdb-compatibility.js"
 import { float64Literal, quantileSelect } from "../../src/sql/pre-treatment-sql.js"
@@ -41,7 +40,7 @@ const columnsOf = (columns: ReadonlyArray<ReadonlyArray<unknown>>, names: Readon
   Object.fromEntries(names.map((name, index) => [name, columns[index] ?? []]))
 const numbers = numbersOf
 
-layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("push-down queries on DuckDB", (it) => {
+layer(Warehouse.duckDb({ path: ":memory:", threads: 1 }))("push-down queries on DuckDB", (it) => {
   const setUp = Effect.gen(function* () {
     const warehouse = yield* Warehouse
     if (!(yield* warehouse.tableExists("metrics_week")))
@@ -344,7 +343,7 @@ const numpyQuantile = (values: ReadonlyArray<number>, q: number): number => {
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t
 }
 
-layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("SQL quantiles on DuckDB", (it) => {
+layer(Warehouse.duckDb({ path: ":memory:", threads: 1 }))("SQL quantiles on DuckDB", (it) => {
   const cutOf = (values: ReadonlyArray<number>, q: number, interpolation: "numpy" | "linear") =>
     Effect.gen(function* () {
       const warehouse = yield* Warehouse
@@ -411,7 +410,7 @@ layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))("SQL quantiles on DuckD
   )
 })
 
-layer(duckDbWarehouse({ path: ":memory:", threads: 1 }))(
+layer(Warehouse.duckDb({ path: ":memory:", threads: 1 }))(
   "pre-treated push-down through the DuckDB warehouse",
   (it) => {
     it.effect("equals the per-client pre-treatments and winsorized ratio sums", () =>

@@ -6,7 +6,7 @@ import {
   type QueryResultsOptions,
   type QueryRowsResponse,
 } from "@google-cloud/bigquery"
-import { Clock, Duration, Effect, Layer } from "effect"
+import { Clock, Duration, Effect } from "effect"
 import {
   type BigQueryFailure,
   type BigQueryRetrySettings,
@@ -18,7 +18,8 @@ import {
   retryTransient,
 } from "./bigquery-retry.js"
 import { makeCostTally } from "./cost-totals.js"
-import { type QueryCost, type QueryResult, Warehouse, WarehouseError } from "./warehouse.js"
+import { WarehouseError } from "./error.js"
+import type { QueryCost, QueryResult, Warehouse } from "./warehouse.js"
 
 /** Where the BigQuery engine writes and whom it bills. */
 export interface BigQuerySettings {
@@ -49,25 +50,23 @@ export interface BigQuerySettings {
  * query job that failed is run again as a new job (for a destination table that is safe,
  * since the job truncates what it writes). Other failures fail at once.
  */
-export const bigQueryWarehouse = (settings: BigQuerySettings): Layer.Layer<Warehouse> =>
-  Layer.sync(Warehouse, () =>
-    makeWarehouse(
-      new BigQuery({
-        projectId: settings.projectId,
-        ...(settings.apiEndpoint === undefined ? {} : { apiEndpoint: settings.apiEndpoint }),
-        ...(settings.location === undefined ? {} : { location: settings.location }),
-        /*
-         * The client's own retries are off. It would retry each HTTP call on 408/429/5xx
-         * (3 more times, waits of 2^n s plus up to 1 s, up to 10 minutes in all) unseen and
-         * unlogged, and under ours that multiplies the attempts. It cannot help a job that
-         * failed (reading a failed job's results again fails the same way: only a new job
-         * can succeed) and does not know jobRateLimitExceeded or backendError sent as a 4xx.
-         * One policy of ours, on both, keeps attempts bounded, logged and testable.
-         */
-        retryOptions: { autoRetry: false },
-      }),
-      settings,
-    ),
+export const makeBigQueryWarehouse = (settings: BigQuerySettings): Warehouse["Type"] =>
+  makeWarehouse(
+    new BigQuery({
+      projectId: settings.projectId,
+      ...(settings.apiEndpoint === undefined ? {} : { apiEndpoint: settings.apiEndpoint }),
+      ...(settings.location === undefined ? {} : { location: settings.location }),
+      /*
+       * The client's own retries are off. It would retry each HTTP call on 408/429/5xx
+       * (3 more times, waits of 2^n s plus up to 1 s, up to 10 minutes in all) unseen and
+       * unlogged, and under ours that multiplies the attempts. It cannot help a job that
+       * failed (reading a failed job's results again fails the same way: only a new job
+       * can succeed) and does not know jobRateLimitExceeded or backendError sent as a 4xx.
+       * One policy of ours, on both, keeps attempts bounded, logged and testable.
+       */
+      retryOptions: { autoRetry: false },
+    }),
+    settings,
   )
 
 const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse["Type"] => {
@@ -529,7 +528,7 @@ const pageOf = (response: unknown): Page => {
   }
 }
 
-/** One cell from the API's JSON (`v`) to a JavaScript value; see `bigQueryWarehouse`. */
+/** One cell from the API's JSON (`v`) to a JavaScript value; see `makeBigQueryWarehouse`. */
 const decodeValue = (field: Field, value: unknown): unknown => {
   if (value === null || value === undefined) return null
   if (field.repeated) {

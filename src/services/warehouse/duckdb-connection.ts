@@ -1,7 +1,7 @@
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api"
 import { Effect, type Scope } from "effect"
 import { duckDbCompatibilityStatements } from "../../sql/dialects/duckdb-compatibility.js"
-import { WarehouseError } from "./warehouse.js"
+import { WarehouseError } from "./error.js"
 
 /** A name as a DuckDB identifier. */
 export const quote = (identifier: string): string => `"${identifier.replaceAll('"', '""')}"`

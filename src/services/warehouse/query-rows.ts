@@ -1,5 +1,6 @@
 import { Effect, Schema } from "effect"
-import { type QueryResult, WarehouseError } from "./warehouse.js"
+import { WarehouseError } from "./error.js"
+import type { QueryResult } from "./warehouse.js"
 
 /**
  * A query's rows decoded with `row`, the schema of what the table holds: one object per row

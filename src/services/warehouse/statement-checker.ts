@@ -1,9 +1,9 @@
-import { Effect, FiberRef, Layer, Ref } from "effect"
+import { Effect, FiberRef, Ref } from "effect"
 import type { TableSchema } from "../../domain/table-schema.js"
 import { SqlAnalyzer, type SqlAnalyzerError, type SqlCheck } from "../sql-analyzer.js"
 import { beforeEachStatement } from "./statement-hook.js"
 import { statementOwner } from "./statement-recorder.js"
-import { Warehouse } from "./warehouse.js"
+import type { Warehouse } from "./warehouse.js"
 
 /**
  * Every statement sent to the warehouse checked by GoogleSQL's analyser before it goes on:
@@ -63,66 +63,63 @@ const missingTable = /^Table not found: `?([^`;\s]+)`?/
 const created =
   /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?`([^`]+)`/i
 
-export const checkStatements = (
+/** `inner` with every statement checked first (`Warehouse.checkingStatements`). */
+export const checkingStatements = (
+  inner: Warehouse["Type"],
   catalog: StatementCatalog,
   mode: "parse" | "analyze",
-): Layer.Layer<Warehouse, never, Warehouse | SqlAnalyzer> =>
-  Layer.effect(
-    Warehouse,
-    Effect.gen(function* () {
-      const inner = yield* Warehouse
-      const analyzer = yield* SqlAnalyzer
+): Effect.Effect<Warehouse["Type"], never, SqlAnalyzer> =>
+  Effect.gen(function* () {
+    const analyzer = yield* SqlAnalyzer
 
-      const register = (qualified: string, check: SqlCheck) =>
-        check._tag === "Valid" && check.outputColumns.length > 0
-          ? Ref.update(catalog.tables, (tables) => [
-              ...tables.filter(({ name }) => !namesOf(qualified).includes(name)),
-              ...namesOf(qualified).map((name) => ({ name, columns: check.outputColumns })),
-            ])
-          : Effect.void
+    const register = (qualified: string, check: SqlCheck) =>
+      check._tag === "Valid" && check.outputColumns.length > 0
+        ? Ref.update(catalog.tables, (tables) => [
+            ...tables.filter(({ name }) => !namesOf(qualified).includes(name)),
+            ...namesOf(qualified).map((name) => ({ name, columns: check.outputColumns })),
+          ])
+        : Effect.void
 
-      const found = (finding: Omit<StatementFinding, "owner">) =>
-        FiberRef.get(statementOwner).pipe(
-          Effect.flatMap((owner) =>
-            Ref.update(catalog.findings, (findings) => [...findings, { owner, ...finding }]),
-          ),
-        )
+    const found = (finding: Omit<StatementFinding, "owner">) =>
+      FiberRef.get(statementOwner).pipe(
+        Effect.flatMap((owner) =>
+          Ref.update(catalog.findings, (findings) => [...findings, { owner, ...finding }]),
+        ),
+      )
 
-      // Never fails: a statement refused, or an analyser that broke, is a finding, and the
-      // rehearsal goes on so every other statement is checked too.
-      const check = (sql: string, purpose: string) =>
-        Effect.gen(function* () {
-          const result: SqlCheck =
-            mode === "parse"
-              ? yield* analyzer.parse(sql)
-              : yield* analyzer.analyze(sql, yield* Ref.get(catalog.tables))
-          yield* Ref.update(catalog.checked, (count) => count + 1)
-          const target = created.exec(sql)?.[1]
-          if (target !== undefined) yield* register(target, result)
-          if (result._tag === "Invalid") {
-            if (target !== undefined) {
-              yield* Ref.update(
-                catalog.failedTargets,
-                (failed) => new Set([...failed, ...namesOf(target)]),
-              )
-            }
-            const missing = missingTable.exec(result.message)?.[1]
-            if (missing !== undefined && (yield* Ref.get(catalog.failedTargets)).has(missing))
-              return
-            yield* found({
-              purpose,
-              message: result.message,
-              ...(result.line === undefined ? {} : { line: result.line }),
-              ...(result.column === undefined ? {} : { column: result.column }),
-              sql,
-            })
+    // Never fails: a statement refused, or an analyser that broke, is a finding, and the
+    // rehearsal goes on so every other statement is checked too.
+    const check = (sql: string, purpose: string) =>
+      Effect.gen(function* () {
+        const result: SqlCheck =
+          mode === "parse"
+            ? yield* analyzer.parse(sql)
+            : yield* analyzer.analyze(sql, yield* Ref.get(catalog.tables))
+        yield* Ref.update(catalog.checked, (count) => count + 1)
+        const target = created.exec(sql)?.[1]
+        if (target !== undefined) yield* register(target, result)
+        if (result._tag === "Invalid") {
+          if (target !== undefined) {
+            yield* Ref.update(
+              catalog.failedTargets,
+              (failed) => new Set([...failed, ...namesOf(target)]),
+            )
           }
-        }).pipe(
-          Effect.catchAll((error: SqlAnalyzerError) =>
-            found({ purpose, message: `the SQL analyser failed: ${error.message}`, sql }),
-          ),
-        )
+          const missing = missingTable.exec(result.message)?.[1]
+          if (missing !== undefined && (yield* Ref.get(catalog.failedTargets)).has(missing)) return
+          yield* found({
+            purpose,
+            message: result.message,
+            ...(result.line === undefined ? {} : { line: result.line }),
+            ...(result.column === undefined ? {} : { column: result.column }),
+            sql,
+          })
+        }
+      }).pipe(
+        Effect.catchAll((error: SqlAnalyzerError) =>
+          found({ purpose, message: `the SQL analyser failed: ${error.message}`, sql }),
+        ),
+      )
 
-      return beforeEachStatement(inner, check)
-    }),
-  )
+    return beforeEachStatement(inner, check)
+  })

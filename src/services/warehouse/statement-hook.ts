@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { createOrReplaceTableSql } from "../../sql/table-statements.js"
-import { Warehouse, type WarehouseError } from "./warehouse.js"
+import type { WarehouseError } from "./error.js"
+import type { Warehouse } from "./warehouse.js"
 
 /**
  * `inner` with `before` run on every statement sent to it, before it is sent, as the
@@ -10,14 +11,13 @@ import { Warehouse, type WarehouseError } from "./warehouse.js"
 export const beforeEachStatement = (
   inner: Warehouse["Type"],
   before: (sql: string, purpose: string) => Effect.Effect<void, WarehouseError>,
-): Warehouse["Type"] =>
-  Warehouse.of({
-    ...inner,
-    query: (sql, purpose) => Effect.zipRight(before(sql, purpose), inner.query(sql, purpose)),
-    createTableAs: (table, sql, purpose, options) =>
-      Effect.zipRight(
-        before(createOrReplaceTableSql(inner.qualifiedName(table), sql), purpose),
-        inner.createTableAs(table, sql, purpose, options),
-      ),
-    dryRun: (sql, purpose) => Effect.zipRight(before(sql, purpose), inner.dryRun(sql, purpose)),
-  })
+): Warehouse["Type"] => ({
+  ...inner,
+  query: (sql, purpose) => Effect.zipRight(before(sql, purpose), inner.query(sql, purpose)),
+  createTableAs: (table, sql, purpose, options) =>
+    Effect.zipRight(
+      before(createOrReplaceTableSql(inner.qualifiedName(table), sql), purpose),
+      inner.createTableAs(table, sql, purpose, options),
+    ),
+  dryRun: (sql, purpose) => Effect.zipRight(before(sql, purpose), inner.dryRun(sql, purpose)),
+})

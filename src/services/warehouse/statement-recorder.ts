@@ -1,9 +1,10 @@
 import * as Path from "node:path"
 import { FileSystem } from "@effect/platform/FileSystem"
-import { Effect, FiberRef, Layer, SynchronizedRef } from "effect"
+import { Effect, FiberRef, SynchronizedRef } from "effect"
 import { sanitizeName } from "../../domain/table-names.js"
+import { WarehouseError } from "./error.js"
 import { beforeEachStatement } from "./statement-hook.js"
-import { Warehouse, WarehouseError } from "./warehouse.js"
+import type { Warehouse } from "./warehouse.js"
 
 /**
  * `--sql-output-dir`: every statement sent to the warehouse, as sent (BigQuery SQL; the DuckDB
@@ -41,45 +42,43 @@ const fileStem = (purpose: string, owner: string | undefined) => {
   return stem === "" ? "statement" : stem
 }
 
-export const recordStatements = (
+/** `inner` with every statement written under `directory` (`Warehouse.recordingStatements`). */
+export const recordingStatements = (
+  inner: Warehouse["Type"],
   directory: string,
-): Layer.Layer<Warehouse, never, Warehouse | FileSystem> =>
-  Layer.effect(
-    Warehouse,
-    Effect.gen(function* () {
-      const inner = yield* Warehouse
-      const fs = yield* FileSystem
-      // Per folder, how many statements it holds; a folder is emptied of an earlier
-      // run's files the first time this process writes to it, so reruns leave no strays.
-      const counts = yield* SynchronizedRef.make(new Map<string, number>())
+): Effect.Effect<Warehouse["Type"], never, FileSystem> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem
+    // Per folder, how many statements it holds; a folder is emptied of an earlier
+    // run's files the first time this process writes to it, so reruns leave no strays.
+    const counts = yield* SynchronizedRef.make(new Map<string, number>())
 
-      const record = (sql: string, purpose: string) =>
-        Effect.gen(function* () {
-          const owner = yield* FiberRef.get(statementOwner)
-          const folder = Path.join(directory, owner === undefined ? runFolder : sanitizeName(owner))
-          const number = yield* SynchronizedRef.modifyEffect(counts, (known) =>
-            Effect.gen(function* () {
-              const previous = known.get(folder)
-              if (previous === undefined) {
-                yield* fs.remove(folder, { recursive: true }).pipe(Effect.ignore)
-                yield* fs.makeDirectory(folder, { recursive: true })
-              }
-              const next = (previous ?? 0) + 1
-              return [next, new Map(known).set(folder, next)] as const
-            }),
-          )
-          const name = `${String(number).padStart(4, "0")}-${fileStem(purpose, owner)}.sql`
-          yield* fs.writeFileString(Path.join(folder, name), `-- ${purpose}\n${sql.trimEnd()}\n`)
-        }).pipe(
-          Effect.mapError(
-            (error) =>
-              new WarehouseError({
-                purpose: `recording the SQL of ${purpose} in ${directory}`,
-                message: error.message,
-              }),
-          ),
+    const record = (sql: string, purpose: string) =>
+      Effect.gen(function* () {
+        const owner = yield* FiberRef.get(statementOwner)
+        const folder = Path.join(directory, owner === undefined ? runFolder : sanitizeName(owner))
+        const number = yield* SynchronizedRef.modifyEffect(counts, (known) =>
+          Effect.gen(function* () {
+            const previous = known.get(folder)
+            if (previous === undefined) {
+              yield* fs.remove(folder, { recursive: true }).pipe(Effect.ignore)
+              yield* fs.makeDirectory(folder, { recursive: true })
+            }
+            const next = (previous ?? 0) + 1
+            return [next, new Map(known).set(folder, next)] as const
+          }),
         )
+        const name = `${String(number).padStart(4, "0")}-${fileStem(purpose, owner)}.sql`
+        yield* fs.writeFileString(Path.join(folder, name), `-- ${purpose}\n${sql.trimEnd()}\n`)
+      }).pipe(
+        Effect.mapError(
+          (error) =>
+            new WarehouseError({
+              purpose: `recording the SQL of ${purpose} in ${directory}`,
+              message: error.message,
+            }),
+        ),
+      )
 
-      return beforeEachStatement(inner, record)
-    }),
-  )
+    return beforeEachStatement(inner, record)
+  })

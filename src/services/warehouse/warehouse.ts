@@ -1,14 +1,15 @@
-import { Context, Data, type Effect } from "effect"
+import type { FileSystem } from "@effect/platform/FileSystem"
+import { Context, Effect, Layer } from "effect"
+import type { SqlAnalyzer } from "../sql-analyzer.js"
+import { type BigQuerySettings, makeBigQueryWarehouse } from "./bigquery.js"
 import type { CostTotals } from "./cost-totals.js"
+import { type DuckDbSettings, makeDuckDbWarehouse } from "./duckdb.js"
+import type { WarehouseError } from "./error.js"
+import { makeRehearsalWarehouse, type RehearsalSettings } from "./rehearsal.js"
+import { checkingStatements, type StatementCatalog } from "./statement-checker.js"
+import { recordingStatements } from "./statement-recorder.js"
 
-/** A warehouse query or table operation that failed, with the SQL's purpose in words. */
-export class WarehouseError extends Data.TaggedError("WarehouseError")<{
-  /** What the query was for: "enrollments of my-experiment", "dry run", ... */
-  readonly purpose: string
-  readonly message: string
-  /** The SQL, for logs and for people debugging a metric definition. */
-  readonly sql?: string
-}> {}
+export { WarehouseError } from "./error.js"
 
 /** What a query cost, logged for every query (bytes and slot-ms on BigQuery). */
 export interface QueryCost {
@@ -67,4 +68,43 @@ export class Warehouse extends Context.Tag("slipstream/Warehouse")<
     /** Checks a query without running it; bytes it would process where the engine says. */
     readonly dryRun: (sql: string, purpose: string) => Effect.Effect<QueryCost, WarehouseError>
   }
->() {}
+>() {
+  /**
+   * The embedded warehouse: DuckDB in this process, over a file or memory. BigQuery-style SQL
+   * from metric definitions runs through the compatibility rewrite; a construct DuckDB cannot
+   * run fails the query with that construct named. Tables are created with CREATE OR REPLACE,
+   * one statement, so an interrupted run leaves the previous table or the new one, never half.
+   */
+  static readonly duckDb = (settings: DuckDbSettings): Layer.Layer<Warehouse, WarehouseError> =>
+    Layer.scoped(Warehouse, makeDuckDbWarehouse(settings))
+
+  /** BigQuery through the official client, every query a job; see bigquery.ts. */
+  static readonly bigQuery = (settings: BigQuerySettings): Layer.Layer<Warehouse> =>
+    Layer.sync(Warehouse, () => makeBigQueryWarehouse(settings))
+
+  /**
+   * A warehouse that runs nothing and answers no rows; the pipeline run under it sends what it
+   * would send without data (`plan`, `validate-config --dry-run`); see rehearsal.ts.
+   */
+  static readonly rehearsal = (settings: RehearsalSettings): Layer.Layer<Warehouse> =>
+    Layer.effect(Warehouse, makeRehearsalWarehouse(settings))
+
+  /** The warehouse below, with every statement written to `directory` as sent (`--sql-output-dir`). */
+  static readonly recordingStatements = (
+    directory: string,
+  ): Layer.Layer<Warehouse, never, Warehouse | FileSystem> =>
+    Layer.effect(
+      Warehouse,
+      Effect.flatMap(Warehouse, (inner) => recordingStatements(inner, directory)),
+    )
+
+  /** The warehouse below, with every statement checked by GoogleSQL's analyser first. */
+  static readonly checkingStatements = (
+    catalog: StatementCatalog,
+    mode: "parse" | "analyze",
+  ): Layer.Layer<Warehouse, never, Warehouse | SqlAnalyzer> =>
+    Layer.effect(
+      Warehouse,
+      Effect.flatMap(Warehouse, (inner) => checkingStatements(inner, catalog, mode)),
+    )
+}

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, HashMap, Logger, Random } from "effect"
-import {
-  type BigQuerySettings,
-  bigQueryWarehouse,
-} from "../../../src/services/warehouse/bigquery.js"
+import type { BigQuerySettings } from "../../../src/services/warehouse/bigquery.js"
 import { classify, retryPolicy } from "../../../src/services/warehouse/bigquery-retry.js"
 import { Warehouse, WarehouseError } from "../../../src/services/warehouse/warehouse.js"
 import {
@@ -26,7 +23,7 @@ const api = `/bigquery/v2/projects/${projectId}`
 const warehouseOn = (fake: FakeBigQuery, extra: Partial<BigQuerySettings> = {}) =>
   Effect.provide(
     Warehouse,
-    bigQueryWarehouse({
+    Warehouse.bigQuery({
       projectId,
       datasetId,
       apiEndpoint: fake.endpoint,
@@ -90,7 +87,7 @@ const oneRow = {
   rows: [["42"]],
 } as const
 
-describe("bigQueryWarehouse retries", () => {
+describe("Warehouse.bigQuery retries", () => {
   it.scopedLive("503 at jobs.insert, then success: the query succeeds on the second insert", () =>
     Effect.gen(function* () {
       const fake = yield* fakeBigQuery

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, HashMap, Logger, LogLevel, Schedule } from "effect"
-import {
-  type BigQuerySettings,
-  bigQueryWarehouse,
-} from "../../../src/services/warehouse/bigquery.js"
+import type { BigQuerySettings } from "../../../src/services/warehouse/bigquery.js"
 import { Warehouse, WarehouseError } from "../../../src/services/warehouse/warehouse.js"
 import {
   type FakeBigQuery,
@@ -26,7 +23,7 @@ const api = `/bigquery/v2/projects/${projectId}`
 const warehouseOn = (fake: FakeBigQuery, extra: Partial<BigQuerySettings> = {}) =>
   Effect.provide(
     Warehouse,
-    bigQueryWarehouse({ projectId, datasetId, apiEndpoint: fake.endpoint, ...extra }),
+    Warehouse.bigQuery({ projectId, datasetId, apiEndpoint: fake.endpoint, ...extra }),
   )
 
 /** What the client called, in order, without the query string: "POST jobs", "GET queries/*". */
@@ -45,7 +42,7 @@ const only = (requests: ReadonlyArray<RecordedRequest>, method: string, path: Re
 
 const labelSafe = /^[a-z0-9_-]{0,63}$/
 
-describe("bigQueryWarehouse", () => {
+describe("Warehouse.bigQuery", () => {
   it.scoped("query reads the canned rows into columns, INT64 as bigint", () =>
     Effect.gen(function* () {
       const fake = yield* fakeBigQuery

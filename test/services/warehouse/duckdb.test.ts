@@ -3,14 +3,13 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Either, Exit, Fiber } from "effect"
-import { duckDbWarehouse } from "../../../src/services/warehouse/duckdb.js"
 import { Warehouse } from "../../../src/services/warehouse/warehouse.js"
 import { lockHeldOn } from "../../support/duckdb-lock.js"
 
 const rowsOf = (columns: ReadonlyArray<ReadonlyArray<unknown>>) =>
   (columns[0] ?? []).map((_, row) => columns.map((column) => column[row]))
 
-layer(duckDbWarehouse({ path: ":memory:", schema: "analysis", threads: 1 }))(
+layer(Warehouse.duckDb({ path: ":memory:", schema: "analysis", threads: 1 }))(
   "DuckDB warehouse",
   (it) => {
     it.effect("creates a table from a query and reads it back, BigQuery functions included", () =>
@@ -142,10 +141,10 @@ describe("DuckDB warehouse on a file", () => {
       const path = join(mkdtempSync(join(tmpdir(), "slipstream-duckdb-")), "warehouse.duckdb")
       const write = Effect.gen(function* () {
         yield* (yield* Warehouse).createTableAs("kept", "SELECT 42 AS answer", "write")
-      }).pipe(Effect.provide(duckDbWarehouse({ path })))
+      }).pipe(Effect.provide(Warehouse.duckDb({ path })))
       const read = Effect.gen(function* () {
         return (yield* (yield* Warehouse).query("SELECT answer FROM kept", "read")).columns
-      }).pipe(Effect.provide(duckDbWarehouse({ path })))
+      }).pipe(Effect.provide(Warehouse.duckDb({ path })))
       yield* write
       expect(yield* read).toEqual([[42]])
     }),
@@ -160,7 +159,7 @@ describe("DuckDB warehouse resources", () => {
     Effect.gen(function* () {
       const path = databaseFile()
       const whileOpen = yield* Effect.sync(() => lockHeldOn(path)).pipe(
-        Effect.provide(duckDbWarehouse({ path })),
+        Effect.provide(Warehouse.duckDb({ path })),
       )
       expect(whileOpen).toMatch(/lock/i)
       expect(lockHeldOn(path)).toBeUndefined()
@@ -172,7 +171,7 @@ describe("DuckDB warehouse resources", () => {
       const path = databaseFile()
       // An empty schema name: DuckDB refuses `CREATE SCHEMA IF NOT EXISTS ""` once connected.
       const opened = yield* Effect.either(
-        Effect.provide(Effect.void, duckDbWarehouse({ path, schema: "" })),
+        Effect.provide(Effect.void, Warehouse.duckDb({ path, schema: "" })),
       )
       expect(
         Either.getLeft(opened).pipe((error) => error._tag === "Some" && error.value.message),

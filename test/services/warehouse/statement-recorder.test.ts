@@ -4,18 +4,14 @@ import * as Path from "node:path"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { duckDbWarehouse } from "../../../src/services/warehouse/duckdb.js"
-import {
-  recordedFor,
-  recordStatements,
-} from "../../../src/services/warehouse/statement-recorder.js"
+import { recordedFor } from "../../../src/services/warehouse/statement-recorder.js"
 import { Warehouse } from "../../../src/services/warehouse/warehouse.js"
 
 const folder = mkdtempSync(Path.join(tmpdir(), "slipstream-sql-"))
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
-const recording = recordStatements(folder).pipe(
-  Layer.provide(duckDbWarehouse({ path: ":memory:" })),
+const recording = Warehouse.recordingStatements(folder).pipe(
+  Layer.provide(Warehouse.duckDb({ path: ":memory:" })),
   Layer.provide(NodeContext.layer),
 )
 
