@@ -1,6 +1,6 @@
 import { describe, expect, layer, it as plainIt } from "@effect/vitest"
 import { Effect, Either } from "effect"
-import type { PreTreatment } from "../../src/domain/pre-treatment-catalogue.js"
+import type { PreTreatment } from "../../src/domain/config/analysis-configuration.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { toDuckDbSql } from "../../src/sql/dialects/duckdb-compatibility.js"
 import { float64Literal, quantileSelect } from "../../src/sql/pre-treatment-sql.js"
