@@ -1,5 +1,4 @@
 import { Either } from "effect"
-import { analysisPeriods, byPeriod, configKeyOf } from "../analysis-period.js"
 import type { Experiment } from "../experiment.js"
 import { experimentSchedule } from "../experiment-schedule.js"
 import { platformOf } from "../platform.js"
@@ -8,143 +7,99 @@ import type {
   AnalysisUnit,
   ExperimentOverrides,
   ExposureSignal,
-  Metric,
-  OutcomeSummary,
-  PeriodConfiguration,
   Segment,
-  Summary,
 } from "./analysis-configuration.js"
-import { type ConfigCollection, findOutcome } from "./collection.js"
 import { type ConfigIssue, didYouMean, errorsOf, issue } from "./config-issue.js"
-import { mergeAnalysisSpecs, outcomeLayer } from "./merge.js"
-import { createResolver, dedent, type Resolver } from "./resolver.js"
-import {
-  type AnalysisSpec,
-  type DefinitionsSpec,
-  emptyAnalysisSpec,
-  emptyDefinitions,
-} from "./spec.js"
+import { configLayers, type ResolutionRequest } from "./config-layers.js"
+import { dedent } from "./dedent.js"
+import { resolvePeriods } from "./resolve-periods.js"
+import { createResolver, type Resolver } from "./resolver.js"
+import type { AnalysisSpec } from "./spec.js"
 import { scopes } from "./template.js"
 import { bindParameters, experimentAttributes, templateContext } from "./template-context.js"
 import { ownStatisticsRule } from "./upstream-statistics.js"
 
-export interface ResolutionRequest {
-  readonly collection: ConfigCollection
-  readonly experiment: Experiment
-  /** Experiment type whose defaults file applies after the platform's (Jetstream: "v6"). */
-  readonly experimentType?: string
-  /** A per-experiment config to use instead of the collection's (`--config-file`). */
-  readonly customConfig?: AnalysisSpec
-}
-
-/**
- * The layers of configuration for an experiment, earliest first: the platform's
- * definitions, its defaults, the experiment type's defaults, each outcome, the
- * per-experiment config.
- */
-const layersFor = (
-  request: ResolutionRequest,
-  issues: ConfigIssue[],
-): {
-  readonly merged: AnalysisSpec
-  readonly overDefinitions: AnalysisSpec
-  readonly definitions: DefinitionsSpec
-  readonly outcomes: ReadonlyArray<OutcomeSummary>
-  readonly layerWarnings: ReadonlyArray<ConfigIssue>
-} => {
-  const { collection, experiment } = request
-  const platform = experiment.appName
-  const definitions = collection.definitions.get(platform) ?? emptyDefinitions
-  const loadedCustom =
-    request.customConfig === undefined ? collection.experiments.get(experiment.slug) : undefined
-  const custom = request.customConfig ?? loadedCustom?.spec
-  const layerWarnings: ConfigIssue[] = [...(loadedCustom?.warnings ?? [])]
-  const defaults = [platform, request.experimentType ?? "v6"]
-    .filter((name, index, names) => names.indexOf(name) === index)
-    .flatMap((name) => {
-      const loaded = collection.defaults.get(name)
-      layerWarnings.push(...(loaded?.warnings ?? []))
-      return loaded === undefined ? [] : [loaded.spec]
-    })
-  const outcomeSlugs = [
-    ...new Set([...experiment.outcomes, ...(custom?.experiment.outcomes ?? [])]),
-  ]
-  const outcomes: OutcomeSummary[] = []
-  const outcomeLayers = outcomeSlugs.flatMap((slug) => {
-    const outcome = findOutcome(collection, platform, slug)
-    if (outcome === undefined) {
-      const known = [...collection.outcomes.values()]
-        .filter((o) => o.platform === platform)
-        .map((o) => o.slug)
-      issues.push(
-        issue(
-          "experiment.outcomes",
-          `outcome "${slug}" is not defined for platform "${platform}"${didYouMean(slug, known)}`,
-        ),
-      )
-      return []
-    }
-    layerWarnings.push(...(outcome.warnings ?? []))
-    outcomes.push({
-      slug,
-      friendlyName: outcome.spec.friendlyName,
-      description: dedent(outcome.spec.description),
-      metrics: Object.keys(outcome.spec.metrics),
-      defaultMetrics: outcome.spec.defaultMetrics,
-    })
-    return [outcomeLayer(outcome.spec)]
-  })
-  const base: AnalysisSpec = {
-    ...emptyAnalysisSpec,
-    ...definitions,
-    metrics: { periods: {}, definitions: definitions.metrics.definitions },
-  }
-  const above = [...defaults, ...outcomeLayers, ...(custom === undefined ? [] : [custom])]
-  return {
-    merged: [base, ...above].reduce(mergeAnalysisSpecs),
-    overDefinitions: above.reduce(mergeAnalysisSpecs, emptyAnalysisSpec),
-    definitions,
-    outcomes,
-    layerWarnings,
-  }
-}
-
-/**
- * Metrics computed per period, upstream metrics included. Each is a column of the window's
- * metrics table and an aggregate of one query: a bound well below the engines' limits, and
- * far above what a configuration needs.
- */
-export const maxMetricsPerPeriod = 2_000
-
-const resolvePeriod = (
-  resolver: Resolver,
-  names: ReadonlyArray<string>,
-  path: ReadonlyArray<string>,
-): PeriodConfiguration => {
-  const summaries: Summary[] = []
-  const ordered: Metric[] = []
-  const placed = new Set<string>()
-  const place = (metric: Metric) => {
-    if (placed.has(metric.name)) return
-    placed.add(metric.name)
-    for (const upstream of resolver.upstreamOf(metric)) {
-      const resolved = resolver.metric(upstream, path)
-      if (resolved !== undefined) place(resolved)
-    }
-    ordered.push(metric)
-  }
-  for (const name of names) {
-    const metric = resolver.metric(name, path)
-    if (metric === undefined) continue
-    const metricSummaries = resolver.summaries(metric, ["metrics", name])
-    summaries.push(...metricSummaries)
-    if (metricSummaries.length > 0) place(metric)
-  }
-  return { metrics: ordered, summaries }
-}
+export type { ResolutionRequest } from "./config-layers.js"
 
 const analysisUnitFor = (experiment: Experiment): AnalysisUnit =>
   experiment.randomizationUnit === "group_id" ? "profile_group_id" : "client_id"
+
+/** The experiment's dates and reference branch as the merged configuration overrides them. */
+const overridesOf = ({ experiment: fields }: AnalysisSpec): ExperimentOverrides => ({
+  ...(fields.start_date === undefined ? {} : { startDate: fields.start_date }),
+  ...(fields.end_date === undefined ? {} : { endDate: fields.end_date }),
+  ...(fields.enrollment_period === undefined ? {} : { enrollmentPeriod: fields.enrollment_period }),
+  ...(fields.reference_branch === undefined ? {} : { referenceBranch: fields.reference_branch }),
+})
+
+/** A reference branch that is not one of the experiment's branches is an error. */
+const checkReferenceBranch = (
+  experiment: Experiment,
+  referenceBranch: string | undefined,
+  issues: ConfigIssue[],
+): void => {
+  if (
+    referenceBranch === undefined ||
+    experiment.branches.length === 0 ||
+    experiment.branches.some((branch) => branch.slug === referenceBranch)
+  )
+    return
+  const branches = experiment.branches.map((branch) => branch.slug)
+  issues.push(
+    issue(
+      "experiment.reference_branch",
+      `reference branch "${referenceBranch}" is not a branch of "${experiment.slug}" (${branches.join(", ")})${didYouMean(referenceBranch, branches)}`,
+    ),
+  )
+}
+
+/** The segments the experiment and its configuration name, those that resolve. */
+const resolveSegments = (
+  resolver: Resolver,
+  merged: AnalysisSpec,
+  experiment: Experiment,
+): ReadonlyArray<Segment> => {
+  const names = [...new Set([...(merged.experiment.segments ?? []), ...experiment.segments])]
+  return names.flatMap((name): ReadonlyArray<Segment> => {
+    const segment = resolver.segment(name, ["experiment", "segments"])
+    return segment === undefined ? [] : [segment]
+  })
+}
+
+const resolveExposureSignal = (
+  resolver: Resolver,
+  signal: NonNullable<AnalysisSpec["experiment"]["exposure_signal"]>,
+): ExposureSignal | undefined => {
+  const signalPath = ["experiment", "exposure_signal"]
+  const dataSource = resolver.dataSource(signal.data_source, [...signalPath, "data_source"])
+  const selectExpression = resolver.render(
+    signal.select_expression,
+    [...signalPath, "select_expression"],
+    scopes.exposureSignal,
+  )
+  if (dataSource === undefined || selectExpression === undefined) return undefined
+  return {
+    name: signal.name,
+    dataSource,
+    selectExpression,
+    ...(signal.friendly_name === undefined ? {} : { friendlyName: signal.friendly_name }),
+    ...(signal.description === undefined ? {} : { description: dedent(signal.description) }),
+    ...(signal.window_start === undefined ? {} : { windowStart: signal.window_start }),
+    ...(signal.window_end === undefined ? {} : { windowEnd: signal.window_end }),
+  }
+}
+
+/** A private experiment's results go to a dataset of their own, which it must name. */
+const checkPrivateDataset = (merged: AnalysisSpec, issues: ConfigIssue[]): void => {
+  if ((merged.experiment.is_private ?? false) && merged.experiment.dataset_id === undefined) {
+    issues.push(
+      issue(
+        "experiment.dataset_id",
+        "a private experiment (is_private = true) must set dataset_id",
+      ),
+    )
+  }
+}
 
 /**
  * Resolves everything an experiment's analysis needs from the configuration collection.
@@ -155,37 +110,14 @@ export const resolveAnalysisConfiguration = (
 ): Either.Either<AnalysisConfiguration, ReadonlyArray<ConfigIssue>> => {
   const issues: ConfigIssue[] = []
   const { experiment } = request
-  const { merged, overDefinitions, definitions, outcomes, layerWarnings } = layersFor(
+  const { merged, overDefinitions, definitions, outcomes, layerWarnings } = configLayers(
     request,
     issues,
   )
-  const overrides: ExperimentOverrides = {
-    ...(merged.experiment.start_date === undefined
-      ? {}
-      : { startDate: merged.experiment.start_date }),
-    ...(merged.experiment.end_date === undefined ? {} : { endDate: merged.experiment.end_date }),
-    ...(merged.experiment.enrollment_period === undefined
-      ? {}
-      : { enrollmentPeriod: merged.experiment.enrollment_period }),
-    ...(merged.experiment.reference_branch === undefined
-      ? {}
-      : { referenceBranch: merged.experiment.reference_branch }),
-  }
+  const overrides = overridesOf(merged)
   const schedule = experimentSchedule(experiment, overrides)
   const referenceBranch = overrides.referenceBranch ?? experiment.referenceBranch
-  if (
-    referenceBranch !== undefined &&
-    experiment.branches.length > 0 &&
-    !experiment.branches.some((branch) => branch.slug === referenceBranch)
-  ) {
-    const branches = experiment.branches.map((branch) => branch.slug)
-    issues.push(
-      issue(
-        "experiment.reference_branch",
-        `reference branch "${referenceBranch}" is not a branch of "${experiment.slug}" (${branches.join(", ")})${didYouMean(referenceBranch, branches)}`,
-      ),
-    )
-  }
+  checkReferenceBranch(experiment, referenceBranch, issues)
   const attributes = experimentAttributes(experiment, schedule, referenceBranch)
   const context = templateContext(
     request.collection.functions,
@@ -203,50 +135,10 @@ export const resolveAnalysisConfiguration = (
     },
   )
 
-  const periods = byPeriod((period) =>
-    resolvePeriod(resolver, merged.metrics.periods[period] ?? [], ["metrics", configKeyOf(period)]),
-  )
-  for (const period of analysisPeriods) {
-    const count = periods[period].metrics.length
-    if (count > maxMetricsPerPeriod) {
-      issues.push(
-        issue(
-          `metrics.${configKeyOf(period)}`,
-          `${count.toLocaleString("en-US")} metrics in one period: at most ${maxMetricsPerPeriod.toLocaleString("en-US")} (each is a column of one table per window; BigQuery allows 10,000 columns, and DuckDB crashes past 16,383 aggregates in one query)`,
-        ),
-      )
-    }
-  }
-
-  const segmentNames = [...new Set([...(merged.experiment.segments ?? []), ...experiment.segments])]
-  const segments = segmentNames.flatMap((name): ReadonlyArray<Segment> => {
-    const segment = resolver.segment(name, ["experiment", "segments"])
-    return segment === undefined ? [] : [segment]
-  })
-
+  const periods = resolvePeriods(resolver, merged, issues)
+  const segments = resolveSegments(resolver, merged, experiment)
   const signal = merged.experiment.exposure_signal
-  let exposureSignal: ExposureSignal | undefined
-  if (signal !== undefined) {
-    const signalPath = ["experiment", "exposure_signal"]
-    const dataSource = resolver.dataSource(signal.data_source, [...signalPath, "data_source"])
-    const selectExpression = resolver.render(
-      signal.select_expression,
-      [...signalPath, "select_expression"],
-      scopes.exposureSignal,
-    )
-    if (dataSource !== undefined && selectExpression !== undefined) {
-      exposureSignal = {
-        name: signal.name,
-        dataSource,
-        selectExpression,
-        ...(signal.friendly_name === undefined ? {} : { friendlyName: signal.friendly_name }),
-        ...(signal.description === undefined ? {} : { description: dedent(signal.description) }),
-        ...(signal.window_start === undefined ? {} : { windowStart: signal.window_start }),
-        ...(signal.window_end === undefined ? {} : { windowEnd: signal.window_end }),
-      }
-    }
-  }
-
+  const exposureSignal = signal === undefined ? undefined : resolveExposureSignal(resolver, signal)
   const enrollmentQuery =
     merged.experiment.enrollment_query === undefined
       ? undefined
@@ -255,16 +147,7 @@ export const resolveAnalysisConfiguration = (
           ["experiment", "enrollment_query"],
           scopes.experimentOnly,
         )
-
-  const isPrivate = merged.experiment.is_private ?? false
-  if (isPrivate && merged.experiment.dataset_id === undefined) {
-    issues.push(
-      issue(
-        "experiment.dataset_id",
-        "a private experiment (is_private = true) must set dataset_id",
-      ),
-    )
-  }
+  checkPrivateDataset(merged, issues)
   const defaultQueryType = platformOf(experiment.appName)?.enrollmentsQueryType ?? "glean-event"
   const enrollmentsQueryType = merged.experiment.enrollments_query_type ?? defaultQueryType
 
@@ -286,7 +169,7 @@ export const resolveAnalysisConfiguration = (
       ? {}
       : { sampleSize: merged.experiment.sample_size }),
     skip: merged.experiment.skip ?? false,
-    isPrivate,
+    isPrivate: merged.experiment.is_private ?? false,
     ...(merged.experiment.dataset_id === undefined
       ? {}
       : { datasetId: merged.experiment.dataset_id }),
