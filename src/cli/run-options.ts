@@ -7,13 +7,13 @@ import {
   defaultOutputDirectory,
   defaultStatisticsThreads,
 } from "./defaults.js"
+import { fromEnv, withDefaultShown } from "./option-help.js"
 
 /**
  * The settings of the commands that run the pipeline: each a flag, and an environment
- * variable `SLIPSTREAM_*` for the containerized job (the flag wins).
+ * variable `SLIPSTREAM_*` for the containerized job (the flag wins). Each description is
+ * short: it is one line of `--help`, with the default and the variable (option-help.ts).
  */
-
-const fromEnv = <A>(config: Config.Config<A>) => Options.withFallbackConfig(config)
 
 /**
  * An integer with thousands separated by commas, 10,000,000, as `toLocaleString("en-US")`
@@ -30,69 +30,71 @@ export const between = (name: string, min: number, max: number, why: string) =>
   )
 
 export const engineOption = Options.choice("engine", ["duckdb", "bigquery"]).pipe(
-  fromEnv(Config.literal("duckdb", "bigquery")("SLIPSTREAM_ENGINE")),
-  Options.withDefault("duckdb" as const),
-  Options.withDescription("the warehouse: embedded DuckDB, or BigQuery (env SLIPSTREAM_ENGINE)"),
+  Options.withDescription("the warehouse"),
+  fromEnv("SLIPSTREAM_ENGINE", Config.literal("duckdb", "bigquery")),
+  withDefaultShown("duckdb" as const),
 )
 export const duckDbPathOption = Options.text("duckdb-path").pipe(
-  fromEnv(Config.string("SLIPSTREAM_DUCKDB_PATH")),
-  Options.withDefault(defaultDuckDbPath),
-  Options.withDescription("the DuckDB database file (env SLIPSTREAM_DUCKDB_PATH)"),
+  Options.withPseudoName("FILE"),
+  Options.withDescription("DuckDB file"),
+  fromEnv("SLIPSTREAM_DUCKDB_PATH", Config.string),
+  withDefaultShown(defaultDuckDbPath),
 )
 export const projectIdOption = Options.text("project-id").pipe(
-  fromEnv(Config.string("SLIPSTREAM_PROJECT_ID")),
+  Options.withPseudoName("ID"),
+  Options.withDescription("BigQuery project that runs the jobs"),
+  fromEnv("SLIPSTREAM_PROJECT_ID", Config.string),
   Options.optional,
-  Options.withDescription("BigQuery project that runs the jobs (env SLIPSTREAM_PROJECT_ID)"),
 )
 export const datasetIdOption = Options.text("dataset-id").pipe(
-  fromEnv(Config.string("SLIPSTREAM_DATASET_ID")),
+  Options.withPseudoName("ID"),
+  Options.withDescription("BigQuery dataset the results go to"),
+  fromEnv("SLIPSTREAM_DATASET_ID", Config.string),
   Options.optional,
-  Options.withDescription("BigQuery dataset the results go to (env SLIPSTREAM_DATASET_ID)"),
 )
 export const experimenterUrlOption = Options.text("experimenter-url").pipe(
-  fromEnv(Config.string("SLIPSTREAM_EXPERIMENTER_URL")),
-  Options.withDefault(defaultExperimenterUrl),
-  Options.withDescription("Experimenter's base URL (env SLIPSTREAM_EXPERIMENTER_URL)"),
+  Options.withPseudoName("URL"),
+  Options.withDescription("Experimenter's address"),
+  fromEnv("SLIPSTREAM_EXPERIMENTER_URL", Config.string),
+  withDefaultShown(defaultExperimenterUrl),
 )
 export const experimentsFileOption = Options.text("experiments-file").pipe(
-  fromEnv(Config.string("SLIPSTREAM_EXPERIMENTS_FILE")),
+  Options.withPseudoName("PATH"),
+  Options.withDescription("JSON records instead of Experimenter's"),
+  fromEnv("SLIPSTREAM_EXPERIMENTS_FILE", Config.string),
   Options.optional,
-  Options.withDescription(
-    "a JSON file or folder of Experimenter v8 records, read instead of Experimenter (env SLIPSTREAM_EXPERIMENTS_FILE)",
-  ),
 )
+// The two repeatable flags below read their variable, comma-separated, in layers.ts.
 export const configReposOption = Options.directory("config-repo", { exists: "yes" }).pipe(
+  Options.withPseudoName("DIR"),
+  Options.withDescription("a metric-hub checkout; later ones win"),
+  Options.withDescription("env SLIPSTREAM_CONFIG_REPOS"),
   Options.repeated,
-  Options.withDescription(
-    "a metric-hub checkout layered over the bundled config, later ones winning (repeatable; env SLIPSTREAM_CONFIG_REPOS, comma-separated)",
-  ),
 )
 export const configUrlBasesOption = Options.text("config-url-base").pipe(
+  Options.withPseudoName("[DIR=]URL"),
+  Options.withDescription("a checkout's web address, for links in metadata"),
+  Options.withDescription("default its git remote"),
+  Options.withDescription("env SLIPSTREAM_CONFIG_URL_BASES"),
   Options.repeated,
-  Options.withDescription(
-    "web address of a config checkout's top folder for the links in published metadata: URL for every --config-repo, or DIR=URL for one, e.g. https://github.com/mozilla/metric-hub/blob/main (default: each checkout's git remote and commit; repeatable; env SLIPSTREAM_CONFIG_URL_BASES, comma-separated)",
-  ),
 )
 export const sqlOutputDirOption = Options.directory("sql-output-dir").pipe(
-  fromEnv(Config.string("SLIPSTREAM_SQL_OUTPUT_DIR")),
+  Options.withPseudoName("DIR"),
+  Options.withDescription("write each SQL statement to a file there"),
+  fromEnv("SLIPSTREAM_SQL_OUTPUT_DIR", Config.string),
   Options.optional,
-  Options.withDescription(
-    "write every SQL statement sent to the warehouse (BigQuery SQL) to DIR/<experiment>/NNNN-<what>.sql (env SLIPSTREAM_SQL_OUTPUT_DIR)",
-  ),
 )
 export const outputDirOption = Options.text("output-dir").pipe(
-  fromEnv(Config.string("SLIPSTREAM_OUTPUT_DIR")),
-  Options.withDefault(defaultOutputDirectory),
-  Options.withDescription(
-    "folder the JSON exports and reports are written to, unless --bucket (env SLIPSTREAM_OUTPUT_DIR)",
-  ),
+  Options.withPseudoName("DIR"),
+  Options.withDescription("where results are published"),
+  fromEnv("SLIPSTREAM_OUTPUT_DIR", Config.string),
+  withDefaultShown(defaultOutputDirectory),
 )
 export const bucketOption = Options.text("bucket").pipe(
-  fromEnv(Config.string("SLIPSTREAM_BUCKET")),
+  Options.withPseudoName("BUCKET[/PREFIX]"),
+  Options.withDescription("publish to GCS instead"),
+  fromEnv("SLIPSTREAM_BUCKET", Config.string),
   Options.optional,
-  Options.withDescription(
-    "GCS bucket (optionally bucket/prefix) the JSON exports and reports go to (env SLIPSTREAM_BUCKET)",
-  ),
 )
 
 export const publishOptions = { outputDir: outputDirOption, bucket: bucketOption }
@@ -103,25 +105,24 @@ export type PublishOptions = {
 }
 
 export const concurrencyOption = Options.integer("concurrency").pipe(
-  fromEnv(Config.integer("SLIPSTREAM_CONCURRENCY")),
-  Options.withDefault(2),
+  Options.withPseudoName("N"),
+  Options.withDescription("experiments analysed at once"),
+  fromEnv("SLIPSTREAM_CONCURRENCY", Config.integer),
+  withDefaultShown(2),
   between("concurrency", 1, 64, "experiments at once, each with its own queries"),
-  Options.withDescription("experiments analysed at once (env SLIPSTREAM_CONCURRENCY)"),
 )
 export const threadsOption = Options.integer("threads").pipe(
-  fromEnv(Config.integer("SLIPSTREAM_THREADS")),
-  Options.withDefault(defaultStatisticsThreads),
+  Options.withPseudoName("N"),
+  Options.withDescription("statistics threads, or 0"),
+  fromEnv("SLIPSTREAM_THREADS", Config.integer),
+  // The number depends on the machine: the help, rendered at build time, says the rule.
+  withDefaultShown(defaultStatisticsThreads, "one per core"),
   between("threads", 0, 64, "each thread holds a copy of the statistics' working memory"),
-  Options.withDescription(
-    "worker threads computing statistics; 0 computes on the main thread (env SLIPSTREAM_THREADS; default: one per core)",
-  ),
 )
 export const logFormatOption = Options.choice("log-format", ["text", "json"]).pipe(
-  fromEnv(Config.literal("text", "json")("SLIPSTREAM_LOG_FORMAT")),
-  Options.withDefault("text" as const),
-  Options.withDescription(
-    "logs on stderr as readable lines or JSON lines (env SLIPSTREAM_LOG_FORMAT)",
-  ),
+  Options.withDescription("logs as text or JSON lines"),
+  fromEnv("SLIPSTREAM_LOG_FORMAT", Config.literal("text", "json")),
+  withDefaultShown("text" as const),
 )
 /** `--log-level` without its default: the demo's default differs. */
 export const logLevelChoice = Options.choice("log-level", [
@@ -130,28 +131,32 @@ export const logLevelChoice = Options.choice("log-level", [
   "warning",
   "error",
 ]).pipe(
-  fromEnv(Config.literal("debug", "info", "warning", "error")("SLIPSTREAM_LOG_LEVEL")),
-  Options.withDescription(
-    "least severe log shown; debug shows every query with its duration (and bytes, slot-ms on BigQuery) (env SLIPSTREAM_LOG_LEVEL)",
-  ),
+  Options.withPseudoName("LEVEL"),
+  Options.withDescription("minimum severity"),
+  fromEnv("SLIPSTREAM_LOG_LEVEL", Config.literal("debug", "info", "warning", "error")),
 )
-export const logLevelOption = logLevelChoice.pipe(Options.withDefault("info" as const))
+export const logLevelOption = logLevelChoice.pipe(withDefaultShown("info" as const))
 
 export const dateOption = Options.text("date").pipe(
+  Options.withPseudoName("YYYY-MM-DD"),
+  Options.withDescription("the analysis date"),
+  Options.withDescription("default yesterday, UTC"),
   Options.optional,
-  Options.withDescription("the analysis date, YYYY-MM-DD (default: yesterday, UTC)"),
 )
 export const experimentOption = Options.text("experiment").pipe(
-  Options.repeated,
+  Options.withPseudoName("SLUG"),
   Options.withDescription("only this experiment (repeatable)"),
+  Options.repeated,
 )
 export const periodsOption = Options.text("analysis-periods").pipe(
+  Options.withPseudoName("P,..."),
+  Options.withDescription(`only ${analysisPeriods.join(",")}`),
   Options.optional,
-  Options.withDescription(`comma-separated periods to compute: ${analysisPeriods.join(",")}`),
 )
 export const metricOption = Options.text("metric").pipe(
-  Options.repeated,
+  Options.withPseudoName("NAME"),
   Options.withDescription("only this metric (repeatable)"),
+  Options.repeated,
 )
 export const statisticsOnlyOption = Options.boolean("statistics-only").pipe(
   Options.withDescription("reuse the metrics tables; recompute statistics only"),
@@ -160,14 +165,14 @@ export const recreateEnrollmentsOption = Options.boolean("recreate-enrollments")
   Options.withDescription("rebuild enrollments_<slug> even when it exists"),
 )
 export const configFileOption = Options.file("config-file", { exists: "yes" }).pipe(
+  Options.withPseudoName("FILE"),
+  Options.withDescription("one experiment's config (TOML) instead of the repository's"),
   Options.optional,
-  Options.withDescription(
-    "one experiment's config (metric-hub TOML) used instead of the repository's",
-  ),
 )
 export const seedOption = Options.integer("seed").pipe(
-  Options.withDefault(1),
-  Options.withDescription("seed of every bootstrap: the same seed gives the same results"),
+  Options.withPseudoName("N"),
+  Options.withDescription("seed of every bootstrap: the same seed, the same results"),
+  withDefaultShown(1),
 )
 export const jsonOption = Options.boolean("json").pipe(
   Options.withDescription("print the outcome as JSON on stdout"),

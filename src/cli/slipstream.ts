@@ -1,4 +1,5 @@
 import * as Command from "@effect/cli/Command"
+import { commandDescription } from "./command-description.js"
 import { analyzeTableCommand } from "./commands/analyze-table.js"
 import { demoCommand } from "./commands/demo.js"
 import { demoDataCommand } from "./commands/demo-data.js"
@@ -14,23 +15,29 @@ import { validateConfigCommand } from "./commands/validate-config.js"
  * and the Google clients, is imported when that command runs (handled-by.ts).
  */
 
+/** The commands, in the order `slipstream --help` lists them. */
+export const commands = [
+  runCommand,
+  rerunCommand,
+  rerunConfigChangedCommand,
+  planCommand,
+  ensureEnrollmentsCommand,
+  exportCommand,
+  demoCommand,
+  validateConfigCommand,
+  analyzeTableCommand,
+  demoDataCommand,
+] as const
+
 export const slipstream = Command.make("slipstream").pipe(
   Command.withDescription(
-    "Analyse online controlled experiments (A/B tests), the way Jetstream does.",
+    commandDescription(
+      "analyse online controlled experiments (A/B tests), the way Jetstream does",
+      "Exit status: 0 when everything ran, 1 when something failed (the rest still ran) or a configuration is invalid, 2 on a usage error, 70 on an internal error, 130 or 143 when stopped by SIGINT or SIGTERM.",
+    ),
   ),
-  Command.withSubcommands([
-    runCommand,
-    rerunCommand,
-    rerunConfigChangedCommand,
-    planCommand,
-    ensureEnrollmentsCommand,
-    exportCommand,
-    demoCommand,
-    validateConfigCommand,
-    analyzeTableCommand,
-    demoDataCommand,
-  ]),
+  Command.withSubcommands(commands),
 )
 
-/** What `slipstream --version` prints. */
+/** What `slipstream --version` prints: the package's version (a test checks they agree). */
 export const version = "0.1.0"

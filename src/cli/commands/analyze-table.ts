@@ -4,7 +4,9 @@ import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import { Effect } from "effect"
+import { commandDescription } from "../command-description.js"
 import { handledBy } from "../handled-by.js"
+import { withDefaultShown } from "../option-help.js"
 
 // The flags, arguments and description of `slipstream analyze-table`. What it does is in
 // ../analyze-table-command.ts, imported when it runs.
@@ -12,44 +14,50 @@ import { handledBy } from "../handled-by.js"
 const file = Args.file({ name: "FILE", exists: "yes" }).pipe(
   Args.withDescription("a CSV or Parquet file, one row per client"),
 )
-const metric = Options.text("metric").pipe(Options.withDescription("the metric column"))
+const metric = Options.text("metric").pipe(
+  Options.withPseudoName("NAME"),
+  Options.withDescription("the metric: a column, or the ratio a population_ratio names"),
+)
 const statistic = Options.text("statistic").pipe(
-  Options.withDescription(
-    "bootstrap_mean, binomial, deciles, linear_model_mean, per_client_dau_impact, population_ratio, kernel_density_estimate, empirical_cdf, count or sum",
-  ),
+  Options.withPseudoName("STAT"),
+  Options.withDescription("one of Jetstream's statistics, listed below"),
 )
 const parameters = Options.text("param").pipe(
+  Options.withPseudoName("KEY=VALUE"),
+  Options.withDescription("a parameter of the statistic, as in the TOML"),
   Options.repeated,
-  Options.withDescription(
-    "a statistic parameter, key=value (repeatable): num_samples=1000, drop_highest=0.01, numerator=clicks, covariate_adjustment.period=preenrollment_week",
-  ),
 )
 const preTreatments = Options.text("pre-treatment").pipe(
+  Options.withPseudoName("SPEC"),
+  Options.withDescription("NAME or NAME:key=value,..., applied in order"),
   Options.repeated,
-  Options.withDescription(
-    "a pre-treatment, applied in order: NAME or NAME:key=value,key=value (repeatable)",
-  ),
 )
-const branchColumn = Options.text("branch-column").pipe(Options.withDefault("branch"))
+const branchColumn = Options.text("branch-column").pipe(
+  Options.withPseudoName("COLUMN"),
+  Options.withDescription("the column naming each client's branch"),
+  withDefaultShown("branch"),
+)
 const reference = Options.text("reference").pipe(
+  Options.withPseudoName("BRANCH"),
+  Options.withDescription("only comparisons against this branch"),
+  Options.withDescription("default every branch in turn"),
   Options.optional,
-  Options.withDescription(
-    "keep only comparisons against this branch (default: every branch as reference)",
-  ),
 )
 const covariate = Options.text("covariate").pipe(
-  Options.optional,
+  Options.withPseudoName("COLUMN"),
   Options.withDescription("the pre-period column of linear_model_mean (CUPED)"),
+  Options.optional,
 )
 const confidence = Options.float("confidence").pipe(
+  Options.withPseudoName("LEVEL"),
+  Options.withDescription("the intervals' level, in (0, 1)"),
+  Options.withDescription("default the statistic's"),
   Options.optional,
-  Options.withDescription(
-    "the level of the intervals, any value in (0, 1); the statistic's default otherwise",
-  ),
 )
 const seed = Options.integer("seed").pipe(
-  Options.withDefault(20_26),
+  Options.withPseudoName("N"),
   Options.withDescription("random seed: the same seed gives the same results"),
+  withDefaultShown(20_26),
 )
 /**
  * `--ratio BRANCH=WEIGHT` flags as weights by branch; a flag that is not one (no branch, a
@@ -74,13 +82,16 @@ const ratioTable = (pairs: ReadonlyArray<string>) => {
   return Effect.succeed<Readonly<Record<string, number>>>(table)
 }
 const ratios = Options.text("ratio").pipe(
+  Options.withPseudoName("BRANCH=WEIGHT"),
+  Options.withDescription("a branch's expected share of traffic (≥ 0)"),
+  Options.withDescription("default equal shares"),
   Options.repeated,
   Options.mapEffect(ratioTable),
-  Options.withDescription(
-    "a branch's configured traffic share for the sample-ratio test, BRANCH=WEIGHT with a weight ≥ 0 (repeatable; equal shares by default)",
-  ),
 )
-const format = Options.choice("format", ["table", "json"]).pipe(Options.withDefault("table"))
+const format = Options.choice("format", ["table", "json"]).pipe(
+  Options.withDescription("a table to read, or rows of the published format"),
+  withDefaultShown("table" as const),
+)
 
 const analyzeTableConfig = {
   file,
@@ -107,6 +118,10 @@ export const analyzeTableCommand = Command.make(
   ),
 ).pipe(
   Command.withDescription(
-    "Analyse a per-client table (CSV or Parquet): one statistic of one metric per branch and for every pair of branches, with intervals. Exit status 1 on bad input, 2 on a bad flag.",
+    commandDescription(
+      "analyse a per-client table (CSV or Parquet) with one statistic",
+      "Each branch's estimate, and the difference and relative uplift for every ordered pair of branches, with intervals; then a sample-ratio-mismatch test. Statistics: bootstrap_mean, binomial, deciles, linear_model_mean, per_client_dau_impact, population_ratio, kernel_density_estimate, empirical_cdf, count, sum.",
+      "Examples: --param num_samples=2000, --param numerator=clicks --param denominator=searches, --param covariate_adjustment.period=preenrollment_week with --covariate, --pre-treatment censor_highest_values:fraction=0.999. Exit status 1 on bad input, 2 on a usage error.",
+    ),
   ),
 )

@@ -1,30 +1,33 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import { commandDescription } from "../command-description.js"
 import { defaultDuckDbPath } from "../defaults.js"
 import { handledBy } from "../handled-by.js"
+import { withDefaultShown } from "../option-help.js"
 import { between } from "../run-options.js"
 
 // The flags, arguments and description of `slipstream demo-data`. What it does is in
 // ../demo-data-command.ts, imported when it runs.
 
 const clients = Options.integer("clients").pipe(
-  Options.withDefault(100_000),
-  between("clients", 1, 10_000_000, "rows of generated telemetry, about 40 per client"),
+  Options.withPseudoName("N"),
   Options.withDescription("how many clients to generate"),
+  withDefaultShown(100_000, "100,000"),
+  between("clients", 1, 10_000_000, "rows of generated telemetry, about 40 per client"),
 )
 const seed = Options.integer("seed").pipe(
-  Options.withDefault(1),
+  Options.withPseudoName("N"),
   Options.withDescription("the same seed writes the same telemetry"),
+  withDefaultShown(1),
 )
 const db = Options.text("db").pipe(
-  Options.withDefault(defaultDuckDbPath),
-  Options.withDescription("the DuckDB database file to write (created if absent)"),
+  Options.withPseudoName("FILE"),
+  Options.withDescription("the DuckDB database to write, created if absent"),
+  withDefaultShown(defaultDuckDbPath),
 )
 
 const replace = Options.boolean("replace").pipe(
-  Options.withDescription(
-    "when the database holds Slipstream results (statistics, metrics, enrollments, logs), delete them with the old telemetry instead of refusing",
-  ),
+  Options.withDescription("delete the Slipstream results the database holds, instead of refusing"),
 )
 
 const demoDataConfig = { clients, seed, db, replace }
@@ -37,6 +40,9 @@ export const demoDataCommand = Command.make(
   handledBy(() => import("../demo-data-command.js").then((module) => module.demoDataHandler)),
 ).pipe(
   Command.withDescription(
-    "Write a deterministic demo warehouse (DuckDB): enrollment and exposure events and daily client activity for the demo experiments of config/demo/experiments.json, with known injected effects. Refuses (exit 2) a database that holds Slipstream results, unless --replace.",
+    commandDescription(
+      "write the demo warehouse, generated telemetry with known effects, in DuckDB",
+      "Enrollment and exposure events and daily client activity for the demo experiments of config/demo/experiments.json, the same for the same seed. A database that holds Slipstream results (statistics, metrics, enrollments, logs) is refused, exit status 2, unless --replace: new telemetry would leave them inconsistent.",
+    ),
   ),
 )

@@ -1,6 +1,8 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import { commandDescription } from "../command-description.js"
 import { handledBy } from "../handled-by.js"
+import { withDefaultShown } from "../option-help.js"
 import {
   between,
   duckDbPathOption,
@@ -16,13 +18,14 @@ import {
 // ../demo-command.ts, imported when it runs.
 
 const clients = Options.integer("clients").pipe(
-  Options.withDefault(20_000),
+  Options.withPseudoName("N"),
+  Options.withDescription("clients, when it creates the warehouse"),
+  withDefaultShown(20_000, "20,000"),
   between("clients", 1, 10_000_000, "rows of generated telemetry, about 40 per client"),
-  Options.withDescription("clients of the generated telemetry (when the warehouse is created)"),
 )
 
 /** The demo draws a progress bar: logs below warnings would break it, unless asked for. */
-const demoLogLevel = logLevelChoice.pipe(Options.withDefault("warning" as const))
+const demoLogLevel = logLevelChoice.pipe(withDefaultShown("warning" as const))
 
 const demoConfig = {
   clients,
@@ -43,6 +46,9 @@ export const demoCommand = Command.make(
   handledBy(() => import("../demo-command.js").then((module) => module.demoHandler)),
 ).pipe(
   Command.withDescription(
-    "The whole pipeline on the embedded default: creates the demo warehouse (DuckDB, generated telemetry with known effects) if absent, then runs the daily job over every date of the demo calendar.",
+    commandDescription(
+      "the whole pipeline on generated telemetry in DuckDB, as npm start runs it",
+      "Creates the demo warehouse (generated telemetry with known effects) unless it exists, then runs the daily job over every date of the demo calendar and publishes the results and reports.",
+    ),
   ),
 )

@@ -1,5 +1,6 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import { commandDescription } from "../command-description.js"
 import { handledBy } from "../handled-by.js"
 import {
   dateOption,
@@ -12,7 +13,10 @@ import {
 // The flags, arguments and description of `slipstream ensure-enrollments`. What it does is in
 // ../ensure-enrollments-command.ts, imported when it runs.
 
-const experiment = Options.text("experiment").pipe(Options.withDescription("the experiment"))
+const experiment = Options.text("experiment").pipe(
+  Options.withPseudoName("SLUG"),
+  Options.withDescription("the experiment"),
+)
 
 const ensureEnrollmentsConfig = {
   ...warehouseOptions,
@@ -33,6 +37,9 @@ export const ensureEnrollmentsCommand = Command.make(
   ),
 ).pipe(
   Command.withDescription(
-    "Create an experiment's enrollments table (enrollments_<slug>) unless it exists (--recreate-enrollments: always).",
+    commandDescription(
+      "create an experiment's enrollments table unless it exists",
+      "The table is enrollments_<slug>; --recreate-enrollments rebuilds it anyway.",
+    ),
   ),
 )

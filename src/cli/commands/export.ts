@@ -1,4 +1,5 @@
 import * as Command from "@effect/cli/Command"
+import { commandDescription } from "../command-description.js"
 import { handledBy } from "../handled-by.js"
 import {
   experimentOption,
@@ -29,6 +30,9 @@ export const exportCommand = Command.make(
   handledBy(() => import("../export-command.js").then((module) => module.exportHandler)),
 ).pipe(
   Command.withDescription(
-    "Publish experiments' results (all with statistics, or each --experiment): statistics_<slug>_<period>.json, metadata_<slug>.json, errors_<slug>.json and the HTML report, to --output-dir or --bucket; files whose content is unchanged are skipped.",
+    commandDescription(
+      "publish experiments' results as JSON and HTML reports",
+      "Every experiment with statistics, or each --experiment: statistics_<slug>_<period>.json, metadata_<slug>.json, errors_<slug>.json and the HTML report, to --output-dir or --bucket. Files whose content is unchanged are not rewritten.",
+    ),
   ),
 )

@@ -1,4 +1,5 @@
 import * as Command from "@effect/cli/Command"
+import { commandDescription } from "../command-description.js"
 import { handledBy } from "../handled-by.js"
 import {
   configFileOption,
@@ -35,6 +36,9 @@ export const planCommand = Command.make(
   handledBy(() => import("../plan-command.js").then((module) => module.planHandler)),
 ).pipe(
   Command.withDescription(
-    "Show what a run on --date would do, without running it: each experiment's due windows, or why it is not analysed (readiness, skip, rollout, invalid configuration). With --sql-output-dir, also write every statement the run would send. Exit 1 when a configuration is invalid.",
+    commandDescription(
+      "show what a run on a date would do, without running it",
+      "Each experiment's due windows, or why it is not analysed (readiness, skip, rollout, invalid configuration). With --sql-output-dir, also write every statement the run would send. Exit status 1 when a configuration is invalid.",
+    ),
   ),
 )

@@ -1,5 +1,6 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import { commandDescription } from "../command-description.js"
 import { handledBy } from "../handled-by.js"
 import {
   concurrencyOption,
@@ -54,13 +55,17 @@ export const runCommand = Command.make(
   handledBy(() => import("../run-commands.js").then((module) => module.runHandler)),
 ).pipe(
   Command.withDescription(
-    "The daily run: every experiment live on --date (default yesterday) or ended at most 90 days before, each due analysis window computed and written. Exit 0 when everything ran, 1 when anything failed (the rest still ran).",
+    commandDescription(
+      "the daily run: each due analysis window of the experiments live on a date",
+      "Every experiment live on --date or ended at most 90 days before: its due analysis windows computed and written to the warehouse, then published. Exit status 0 when everything ran, 1 when anything failed (the rest still ran), 2 on a usage error.",
+    ),
   ),
 )
 
 const requiredExperiments = Options.text("experiment").pipe(
-  Options.repeated,
+  Options.withPseudoName("SLUG"),
   Options.withDescription("the experiment to recompute (repeatable, at least one)"),
+  Options.repeated,
 )
 
 export const rerunCommand = Command.make(
@@ -69,7 +74,10 @@ export const rerunCommand = Command.make(
   handledBy(() => import("../run-commands.js").then((module) => module.rerunHandler)),
 ).pipe(
   Command.withDescription(
-    "Recompute experiments from scratch: every date from the start to the day after the end, or yesterday; enrollments recreated.",
+    commandDescription(
+      "recompute experiments from scratch, every date of each",
+      "Every date from the experiment's start to the day after its end, or to yesterday; its enrollments recreated.",
+    ),
   ),
 )
 
@@ -79,6 +87,9 @@ export const rerunConfigChangedCommand = Command.make(
   handledBy(() => import("../run-commands.js").then((module) => module.rerunConfigChangedHandler)),
 ).pipe(
   Command.withDescription(
-    "Rerun exactly the experiments whose resolved configuration (custom config, defaults, definitions, outcomes) changed since their results were computed.",
+    commandDescription(
+      "rerun the experiments whose configuration changed since their results",
+      "The resolved configuration: the experiment's own config, the defaults, definitions and outcomes it uses.",
+    ),
   ),
 )
