@@ -5,12 +5,22 @@ import { didYouMean } from "../domain/config/config-issue.js"
 import { decodeQueryRows } from "../services/warehouse/query-rows.js"
 import { Warehouse, type WarehouseError } from "../services/warehouse/warehouse.js"
 import {
-  branchColumnsSql,
+  branchSizesSql,
+  branchValuesSql,
   firstNonNumberSql,
+  firstRowWithoutBranchSql,
+  readColumnName,
   tableFileReader,
+  tableFileRowsSql,
   tableFileViewSql,
 } from "../sql/table-file-query.js"
-import { type BranchColumns, type BranchTable, branchTableOf } from "./branch-table.js"
+import {
+  type BranchColumns,
+  type BranchTable,
+  doublesOf,
+  isNamedBranch,
+  sortedBranches,
+} from "./branch-table.js"
 
 export type { BranchColumns, BranchTable } from "./branch-table.js"
 
@@ -22,9 +32,10 @@ export class TableFileError extends Data.TaggedError("TableFileError")<{
 
 /**
  * A view of the file in the warehouse for as long as the scope lasts, under a name of its own
- * (two files read at once in one warehouse do not meet).
+ * (two files read at once in one warehouse do not meet), and the name of the table of its rows
+ * (`${view}_rows`), which the release deletes with it.
  */
-const fileView = (file: string, reader: string) =>
+const fileRelations = (file: string, reader: string) =>
   Effect.acquireRelease(
     Effect.gen(function* () {
       const warehouse = yield* Warehouse
@@ -33,12 +44,17 @@ const fileView = (file: string, reader: string) =>
         tableFileViewSql(warehouse.qualifiedName(view), reader),
         `reading ${Path.basename(file)}`,
       )
-      return view
+      return { view, rows: `${view}_rows` }
     }),
-    (view) => Effect.ignore(Effect.flatMap(Warehouse, (warehouse) => warehouse.deleteTables(view))),
+    ({ view }) =>
+      Effect.ignore(Effect.flatMap(Warehouse, (warehouse) => warehouse.deleteTables(view))),
   )
 
 const NonNumber = Schema.Struct({ row_number: Schema.BigIntFromSelf, value: Schema.String })
+
+/** Types whose every value is a number (or NULL): their columns need no check. */
+const numericType =
+  /^(BOOL|BOOLEAN|DOUBLE|FLOAT|FLOAT64|REAL|INT64|NUMERIC|BIGNUMERIC|DECIMAL(\(.*\))?|U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?)$/
 
 /**
  * Reads a CSV or Parquet file of one row per client through the warehouse (an embedded
@@ -46,6 +62,9 @@ const NonNumber = Schema.Struct({ row_number: Schema.BigIntFromSelf, value: Sche
  * (booleans read as 0/1), split by branch. A missing column or a value that is not a number
  * is an error naming the column (and the row). Rows whose branch is NULL, empty or blank
  * belong to no branch: they are left out and counted.
+ *
+ * The file is parsed once, into a table of the columns needed; each branch's values are then
+ * read from it alone, so no branch name is read row by row.
  */
 export const readBranchTable = (
   file: string,
@@ -55,28 +74,34 @@ export const readBranchTable = (
   Effect.scoped(
     Effect.gen(function* () {
       const fail = (message: string) => new TableFileError({ file, message })
+      const name = Path.basename(file)
       const reader = tableFileReader(file)
       if (reader === undefined) {
-        return yield* fail(
-          `${Path.basename(file)} is neither CSV (.csv, .tsv) nor Parquet (.parquet)`,
-        )
+        return yield* fail(`${name} is neither CSV (.csv, .tsv) nor Parquet (.parquet)`)
       }
       const warehouse = yield* Warehouse
-      const view = yield* fileView(file, reader)
-      const available = [...(yield* warehouse.columnTypes(view)).keys()]
+      const { view, rows } = yield* fileRelations(file, reader)
+      const types = yield* warehouse.columnTypes(view)
+      const available = [...types.keys()]
       for (const column of [branchColumn, ...columns]) {
-        if (!available.includes(column)) {
+        if (!types.has(column)) {
           return yield* fail(
             `no column "${column}"${didYouMean(column, available)}; the file has ${available.join(", ")}`,
           )
         }
       }
-      for (const column of columns) {
-        const purpose = `checking column ${column} of ${Path.basename(file)}`
+      yield* warehouse.createTableAs(
+        rows,
+        tableFileRowsSql(view, branchColumn, columns),
+        `reading ${name}`,
+      )
+      for (const [index, column] of columns.entries()) {
+        if (numericType.test(types.get(column) ?? "")) continue
+        const purpose = `checking column ${column} of ${name}`
         const [bad] = yield* decodeQueryRows(
           NonNumber,
-          yield* warehouse.query(firstNonNumberSql(view, column), purpose),
-          { purpose, table: Path.basename(file), rowKind: "a row number and its value" },
+          yield* warehouse.query(firstNonNumberSql(rows, readColumnName(index)), purpose),
+          { purpose, table: name, rowKind: "a row number and its value" },
         )
         if (bad !== undefined) {
           return yield* fail(
@@ -84,17 +109,49 @@ export const readBranchTable = (
           )
         }
       }
-      const result = yield* warehouse.query(
-        branchColumnsSql(view, branchColumn, columns),
-        `reading ${Path.basename(file)}`,
-      )
-      return branchTableOf(result.columns, columns)
+      return yield* branchesOf(rows, name, columns)
     }),
   ).pipe(
     Effect.catchTag("WarehouseError", (error: WarehouseError) =>
       Effect.fail(new TableFileError({ file, message: error.message })),
     ),
   )
+
+/** The rows table `rows` of the file `name`, split by branch. */
+const branchesOf = (rows: string, name: string, columns: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    const purpose = `reading ${name}`
+    const sizes = yield* warehouse.query(branchSizesSql(rows), purpose)
+    const [keys = [], counts = []] = sizes.columns
+    const withoutBranch = keys.reduce<number>(
+      (total, key, index) => (isNamedBranch(key) ? total : total + Number(counts[index])),
+      0,
+    )
+    // Blank names (NULL is matched apart): which rows they are is read only if there are any.
+    const blanks = keys.filter(
+      (key): key is string => typeof key === "string" && !isNamedBranch(key),
+    )
+    const firstRow =
+      withoutBranch === 0
+        ? undefined
+        : (yield* warehouse.query(firstRowWithoutBranchSql(rows, blanks), purpose)).columns[0]?.[0]
+    const branches = new Map<string, ReadonlyMap<string, Float64Array>>()
+    for (const branch of sortedBranches(keys.filter(isNamedBranch))) {
+      const values = yield* warehouse.query(branchValuesSql(rows, branch, columns.length), purpose)
+      branches.set(
+        branch,
+        new Map(columns.map((column, index) => [column, doublesOf(values.columns[index] ?? [])])),
+      )
+    }
+    return {
+      branches,
+      withoutBranch: {
+        rows: withoutBranch,
+        ...(firstRow === undefined || firstRow === null ? {} : { firstRow: Number(firstRow) }),
+      },
+    }
+  })
 
 /** `readBranchTable`'s columns by branch (rows without a branch left out). */
 export const readBranchColumns = (
