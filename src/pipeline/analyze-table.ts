@@ -4,13 +4,23 @@ import type { ConfigIssue } from "../domain/config/config-issue.js"
 import { didYouMean } from "../domain/config/config-issue.js"
 import { decodeStatistic } from "../domain/config/decode.js"
 import { publishedStatisticName, type StatisticResult } from "../domain/statistic-result.js"
-import { isPreTreatmentName, isStatisticName, statisticNames } from "../domain/summary-catalogue.js"
+import {
+  isPreTreatmentName,
+  isStatisticName,
+  type StatisticName,
+  statisticNames,
+} from "../domain/summary-catalogue.js"
 import type { Warehouse } from "../services/warehouse/warehouse.js"
 import { type ClientColumns, computeSummaryOnClients } from "../stats/compute-summary.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
 import { confidenceOf } from "../stats/summary-parameters.js"
-import { readBranchTable, type TableFileError } from "./table-file.js"
+import {
+  type BranchColumns,
+  type BranchTable,
+  readBranchTable,
+  type TableFileError,
+} from "./table-file.js"
 
 /** A request of `slipstream analyze-table` that cannot be carried out as asked. */
 export class AnalyzeTableError extends Data.TaggedError("AnalyzeTableError")<{
@@ -43,16 +53,18 @@ export interface AnalyzeTableResult {
 const describeIssues = (issues: ReadonlyArray<ConfigIssue>): string =>
   issues.map(({ path, message }) => (path === "" ? message : `${path}: ${message}`)).join("; ")
 
-/**
- * Analyses a per-client table (CSV or Parquet): one statistic of one metric column (for
- * population_ratio, of its numerator and denominator columns, the metric naming the ratio),
- * per branch and per pair of branches, as rows of the published format (segment "all",
- * analysis basis "enrollments", window 1), followed by the sample-ratio mismatch test of the
- * clients per branch (metric "sample_ratio_mismatch", statistic "chi_square", point = χ²).
- */
-export const analyzeTable = (
+/** The request's statistic and pre-treatments, decoded as the TOML's would be. */
+interface DecodedSummary {
+  readonly name: StatisticName
+  readonly statistic: Statistic
+  readonly preTreatments: ReadonlyArray<PreTreatment>
+  /** A population_ratio's numerator and denominator columns; none for other statistics. */
+  readonly ratioColumns: ReadonlyArray<string>
+}
+
+const decodeSummary = (
   request: AnalyzeTableRequest,
-): Effect.Effect<AnalyzeTableResult, AnalyzeTableError | TableFileError, Warehouse> =>
+): Effect.Effect<DecodedSummary, AnalyzeTableError> =>
   Effect.gen(function* () {
     const name = request.statistic
     if (!isStatisticName(name)) {
@@ -87,23 +99,30 @@ export const analyzeTable = (
             (column): column is string => typeof column === "string",
           )
         : []
-    const valuesColumn = ratioColumns[0] ?? request.metric
-    const columns = [
-      valuesColumn,
-      ...(request.covariate === undefined ? [] : [request.covariate]),
-      ...ratioColumns,
-    ].filter((column, index, all) => all.indexOf(column) === index)
-    const { branches: table, withoutBranch } = yield* readBranchTable(
-      request.file,
-      request.branchColumn,
-      columns,
-    )
-    const readWarnings =
-      withoutBranch.rows === 0
-        ? []
-        : [
-            `${withoutBranch.rows} ${withoutBranch.rows === 1 ? "row has" : "rows have"} no branch (column "${request.branchColumn}" empty, first at row ${withoutBranch.firstRow ?? "?"}): left out`,
-          ]
+    return { name, statistic, preTreatments, ratioColumns }
+  })
+
+/** The columns of the file a summary reads: its values first, each column once. */
+const columnsRead = (request: AnalyzeTableRequest, summary: DecodedSummary) => {
+  const valuesColumn = summary.ratioColumns[0] ?? request.metric
+  const columns = [
+    valuesColumn,
+    ...(request.covariate === undefined ? [] : [request.covariate]),
+    ...summary.ratioColumns,
+  ].filter((column, index, all) => all.indexOf(column) === index)
+  return { valuesColumn, columns }
+}
+
+/**
+ * The branches read, checked against what the request names (its reference branch, its
+ * ratios), and the warning for rows without a branch.
+ */
+const checkBranches = (
+  request: AnalyzeTableRequest,
+  { branches: table, withoutBranch }: BranchTable,
+): Effect.Effect<ReadonlyArray<string>, AnalyzeTableError> =>
+  Effect.gen(function* () {
+    const known = () => `column "${request.branchColumn}" (${[...table.keys()].join(", ")})`
     if (table.size === 0) {
       return yield* new AnalyzeTableError({
         message: `no row has a branch in column "${request.branchColumn}"`,
@@ -111,30 +130,54 @@ export const analyzeTable = (
     }
     if (request.reference !== undefined && !table.has(request.reference)) {
       return yield* new AnalyzeTableError({
-        message: `reference branch "${request.reference}" is not in column "${request.branchColumn}" (${[...table.keys()].join(", ")})`,
+        message: `reference branch "${request.reference}" is not in ${known()}`,
       })
     }
     const unknownRatios = Object.keys(request.ratios ?? {}).filter((branch) => !table.has(branch))
     if (unknownRatios.length > 0) {
       return yield* new AnalyzeTableError({
-        message: `a ratio is given for ${unknownRatios.map((branch) => `"${branch}"`).join(", ")}, not a branch of column "${request.branchColumn}" (${[...table.keys()].join(", ")})`,
+        message: `a ratio is given for ${unknownRatios.map((branch) => `"${branch}"`).join(", ")}, not a branch of ${known()}`,
       })
     }
-    const branches = new Map<string, ClientColumns>()
-    for (const [branch, byColumn] of table) {
-      const column = (key: string | undefined) =>
-        key === undefined ? undefined : byColumn.get(key)
-      const values = byColumn.get(valuesColumn) ?? new Float64Array()
-      const covariate = column(request.covariate)
-      const numerator = column(ratioColumns[0])
-      const denominator = column(ratioColumns[1])
-      branches.set(branch, {
-        values,
-        ...(covariate === undefined ? {} : { covariate }),
-        ...(numerator === undefined ? {} : { numerator }),
-        ...(denominator === undefined ? {} : { denominator }),
-      })
-    }
+    return withoutBranch.rows === 0
+      ? []
+      : [
+          `${withoutBranch.rows} ${withoutBranch.rows === 1 ? "row has" : "rows have"} no branch (column "${request.branchColumn}" empty, first at row ${withoutBranch.firstRow ?? "?"}): left out`,
+        ]
+  })
+
+/** Each branch's columns in the roles the statistic reads them in. */
+const clientColumnsOf = (
+  table: BranchColumns,
+  valuesColumn: string,
+  covariateColumn: string | undefined,
+  ratioColumns: ReadonlyArray<string>,
+): ReadonlyMap<string, ClientColumns> => {
+  const branches = new Map<string, ClientColumns>()
+  for (const [branch, byColumn] of table) {
+    const column = (key: string | undefined) => (key === undefined ? undefined : byColumn.get(key))
+    const values = byColumn.get(valuesColumn) ?? new Float64Array()
+    const covariate = column(covariateColumn)
+    const numerator = column(ratioColumns[0])
+    const denominator = column(ratioColumns[1])
+    branches.set(branch, {
+      values,
+      ...(covariate === undefined ? {} : { covariate }),
+      ...(numerator === undefined ? {} : { numerator }),
+      ...(denominator === undefined ? {} : { denominator }),
+    })
+  }
+  return branches
+}
+
+/** The statistic's rows in the published format, with its warnings. */
+const summaryResults = (
+  request: AnalyzeTableRequest,
+  summary: DecodedSummary,
+  branches: ReadonlyMap<string, ClientColumns>,
+): Effect.Effect<AnalyzeTableResult, AnalyzeTableError> =>
+  Effect.gen(function* () {
+    const { name, statistic, preTreatments } = summary
     const output = computeSummaryOnClients(statistic, preTreatments, branches, {
       seed: request.seed,
       stream: request.metric,
@@ -160,30 +203,63 @@ export const analyzeTable = (
       windowIndex: 1,
       ...(confidence === undefined ? {} : { confidence }),
     })
-    const ratioTest = sampleRatioMismatch(
-      new Map(
-        [...table].map(([branch, byColumn]) => [
-          branch,
-          {
-            enrolled: byColumn.get(valuesColumn)?.length ?? 0,
-            ratio: request.ratios?.[branch] ?? 1,
-          },
-        ]),
-      ),
+    return { results, warnings: output.warnings }
+  })
+
+/** The sample-ratio mismatch test of the clients per branch, as a published row if it ran. */
+const sampleRatioResults = (
+  request: AnalyzeTableRequest,
+  table: BranchColumns,
+  valuesColumn: string,
+): AnalyzeTableResult => {
+  const ratioTest = sampleRatioMismatch(
+    new Map(
+      [...table].map(([branch, byColumn]) => [
+        branch,
+        {
+          enrolled: byColumn.get(valuesColumn)?.length ?? 0,
+          ratio: request.ratios?.[branch] ?? 1,
+        },
+      ]),
+    ),
+  )
+  const results: ReadonlyArray<StatisticResult> =
+    ratioTest.test === undefined
+      ? []
+      : [
+          sampleRatioResult(ratioTest.test, {
+            segment: "all",
+            analysisBasis: "enrollments",
+            windowIndex: 1,
+            referenceBranch: request.reference ?? [...table.keys()][0] ?? "",
+          }),
+        ]
+  return { results, warnings: ratioTest.warnings }
+}
+
+/**
+ * Analyses a per-client table (CSV or Parquet): one statistic of one metric column (for
+ * population_ratio, of its numerator and denominator columns, the metric naming the ratio),
+ * per branch and per pair of branches, as rows of the published format (segment "all",
+ * analysis basis "enrollments", window 1), followed by the sample-ratio mismatch test of the
+ * clients per branch (metric "sample_ratio_mismatch", statistic "chi_square", point = χ²).
+ */
+export const analyzeTable = (
+  request: AnalyzeTableRequest,
+): Effect.Effect<AnalyzeTableResult, AnalyzeTableError | TableFileError, Warehouse> =>
+  Effect.gen(function* () {
+    const summary = yield* decodeSummary(request)
+    const { valuesColumn, columns } = columnsRead(request, summary)
+    const read = yield* readBranchTable(request.file, request.branchColumn, columns)
+    const readWarnings = yield* checkBranches(request, read)
+    const statistic = yield* summaryResults(
+      request,
+      summary,
+      clientColumnsOf(read.branches, valuesColumn, request.covariate, summary.ratioColumns),
     )
-    const ratioRow: ReadonlyArray<StatisticResult> =
-      ratioTest.test === undefined
-        ? []
-        : [
-            sampleRatioResult(ratioTest.test, {
-              segment: "all",
-              analysisBasis: "enrollments",
-              windowIndex: 1,
-              referenceBranch: request.reference ?? [...table.keys()][0] ?? "",
-            }),
-          ]
+    const ratioTest = sampleRatioResults(request, read.branches, valuesColumn)
     return {
-      results: [...results, ...ratioRow],
-      warnings: [...readWarnings, ...output.warnings, ...ratioTest.warnings],
+      results: [...statistic.results, ...ratioTest.results],
+      warnings: [...readWarnings, ...statistic.warnings, ...ratioTest.warnings],
     }
   })
