@@ -74,8 +74,8 @@ export const configReposOption = Options.directory("config-repo", { exists: "yes
 export const configUrlBasesOption = Options.text("config-url-base").pipe(
   Options.withPseudoName("[DIR=]URL"),
   Options.withDescription("a checkout's web address, for links in metadata"),
-  Options.withDescription("default its git remote"),
   Options.withDescription("env SLIPSTREAM_CONFIG_URL_BASES"),
+  Options.withDescription("default its git remote"),
   Options.repeated,
 )
 export const sqlOutputDirOption = Options.directory("sql-output-dir").pipe(
