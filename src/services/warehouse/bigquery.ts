@@ -17,7 +17,7 @@ import {
   retryPolicy,
   retryTransient,
 } from "./bigquery-retry.js"
-import { makeCostTally } from "./cost-totals.js"
+import { type CostTally, makeCostTally } from "./cost-totals.js"
 import { WarehouseError } from "./error.js"
 import type { QueryCost, QueryResult, Warehouse } from "./warehouse.js"
 
@@ -50,32 +50,40 @@ export interface BigQuerySettings {
  * query job that failed is run again as a new job (for a destination table that is safe,
  * since the job truncates what it writes). Other failures fail at once.
  */
-export const makeBigQueryWarehouse = (settings: BigQuerySettings): Warehouse["Type"] =>
-  makeWarehouse(
-    new BigQuery({
-      projectId: settings.projectId,
-      ...(settings.apiEndpoint === undefined ? {} : { apiEndpoint: settings.apiEndpoint }),
-      ...(settings.location === undefined ? {} : { location: settings.location }),
-      /*
-       * The client's own retries are off. It would retry each HTTP call on 408/429/5xx
-       * (3 more times, waits of 2^n s plus up to 1 s, up to 10 minutes in all) unseen and
-       * unlogged, and under ours that multiplies the attempts. It cannot help a job that
-       * failed (reading a failed job's results again fails the same way: only a new job
-       * can succeed) and does not know jobRateLimitExceeded or backendError sent as a 4xx.
-       * One policy of ours, on both, keeps attempts bounded, logged and testable.
-       */
-      retryOptions: { autoRetry: false },
-    }),
-    settings,
+export const makeBigQueryWarehouse = (
+  settings: BigQuerySettings,
+): Effect.Effect<Warehouse["Type"]> =>
+  Effect.map(makeCostTally, (tally) =>
+    makeWarehouse(
+      new BigQuery({
+        projectId: settings.projectId,
+        ...(settings.apiEndpoint === undefined ? {} : { apiEndpoint: settings.apiEndpoint }),
+        ...(settings.location === undefined ? {} : { location: settings.location }),
+        /*
+         * The client's own retries are off. It would retry each HTTP call on 408/429/5xx
+         * (3 more times, waits of 2^n s plus up to 1 s, up to 10 minutes in all) unseen and
+         * unlogged, and under ours that multiplies the attempts. It cannot help a job that
+         * failed (reading a failed job's results again fails the same way: only a new job
+         * can succeed) and does not know jobRateLimitExceeded or backendError sent as a 4xx.
+         * One policy of ours, on both, keeps attempts bounded, logged and testable.
+         */
+        retryOptions: { autoRetry: false },
+      }),
+      settings,
+      tally,
+    ),
   )
 
-const makeWarehouse = (client: BigQuery, settings: BigQuerySettings): Warehouse["Type"] => {
+const makeWarehouse = (
+  client: BigQuery,
+  settings: BigQuerySettings,
+  tally: CostTally,
+): Warehouse["Type"] => {
   const dataset = client.dataset(settings.datasetId)
   const retries = retryPolicy(settings.retries)
   const jobLabels = settings.labels ?? {}
   /** Bare table names in the SQL resolve in the configured dataset, as the interface promises. */
   const defaultDataset = { projectId: settings.projectId, datasetId: settings.datasetId }
-  const tally = makeCostTally()
 
   return {
     dialect: "bigquery",
@@ -384,12 +392,12 @@ const toWarehouseError =
         ? failure.message
         : `transient failure (${failure.reason ?? "unknown reason"}), gave up after ` +
           `${attempts} attempt${attempts === 1 ? "" : "s"}: ${failure.message}`
-    /*
-     * WarehouseError lists no `cause` among its fields, but Data.TaggedError hands one on to
-     * Error's own `cause` (ES2022), so the client's error stays attached for whoever debugs.
-     */
-    const fields = { purpose, message, ...(sql === undefined ? {} : { sql }), cause: failure.cause }
-    return new WarehouseError(fields)
+    return new WarehouseError({
+      purpose,
+      message,
+      ...(sql === undefined ? {} : { sql }),
+      cause: failure.cause,
+    })
   }
 
 /** Job labels are sent only when there are some, so requests carry no empty `labels`. */

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Ref } from "effect"
 import type { QueryCost } from "./warehouse.js"
 
 /** What every query of a warehouse has cost so far: the run's closing totals. */
@@ -18,20 +18,22 @@ export const noCost: CostTotals = {
   slotMilliseconds: 0,
 }
 
+/** The totals with one more query's cost added. */
+const plus = (totals: CostTotals, cost: QueryCost): CostTotals => ({
+  queries: totals.queries + 1,
+  milliseconds: totals.milliseconds + cost.milliseconds,
+  bytesProcessed: totals.bytesProcessed + (cost.bytesProcessed ?? 0),
+  bytesBilled: totals.bytesBilled + (cost.bytesBilled ?? 0),
+  slotMilliseconds: totals.slotMilliseconds + (cost.slotMilliseconds ?? 0),
+})
+
 /** A running sum of query costs, for one warehouse connection. */
-export const makeCostTally = () => {
-  let totals = noCost
-  return {
-    add: (cost: QueryCost) =>
-      Effect.sync(() => {
-        totals = {
-          queries: totals.queries + 1,
-          milliseconds: totals.milliseconds + cost.milliseconds,
-          bytesProcessed: totals.bytesProcessed + (cost.bytesProcessed ?? 0),
-          bytesBilled: totals.bytesBilled + (cost.bytesBilled ?? 0),
-          slotMilliseconds: totals.slotMilliseconds + (cost.slotMilliseconds ?? 0),
-        }
-      }),
-    read: Effect.sync(() => totals),
-  }
+export interface CostTally {
+  readonly add: (cost: QueryCost) => Effect.Effect<void>
+  readonly read: Effect.Effect<CostTotals>
 }
+
+export const makeCostTally: Effect.Effect<CostTally> = Effect.map(Ref.make(noCost), (totals) => ({
+  add: (cost) => Ref.update(totals, (sum) => plus(sum, cost)),
+  read: Ref.get(totals),
+}))

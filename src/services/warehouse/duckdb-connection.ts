@@ -27,6 +27,7 @@ export const openDuckDb = (settings: {
       new WarehouseError({
         purpose: `opening DuckDB at ${settings.path}`,
         message: messageOf(error),
+        cause: error,
       })
     const instance = yield* Effect.acquireRelease(
       Effect.tryPromise({

@@ -7,4 +7,6 @@ export class WarehouseError extends Data.TaggedError("WarehouseError")<{
   readonly message: string
   /** The SQL, for logs and for people debugging a metric definition. */
   readonly sql?: string
+  /** What the engine or client threw, for whoever debugs (Error's own `cause`). */
+  readonly cause?: unknown
 }> {}

@@ -80,7 +80,7 @@ export class Warehouse extends Context.Tag("slipstream/Warehouse")<
 
   /** BigQuery through the official client, every query a job; see bigquery.ts. */
   static readonly bigQuery = (settings: BigQuerySettings): Layer.Layer<Warehouse> =>
-    Layer.sync(Warehouse, () => makeBigQueryWarehouse(settings))
+    Layer.effect(Warehouse, makeBigQueryWarehouse(settings))
 
   /**
    * A warehouse that runs nothing and answers no rows; the pipeline run under it sends what it
