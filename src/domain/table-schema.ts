@@ -277,6 +277,8 @@ export class TableSchemaError extends Data.TaggedError("TableSchemaError")<{
   readonly table: string
   readonly field: string
   readonly message: string
+  /** What was thrown underneath, when something was (Error's own `cause`). */
+  readonly cause?: unknown
 }> {}
 
 const BigQueryField = Schema.Struct({
@@ -428,5 +430,6 @@ export const parseBigQuerySchemas = (
         table: "",
         field: "",
         message: `schemas file: not JSON: ${error instanceof Error ? error.message : String(error)}`,
+        cause: error,
       }),
   }).pipe(Either.flatMap(decodeBigQuerySchemas))

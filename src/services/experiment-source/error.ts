@@ -9,4 +9,6 @@ export class ExperimentSourceError extends Data.TaggedError("ExperimentSourceErr
   /** The URL or file path that failed. */
   readonly source: string
   readonly message: string
+  /** What was thrown underneath, for whoever debugs (Error's own `cause`). */
+  readonly cause?: unknown
 }> {}

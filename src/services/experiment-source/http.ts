@@ -58,6 +58,7 @@ class AttemptFailure extends Data.TaggedError("AttemptFailure")<{
   readonly retryable: boolean
   readonly reason: string
   readonly status?: number
+  readonly cause?: unknown
 }> {}
 
 const describeCause = (cause: unknown): string => {
@@ -80,6 +81,7 @@ const attempt = (url: string, timeoutMillis: number, maxBodyBytes: number) =>
       new AttemptFailure({
         retryable: !(cause instanceof BodyTooLarge),
         reason: describeCause(cause),
+        cause,
       }),
   }).pipe(
     Effect.timeoutFail({
@@ -127,6 +129,7 @@ const getJson = (
         ? new AttemptFailure({
             retryable: true,
             reason: `${failure.reason} (gave up after ${options.retries + 1} attempts)`,
+            cause: failure.cause,
           })
         : failure,
     ),
@@ -137,6 +140,7 @@ const getJson = (
           new AttemptFailure({
             retryable: false,
             reason: `invalid JSON (${describeCause(cause)})`,
+            cause,
           }),
       }),
     ),
@@ -145,8 +149,8 @@ const getJson = (
 
 const isList = (json: unknown): json is ReadonlyArray<unknown> => Array.isArray(json)
 
-const sourceError = (url: string, reason: string) =>
-  new ExperimentSourceError({ source: url, message: `GET ${url}: ${reason}` })
+const sourceError = (url: string, reason: string, cause?: unknown) =>
+  new ExperimentSourceError({ source: url, message: `GET ${url}: ${reason}`, cause })
 
 export const makeHttpSource = (
   options: HttpSourceOptions,
@@ -161,7 +165,7 @@ export const makeHttpSource = (
   const listUrl = `${baseUrl}/api/v8/experiments/`
   return {
     list: getJson(listUrl, settings).pipe(
-      Effect.mapError(({ reason }) => sourceError(listUrl, reason)),
+      Effect.mapError(({ reason, cause }) => sourceError(listUrl, reason, cause)),
       Effect.filterOrFail(isList, () =>
         sourceError(listUrl, "expected a list of experiment records"),
       ),
@@ -170,8 +174,8 @@ export const makeHttpSource = (
     get: (slug) => {
       const url = `${listUrl}${encodeURIComponent(slug)}/`
       return getJson(url, settings).pipe(
-        Effect.mapError(({ reason, status }) =>
-          sourceError(url, status === 404 ? `no experiment "${slug}" (${reason})` : reason),
+        Effect.mapError(({ reason, status, cause }) =>
+          sourceError(url, status === 404 ? `no experiment "${slug}" (${reason})` : reason, cause),
         ),
         Effect.flatMap((record) =>
           Either.mapLeft(decodeExperiment(record), ({ message }) => sourceError(url, message)),

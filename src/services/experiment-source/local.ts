@@ -43,6 +43,7 @@ const readFailure = (path: string) => (error: PlatformError) =>
       error._tag === "SystemError" && error.reason === "NotFound"
         ? `${path} does not exist`
         : `cannot read ${path}: ${error.message}`,
+    cause: error,
   })
 
 /** The file's name in front of each record's message, so a directory's errors can be traced. */
@@ -64,6 +65,7 @@ const readFile = (fs: FileSystem, file: string) =>
           new ExperimentSourceError({
             source: file,
             message: `invalid JSON in ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
+            cause,
           }),
       }),
     ),

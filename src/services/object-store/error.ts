@@ -10,6 +10,8 @@ export class ObjectStoreError extends Data.TaggedError("ObjectStoreError")<{
   /** The object path (or, for a listing, the prefix) as the caller gave it. */
   readonly path: string
   readonly message: string
+  /** What was thrown underneath, for whoever debugs (Error's own `cause`). */
+  readonly cause?: unknown
 }> {}
 
 const refused = (path: string, reason: string) =>

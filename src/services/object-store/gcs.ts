@@ -99,6 +99,7 @@ export const makeGcsStore = (options: GcsOptions): Context.Tag.Service<ObjectSto
     return new ObjectStoreError({
       path,
       message: `cannot ${verb} ${address}: ${status === undefined ? "" : `HTTP ${status}: `}${describe(cause)}`,
+      cause,
     })
   }
 

@@ -125,6 +125,7 @@ export const openLocalDirectory = (root: string) =>
           new ObjectStoreError({
             path: "",
             message: `cannot write in ${location}: ${describe(error)}`,
+            cause: error,
           }),
       ),
     )
@@ -146,6 +147,7 @@ export const makeLocalStore = (root: string) =>
       new ObjectStoreError({
         path,
         message: `cannot ${verb} ${addressOf(path)}: ${describe(error)}`,
+        cause: error,
       })
 
     /** The file's bytes, or none when there is no file; a folder in the way is an error. */

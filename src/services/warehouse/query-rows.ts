@@ -34,6 +34,7 @@ export const decodeQueryRows = <A, I>(
             new WarehouseError({
               purpose: context.purpose,
               message: `row ${index + 1} of ${context.table} is not ${context.rowKind}: ${error.message}`,
+              cause: error,
             }),
         ),
       ),

@@ -76,6 +76,7 @@ export const recordingStatements = (
             new WarehouseError({
               purpose: `recording the SQL of ${purpose} in ${directory}`,
               message: error.message,
+              cause: error,
             }),
         ),
       )
