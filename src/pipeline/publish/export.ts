@@ -1,13 +1,12 @@
 import { Effect, Either, Option, Schema } from "effect"
 import { analysisPeriods, tableSuffix } from "../../domain/analysis-period.js"
-import type { AnalysisConfiguration } from "../../domain/config/analysis-configuration.js"
 import { resolveAnalysisConfiguration } from "../../domain/config/resolve-analysis.js"
 import type { Experiment } from "../../domain/experiment.js"
 import type { StatisticResult } from "../../domain/statistic-result.js"
 import { sanitizeName, statisticsViewName } from "../../domain/table-names.js"
 import { renderExperimentReport } from "../../report/experiment-page.js"
 import { renderReportIndex } from "../../report/index-page.js"
-import type { ExperimentReport, IndexEntry, ReportProblem } from "../../report/report-model.js"
+import type { IndexEntry } from "../../report/report-model.js"
 import { ConfigRepository } from "../../services/config-repository.js"
 import { ExperimentSource, type ExperimentSourceError } from "../../services/experiment-source.js"
 import {
@@ -17,8 +16,9 @@ import {
 } from "../../services/object-store.js"
 import { recordedFor } from "../../services/warehouse/statement-recorder.js"
 import { Warehouse, type WarehouseError } from "../../services/warehouse/warehouse.js"
-import { type LoggedProblemRow, loggedProblems } from "../problem-log.js"
+import { loggedProblems } from "../problem-log.js"
 import { readStatistics } from "../statistics-tables.js"
+import { experimentReportOf, indexEntryOf, reportProblemOf } from "./experiment-report.js"
 import { publishedError } from "./published-errors.js"
 import { type PublishedFileError, readPublishedJson } from "./published-file.js"
 import { publishedMetadata } from "./published-metadata.js"
@@ -67,19 +67,6 @@ const publishedAnalysisTime = (slug: string) =>
     ),
   )
 
-const reportProblemOf = (row: LoggedProblemRow): ReportProblem => ({
-  timestamp: row.timestamp.toISOString(),
-  level: row.log_level === "ERROR" ? "ERROR" : "WARNING",
-  message: row.message,
-  metric: row.metric,
-  statistic: row.statistic,
-  segment: row.segment,
-  analysisBasis: row.analysis_basis,
-  period: row.period,
-  windowIndex: row.window_index,
-  analysisDate: row.analysis_date,
-})
-
 const configurationOf = (experiment: Experiment) =>
   Effect.gen(function* () {
     const { collection } = yield* ConfigRepository
@@ -90,21 +77,46 @@ const configurationOf = (experiment: Experiment) =>
     return { configuration: Either.getOrUndefined(resolved), externalConfigUrl: url }
   })
 
-const reportMetrics = (configuration: AnalysisConfiguration | undefined) => {
-  const metrics = new Map<string, ExperimentReport["metrics"][number]>()
-  for (const period of analysisPeriods) {
-    for (const { metric } of configuration?.periods[period].summaries ?? []) {
-      if (metrics.has(metric.name)) continue
-      metrics.set(metric.name, {
-        slug: metric.name,
-        friendlyName: metric.friendlyName ?? metric.name,
-        description: metric.description ?? "",
-        biggerIsBetter: metric.biggerIsBetter,
-      })
+/** A statistics file per period whose view exists, and their rows by table suffix. */
+const publishStatisticsFiles = (slug: string) =>
+  Effect.gen(function* () {
+    const store = yield* ObjectStore
+    const views = new Set(yield* (yield* Warehouse).listTables(`statistics_${sanitizeName(slug)}_`))
+    const files: ExportedFile[] = []
+    const statistics: Record<string, ReadonlyArray<StatisticResult>> = {}
+    let droppedRows = 0
+    for (const period of analysisPeriods) {
+      const view = statisticsViewName(slug, period)
+      if (!views.has(view)) continue
+      const { rows, dropped } = publishedStatistics(
+        yield* readStatistics(view, `exporting ${view}`),
+      )
+      droppedRows += dropped
+      const path = statisticsPath(slug, tableSuffix[period])
+      files.push({ path, outcome: yield* store.write(path, json(rows), "application/json") })
+      statistics[tableSuffix[period]] = rows.map((row) => ({
+        ...row,
+        ci_width: row.ci_width ?? null,
+        lower: row.lower ?? null,
+        upper: row.upper ?? null,
+      }))
     }
-  }
-  return [...metrics.values()]
-}
+    return { files, statistics, droppedRows }
+  })
+
+/** The experiment's logged problems, and the errors file that publishes them. */
+const publishErrorsFile = (slug: string) =>
+  Effect.gen(function* () {
+    const logged = yield* loggedProblems(slug)
+    const path = errorsPath(slug)
+    const outcome = yield* (yield* ObjectStore).write(
+      path,
+      json(logged.map(publishedError)),
+      "application/json",
+    )
+    const file: ExportedFile = { path, outcome }
+    return { file, logged }
+  })
 
 /**
  * Publishes one experiment: a statistics file per period with results, the metadata, the
@@ -124,44 +136,13 @@ export const exportExperiment = (
   options: { readonly analysisStartTime: string | null },
 ): Effect.Effect<ExportedExperiment, ExportError, ExportRequirements> =>
   Effect.gen(function* () {
-    const warehouse = yield* Warehouse
     const store = yield* ObjectStore
     const experiment = yield* (yield* ExperimentSource).get(slug)
     const { configuration, externalConfigUrl } = yield* configurationOf(experiment)
     // Read before anything is written: a damaged metadata file stops the export untouched.
     const published = yield* publishedAnalysisTime(slug)
-    const views = new Set(yield* warehouse.listTables(`statistics_${sanitizeName(slug)}_`))
-    const statisticsFiles: ExportedFile[] = []
-    const statistics: Record<string, ReadonlyArray<StatisticResult>> = {}
-    let droppedRows = 0
-    for (const period of analysisPeriods) {
-      const view = statisticsViewName(slug, period)
-      if (!views.has(view)) continue
-      const { rows, dropped } = publishedStatistics(
-        yield* readStatistics(view, `exporting ${view}`),
-      )
-      droppedRows += dropped
-      const path = statisticsPath(slug, tableSuffix[period])
-      statisticsFiles.push({
-        path,
-        outcome: yield* store.write(path, json(rows), "application/json"),
-      })
-      statistics[tableSuffix[period]] = rows.map((row) => ({
-        ...row,
-        ci_width: row.ci_width ?? null,
-        lower: row.lower ?? null,
-        upper: row.upper ?? null,
-      }))
-    }
-    const logged = yield* loggedProblems(slug)
-    const errorsFile: ExportedFile = {
-      path: errorsPath(slug),
-      outcome: yield* store.write(
-        errorsPath(slug),
-        json(logged.map(publishedError)),
-        "application/json",
-      ),
-    }
+    const { files: statisticsFiles, statistics, droppedRows } = yield* publishStatisticsFiles(slug)
+    const { file: errorsFile, logged } = yield* publishErrorsFile(slug)
     const changed = [...statisticsFiles, errorsFile].some(({ outcome }) => outcome === "written")
     const analysedAt =
       configuration === undefined || (!changed && Option.isSome(published))
@@ -179,55 +160,20 @@ export const exportExperiment = (
       })
     }
     files.push(errorsFile)
-    const problems = logged.map(reportProblemOf)
-    const errors = problems.filter(({ level }) => level === "ERROR").length
-    const analysed = Object.keys(statistics).length > 0
-    const status = analysed
-      ? errors > 0
-        ? "analysed, with errors"
-        : "analysed"
-      : errors > 0
-        ? "failed"
-        : "not analysed"
-    const report: ExperimentReport = {
+    const report = experimentReportOf({
       slug,
-      name: experiment.name ?? slug,
-      status,
-      startDate: configuration?.schedule.startDate ?? experiment.startDate ?? null,
-      endDate: configuration?.schedule.endDate ?? experiment.endDate ?? null,
-      referenceBranch:
-        configuration?.referenceBranch ??
-        experiment.referenceBranch ??
-        experiment.branches[0]?.slug ??
-        "control",
-      branches: experiment.branches.map(({ slug: branch, ratio }) => ({ slug: branch, ratio })),
-      metrics: reportMetrics(configuration),
-      outcomes: (configuration?.outcomes ?? []).map((outcome) => ({
-        slug: outcome.slug,
-        friendlyName: outcome.friendlyName,
-        metrics: [...outcome.metrics],
-      })),
+      experiment,
+      configuration,
       statistics,
-      problems,
-      generatedAt: analysedAt,
-    }
+      problems: logged.map(reportProblemOf),
+      analysedAt,
+    })
     const path = reportPath(slug)
     files.push({
       path,
       outcome: yield* store.write(path, renderExperimentReport(report), "text/html; charset=utf-8"),
     })
-    const entry: IndexEntry = {
-      slug,
-      name: report.name,
-      status,
-      startDate: report.startDate,
-      endDate: report.endDate,
-      errors,
-      warnings: problems.length - errors,
-      reportPath: path.slice("reports/".length),
-      analysedAt,
-    }
-    return { slug, files, droppedRows, entry }
+    return { slug, files, droppedRows, entry: indexEntryOf(report, path.slice("reports/".length)) }
   }).pipe(recordedFor(slug))
 
 /**
