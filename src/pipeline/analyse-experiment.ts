@@ -1,4 +1,4 @@
-import { Clock, Effect, Stream } from "effect"
+import { Clock, Effect, Ref, Stream } from "effect"
 import {
   type AnalysisBasis,
   type AnalysisWindow,
@@ -266,35 +266,42 @@ const analyseWindow = (
     }
   })
 
+/** The errors and warnings an experiment's analysis has logged so far on the date. */
+interface ProblemCounts {
+  readonly errors: number
+  readonly warnings: number
+}
+
+const counted = (counts: Ref.Ref<ProblemCounts>, more: ProblemCounts) =>
+  Ref.update(counts, ({ errors, warnings }) => ({
+    errors: errors + more.errors,
+    warnings: warnings + more.warnings,
+  }))
+
+const countsOf = (problems: ReadonlyArray<Problem>): ProblemCounts => {
+  const errors = problems.filter(({ level }) => level === "ERROR").length
+  return { errors, warnings: problems.length - errors }
+}
+
 /**
- * One experiment on one date as a stream: "started", one "item" per due window as soon as
- * its statistics are written, "finished". Its enrollments come first; if they fail, nothing
- * else runs for it. Never fails: every failure becomes a logged problem.
+ * Before any window: the experiment's problems start over with its configuration's warnings,
+ * and its enrollments are ensured. A failure is the experiment's problem, logged and returned.
  */
-export const analyseExperiment = (
-  planned: Extract<PlannedExperiment, { status: "due" }>,
+const prepareExperiment = (
+  configuration: AnalysisConfiguration,
   date: IsoDate,
   settings: AnalysisSettings,
-): Stream.Stream<RunEvent, never, Warehouse> => {
-  const { configuration } = planned
+  counts: Ref.Ref<ProblemCounts>,
+): Effect.Effect<Problem | undefined, never, Warehouse> => {
   const slug = configuration.experiment.slug
-  const windows = inComputeOrder(planned.due.map(({ window }) => window))
-  const started: RunEvent = {
-    kind: "started",
-    experiment: slug,
-    date,
-    windows: windows.map(({ period, index }) => ({ period, index })),
-  }
-  const counts = { errors: 0, warnings: 0 }
-  const prepared = Effect.gen(function* () {
-    // The experiment's own problems start over with its configuration's warnings.
+  return Effect.gen(function* () {
     const warnings = configWarningProblems(
       configuration,
       date,
       new Date(yield* Clock.currentTimeMillis),
     )
     yield* replaceProblems({ kind: "experiment", experiment: slug }, warnings)
-    counts.warnings += warnings.length
+    yield* counted(counts, { errors: 0, warnings: warnings.length })
     const enrollments = yield* ensureEnrollments(configuration, date, {
       sources: settings.sources,
       recreate: settings.recreateEnrollments,
@@ -313,30 +320,22 @@ export const analyseExperiment = (
         recordedBy("analyseExperiment"),
       ).pipe(
         Effect.tap((problem) => logProblems({ kind: "experiment", experiment: slug }, [problem])),
-        Effect.tap(() =>
-          Effect.sync(() => {
-            counts.errors++
-          }),
-        ),
+        Effect.tap(() => counted(counts, { errors: 1, warnings: 0 })),
       ),
     ),
   )
-  const items = Stream.fromIterable(windows).pipe(
-    Stream.mapEffect((window) =>
-      analyseWindowWithin(configuration, window, date, settings).pipe(recordedFor(slug)),
-    ),
-    Stream.tap((outcome) =>
-      Effect.sync(() => {
-        for (const { level } of outcome.problems) {
-          if (level === "ERROR") counts.errors++
-          else counts.warnings++
-        }
-      }),
-    ),
-    Stream.map((outcome): RunEvent => ({ kind: "item", outcome })),
-  )
-  const finish = Effect.gen(function* () {
-    if (counts.errors === 0) {
+}
+
+/** The experiment's `finished` event; with no error on the date, its config hash recorded. */
+const finishExperiment = (
+  planned: Extract<PlannedExperiment, { status: "due" }>,
+  date: IsoDate,
+  counts: Ref.Ref<ProblemCounts>,
+): Effect.Effect<RunEvent, never, Warehouse> => {
+  const slug = planned.configuration.experiment.slug
+  return Effect.gen(function* () {
+    const { errors, warnings } = yield* Ref.get(counts)
+    if (errors === 0) {
       yield* recordConfigHash(slug, planned.configHash, date).pipe(
         defectsAsFailures,
         Effect.catchAll((error) =>
@@ -346,12 +345,52 @@ export const analyseExperiment = (
         ),
       )
     }
-    return { kind: "finished", experiment: slug, date, ...counts } satisfies RunEvent
+    return { kind: "finished", experiment: slug, date, errors, warnings } satisfies RunEvent
   }).pipe(recordedFor(slug))
+}
+
+/**
+ * One experiment on one date as a stream: "started", one "item" per due window as soon as
+ * its statistics are written, "finished". Its enrollments come first; if they fail, nothing
+ * else runs for it. Never fails: every failure becomes a logged problem.
+ */
+export const analyseExperiment = (
+  planned: Extract<PlannedExperiment, { status: "due" }>,
+  date: IsoDate,
+  settings: AnalysisSettings,
+): Stream.Stream<RunEvent, never, Warehouse> =>
+  Stream.unwrap(
+    Effect.map(Ref.make<ProblemCounts>({ errors: 0, warnings: 0 }), (counts) =>
+      experimentEvents(planned, date, settings, counts),
+    ),
+  )
+
+const experimentEvents = (
+  planned: Extract<PlannedExperiment, { status: "due" }>,
+  date: IsoDate,
+  settings: AnalysisSettings,
+  counts: Ref.Ref<ProblemCounts>,
+): Stream.Stream<RunEvent, never, Warehouse> => {
+  const { configuration } = planned
+  const slug = configuration.experiment.slug
+  const windows = inComputeOrder(planned.due.map(({ window }) => window))
+  const started: RunEvent = {
+    kind: "started",
+    experiment: slug,
+    date,
+    windows: windows.map(({ period, index }) => ({ period, index })),
+  }
+  const items = Stream.fromIterable(windows).pipe(
+    Stream.mapEffect((window) =>
+      analyseWindowWithin(configuration, window, date, settings).pipe(recordedFor(slug)),
+    ),
+    Stream.tap((outcome) => counted(counts, countsOf(outcome.problems))),
+    Stream.map((outcome): RunEvent => ({ kind: "item", outcome })),
+  )
   const analysed = Stream.make(started).pipe(
     Stream.concat(
       Stream.unwrap(
-        prepared.pipe(
+        prepareExperiment(configuration, date, settings, counts).pipe(
           Effect.map((problem) =>
             problem === undefined
               ? items
@@ -360,7 +399,7 @@ export const analyseExperiment = (
         ),
       ),
     ),
-    Stream.concat(Stream.fromEffect(finish)),
+    Stream.concat(Stream.fromEffect(finishExperiment(planned, date, counts))),
   )
   // The experiment's boundary, for what escapes those of its enrollments and windows.
   return containedStream(
@@ -370,13 +409,19 @@ export const analyseExperiment = (
     (problem) =>
       experimentFailed(slug, problem).pipe(
         Stream.concat(
-          Stream.succeed<RunEvent>({
-            kind: "finished",
-            experiment: slug,
-            date,
-            errors: counts.errors + 1,
-            warnings: counts.warnings,
-          }),
+          Stream.fromEffect(
+            Ref.get(counts).pipe(
+              Effect.map(
+                ({ errors, warnings }): RunEvent => ({
+                  kind: "finished",
+                  experiment: slug,
+                  date,
+                  errors: errors + 1,
+                  warnings,
+                }),
+              ),
+            ),
+          ),
         ),
       ),
   )
