@@ -1,3 +1,18 @@
+/*
+ * Why our own pool and not @effect/platform's Worker.makePool (0.97, with NodeWorker):
+ * - A thread that cannot start: the platform's manager waits for the worker's "ready"
+ *   message before the pool exists and respawns a failed worker every second, without
+ *   bound, logging a warning each time; makePool waits for its first worker, so a worker
+ *   script that fails to load hangs the run. Here, after `maxDeathsInARow` deaths with no
+ *   task finished, every task fails with the reason, and the run reports it.
+ * - Stopping: the platform asks a worker to close and waits up to 5 s before killing it,
+ *   but a thread inside a bootstrap does not read messages until it is done; here
+ *   `terminate()` stops it at once, so Ctrl-C does not wait for the statistics.
+ * What the platform would add — spans across threads, transferables, streams of replies,
+ * a runner fiber in each thread — this pool does not need: a task goes out by structured
+ * clone (typed arrays copied, as they would be there without a transfer list) and one reply
+ * comes back.
+ */
 import { createRequire } from "node:module"
 import { pathToFileURL } from "node:url"
 import { Worker } from "node:worker_threads"
