@@ -8,17 +8,12 @@
  * commands' definitions, is a chunk it imports for any other invocation; each command's
  * handler (src/cli/handled-by.ts) is a chunk of its own, loaded when that command runs.
  *
- * Also bundled: DuckDB's JavaScript API and @stdlib's distributions. Both are CommonJS, a
- * hundred-odd files each: imported from ESM, Node resolves every file and runs the CommonJS
- * lexer over it for its export names, about 0.3 s and 0.2 s of `analyze-table`'s start.
- * Bundled, the command's chunk holds them and they parse with it.
- *
- * What stays outside the bundle: every other package (DuckDB's native binding, the Google
- * clients, ...). They load as they are, from node_modules, when a chunk that needs them is
- * loaded; a bundled CommonJS module requires them through `require`, which the banner
- * defines in every chunk (an ES module has none). Effect is bundled whole or not at all: two
- * copies of it in one process (one bundled, one from node_modules) would not share their
- * fibers' context.
+ * What stays outside the bundle: every package but Effect and its own dependencies. DuckDB's
+ * JavaScript API and @stdlib's distributions are bundled ahead, each into a module of
+ * dist/cli/vendor/ the chunks import (scripts/bundle-vendored.ts); the rest (DuckDB's native
+ * binding, the Google clients, ...) load as they are, from node_modules, when a chunk that
+ * needs them is loaded. Effect is bundled whole or not at all: two copies of it in one process
+ * (one bundled, one from node_modules) would not share their fibers' context.
  *
  * The library (dist/index.js) and the statistics worker stay tsc's unbundled output.
  */
@@ -33,23 +28,25 @@ import * as HashMap from "effect/HashMap"
 import { build, type Plugin } from "esbuild"
 import { invocationKey } from "../src/cli/prerendered.js"
 import { slipstream } from "../src/cli/slipstream.js"
+import { bundleVendored, vendoredModule, vendoredPackages } from "./bundle-vendored.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const source = Path.join(root, "src")
 const dist = Path.join(root, "dist")
 
 /** Packages bundled with the CLI; every other bare import stays an import of node_modules. */
-const bundled =
-  /^(effect|@effect\/[^/]+|fast-check|pure-rand|@stdlib\/[^/]+|@duckdb\/node-api)(\/|$)/
+const bundled = /^(effect|@effect\/[^/]+|fast-check|pure-rand)(\/|$)/
 
-const onlyListedPackagesBundled: Plugin = {
-  name: "only-listed-packages-bundled",
+const onlyEffectBundled = (vendored: ReadonlySet<string>): Plugin => ({
+  name: "only-effect-bundled",
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, ({ path }) =>
-      bundled.test(path) ? undefined : { path, external: true },
+      bundled.test(path)
+        ? undefined
+        : { path: vendored.has(path) ? vendoredModule(path) : path, external: true },
     )
   },
-}
+})
 
 /** The modules of Effect's barrel (`import { Effect } from "effect"`), by exported name. */
 const barrelModules = (): ReadonlyMap<string, string> => {
@@ -138,6 +135,8 @@ const bundle = async (outdir: string, texts: Readonly<Record<string, string>>) =
   for (const file of readdirSync(outdir)) {
     if (file.startsWith("chunk-")) rmSync(Path.join(outdir, file))
   }
+  rmSync(Path.join(outdir, "vendor"), { recursive: true, force: true })
+  await bundleVendored(outdir)
   return build({
     entryPoints: { main: Path.join(source, "cli", "main.ts") },
     outdir,
@@ -152,12 +151,9 @@ const bundle = async (outdir: string, texts: Readonly<Record<string, string>>) =
     minifyWhitespace: true,
     sourcemap: true,
     legalComments: "none",
-    banner: {
-      js: 'import { createRequire as __bundleRequire } from "node:module";const require=__bundleRequire(import.meta.url);',
-    },
     metafile: true,
     logLevel: "warning",
-    plugins: [onlyListedPackagesBundled, sourceRewrites(outdir, texts)],
+    plugins: [onlyEffectBundled(new Set(vendoredPackages())), sourceRewrites(outdir, texts)],
   })
 }
 
