@@ -31,30 +31,39 @@ export class TableFileError extends Data.TaggedError("TableFileError")<{
 }> {}
 
 /**
- * A view of the file in the warehouse for as long as the scope lasts, under a name of its own
- * (two files read at once in one warehouse do not meet), and the name of the table of its rows
- * (`${view}_rows`), which the release deletes with it.
+ * A name of its own for the file's tables in the warehouse (two files read at once in one
+ * warehouse do not meet), for as long as the scope lasts: the release deletes every table and
+ * view whose name starts with it.
  */
-const fileRelations = (file: string, reader: string) =>
-  Effect.acquireRelease(
-    Effect.gen(function* () {
-      const warehouse = yield* Warehouse
-      const view = `table_file_${randomUUID().replaceAll("-", "")}`
-      yield* warehouse.query(
-        tableFileViewSql(warehouse.qualifiedName(view), reader),
-        `reading ${Path.basename(file)}`,
-      )
-      return { view, rows: `${view}_rows` }
-    }),
-    ({ view }) =>
-      Effect.ignore(Effect.flatMap(Warehouse, (warehouse) => warehouse.deleteTables(view))),
-  )
+const fileTablesName = Effect.acquireRelease(
+  Effect.sync(() => `table_file_${randomUUID().replaceAll("-", "")}`),
+  (name) => Effect.ignore(Effect.flatMap(Warehouse, (warehouse) => warehouse.deleteTables(name))),
+)
+
+/**
+ * Why the file's rows could not be read, when a column is missing: a view of the file shows
+ * which columns it has.
+ */
+const missingColumn = (
+  file: string,
+  reader: string,
+  view: string,
+  wanted: ReadonlyArray<string>,
+): Effect.Effect<string | undefined, WarehouseError, Warehouse> =>
+  Effect.gen(function* () {
+    const warehouse = yield* Warehouse
+    yield* warehouse.query(
+      tableFileViewSql(warehouse.qualifiedName(view), reader),
+      `reading ${Path.basename(file)}`,
+    )
+    const available = [...(yield* warehouse.columnTypes(view)).keys()]
+    const missing = wanted.find((column) => !available.includes(column))
+    return missing === undefined
+      ? undefined
+      : `no column "${missing}"${didYouMean(missing, available)}; the file has ${available.join(", ")}`
+  })
 
 const NonNumber = Schema.Struct({ row_number: Schema.BigIntFromSelf, value: Schema.String })
-
-/** Types whose every value is a number (or NULL): their columns need no check. */
-const numericType =
-  /^(BOOL|BOOLEAN|DOUBLE|FLOAT|FLOAT64|REAL|INT64|NUMERIC|BIGNUMERIC|DECIMAL(\(.*\))?|U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?)$/
 
 /**
  * Reads a CSV or Parquet file of one row per client through the warehouse (an embedded
@@ -80,28 +89,27 @@ export const readBranchTable = (
         return yield* fail(`${name} is neither CSV (.csv, .tsv) nor Parquet (.parquet)`)
       }
       const warehouse = yield* Warehouse
-      const { view, rows } = yield* fileRelations(file, reader)
-      const types = yield* warehouse.columnTypes(view)
-      const available = [...types.keys()]
-      for (const column of [branchColumn, ...columns]) {
-        if (!types.has(column)) {
-          return yield* fail(
-            `no column "${column}"${didYouMean(column, available)}; the file has ${available.join(", ")}`,
-          )
-        }
-      }
-      yield* warehouse.createTableAs(
-        rows,
-        tableFileRowsSql(view, branchColumn, columns),
-        `reading ${name}`,
-      )
+      const rows = yield* fileTablesName
+      yield* warehouse
+        .createTableAs(rows, tableFileRowsSql(reader, branchColumn, columns), `reading ${name}`)
+        .pipe(
+          Effect.catchTag("WarehouseError", (error) =>
+            Effect.flatMap(
+              missingColumn(file, reader, `${rows}_columns`, [branchColumn, ...columns]),
+              (missing) => Effect.fail(missing === undefined ? error : fail(missing)),
+            ),
+          ),
+        )
+      const purpose = `reading ${name}`
+      const sizes = yield* warehouse.query(branchSizesSql(rows, columns.length), purpose)
       for (const [index, column] of columns.entries()) {
-        if (numericType.test(types.get(column) ?? "")) continue
-        const purpose = `checking column ${column} of ${name}`
+        const nonNumbers = sizes.columns[index + 2] ?? []
+        if (nonNumbers.every((count) => Number(count) === 0)) continue
+        const checking = `checking column ${column} of ${name}`
         const [bad] = yield* decodeQueryRows(
           NonNumber,
-          yield* warehouse.query(firstNonNumberSql(rows, readColumnName(index)), purpose),
-          { purpose, table: name, rowKind: "a row number and its value" },
+          yield* warehouse.query(firstNonNumberSql(rows, readColumnName(index)), checking),
+          { purpose: checking, table: name, rowKind: "a row number and its value" },
         )
         if (bad !== undefined) {
           return yield* fail(
@@ -109,7 +117,7 @@ export const readBranchTable = (
           )
         }
       }
-      return yield* branchesOf(rows, name, columns)
+      return yield* branchesOf(rows, purpose, sizes.columns, columns)
     }),
   ).pipe(
     Effect.catchTag("WarehouseError", (error: WarehouseError) =>
@@ -117,13 +125,15 @@ export const readBranchTable = (
     ),
   )
 
-/** The rows table `rows` of the file `name`, split by branch. */
-const branchesOf = (rows: string, name: string, columns: ReadonlyArray<string>) =>
+/** The rows table `rows` split by branch, given its branches and their sizes (`sizes`). */
+const branchesOf = (
+  rows: string,
+  purpose: string,
+  [keys = [], counts = []]: ReadonlyArray<ReadonlyArray<unknown>>,
+  columns: ReadonlyArray<string>,
+) =>
   Effect.gen(function* () {
     const warehouse = yield* Warehouse
-    const purpose = `reading ${name}`
-    const sizes = yield* warehouse.query(branchSizesSql(rows), purpose)
-    const [keys = [], counts = []] = sizes.columns
     const withoutBranch = keys.reduce<number>(
       (total, key, index) => (isNamedBranch(key) ? total : total + Number(counts[index])),
       0,

@@ -1,10 +1,10 @@
 import { identifier, stringLiteral } from "./identifiers.js"
 
 /**
- * Reading a per-client table file (CSV or Parquet) in an embedded DuckDB warehouse: a view
- * over the file (its columns), the file read once into a table of the columns needed, then
- * queries on that table. The file readers are DuckDB's; the rest is written in BigQuery's
- * dialect like every statement (the DuckDB warehouse translates it).
+ * Reading a per-client table file (CSV or Parquet) in an embedded DuckDB warehouse: the file
+ * read once into a table of the columns needed, then queries on that table (and, when that
+ * read fails, a view over the file for its columns). The file readers are DuckDB's; the rest is
+ * written in BigQuery's dialect like every statement (the DuckDB warehouse translates it).
  */
 
 /** DuckDB's reader of the file, by its extension; undefined for any other kind of file. */
@@ -23,12 +23,12 @@ export const tableFileViewSql = (view: string, reader: string): string =>
 export const readColumnName = (index: number): string => `column_${index}`
 
 /**
- * The rows of the view, in the file's order, as a table's body: `branch`, the branch column as
- * text, then each of `columns` as the file holds it, named by `readColumnName` (a column may
- * be read twice, or be the branch column too). Only these columns are converted.
+ * The rows of the file, in its order, as a table's body: `branch`, the branch column as text,
+ * then each of `columns` as the file holds it, named by `readColumnName` (a column may be read
+ * twice, or be the branch column too). Only these columns are converted.
  */
 export const tableFileRowsSql = (
-  view: string,
+  reader: string,
   branchColumn: string,
   columns: ReadonlyArray<string>,
 ): string => {
@@ -36,7 +36,7 @@ export const tableFileRowsSql = (
     `CAST(${identifier(branchColumn)} AS STRING) AS branch`,
     ...columns.map((column, index) => `${identifier(column)} AS ${readColumnName(index)}`),
   ]
-  return `SELECT ${selected.join(", ")} FROM ${identifier(view)}`
+  return `SELECT ${selected.join(", ")} FROM ${reader}`
 }
 
 /**
@@ -46,9 +46,18 @@ export const tableFileRowsSql = (
 export const firstNonNumberSql = (table: string, column: string): string =>
   `SELECT row_number, value FROM (SELECT ROW_NUMBER() OVER () AS row_number, CAST(${identifier(column)} AS STRING) AS value, SAFE_CAST(${identifier(column)} AS FLOAT64) AS number FROM ${identifier(table)}) WHERE value IS NOT NULL AND number IS NULL LIMIT 1`
 
-/** Each distinct `branch` of the rows table (NULL included) with its number of rows (`row_count`). */
-export const branchSizesSql = (table: string): string =>
-  `SELECT branch, COUNT(*) AS row_count FROM ${identifier(table)} GROUP BY branch`
+/**
+ * Each distinct `branch` of the rows table (NULL included) with its number of rows
+ * (`row_count`) and, for each of the `columns` columns read, the number of its values that
+ * are not numbers (`non_numbers_0`, ...).
+ */
+export const branchSizesSql = (table: string, columns: number): string => {
+  const nonNumbers = Array.from({ length: columns }, (_, index) => {
+    const column = readColumnName(index)
+    return `COUNT(CASE WHEN ${column} IS NOT NULL AND SAFE_CAST(${column} AS FLOAT64) IS NULL THEN 1 END) AS non_numbers_${index}`
+  })
+  return `SELECT ${["branch", "COUNT(*) AS row_count", ...nonNumbers].join(", ")} FROM ${identifier(table)} GROUP BY branch`
+}
 
 /** The columns read, as FLOAT64 (NULL where there is none), of one branch's rows in order. */
 export const branchValuesSql = (table: string, branch: string, columns: number): string => {
