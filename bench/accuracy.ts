@@ -6,30 +6,20 @@
  * to the Monte Carlo error of two independent bootstraps. Options: --sizes 10000,100000
  * (default 10k, 100k, 1M), --samples N (push-down bootstrap draws, default 10,000).
  */
-import type { Statistic } from "../src/domain/config/analysis-configuration.js"
-import type { ConfigIssue } from "../src/domain/config/config-issue.js"
-import { decodeStatistic } from "../src/domain/config/decode.js"
-import type { StatisticName } from "../src/domain/summary-catalogue.js"
+import { Either } from "effect"
+import { aggregateQueryFor } from "../src/pipeline/aggregate-query.js"
 import {
-  histogramsFrom,
-  orderStatisticsFrom,
-  ratiosFrom,
-} from "../src/pipeline/push-down-aggregates.js"
-import {
-  buildHistogramQuery,
-  buildOrderStatisticsQuery,
-  buildRatioSumsQuery,
-  type PushDownRequest,
-  winsorizeQuantileFor,
-} from "../src/sql/push-down-query.js"
+  aggregateRequestOf,
+  type Statistic,
+  type StatisticName,
+  statisticOf,
+} from "../src/stats/catalogue/statistic-catalogue.js"
 import { type ClientColumns, computeSummaryOnClients } from "../src/stats/compute-summary.js"
-import { decileLevels } from "../src/stats/deciles.js"
 import { seededRandom } from "../src/stats/random.js"
 import {
   type BranchAggregates,
   computeSummaryOnAggregates,
 } from "../src/stats/summary-on-aggregates.js"
-import { totalCount } from "../src/stats/value-histogram.js"
 import { type Distance, distance } from "./accuracy/compare.js"
 import { type Clients, generateClients } from "./accuracy/populations.js"
 import { metricsTable, openWarehouse, windowStart } from "./accuracy/warehouse.js"
@@ -40,13 +30,6 @@ const option = (name: string): string | undefined => {
 }
 const sizes = (option("sizes") ?? "10000,100000,1000000").split(",").map(Number)
 const pushDownSamples = Number(option("samples") ?? 10_000)
-
-const statisticOf = (name: StatisticName, parameters: Record<string, unknown>): Statistic => {
-  const issues: ConfigIssue[] = []
-  const spec = decodeStatistic(name, { ...parameters, pre_treatments: [] }, [], issues)
-  if (spec === undefined || issues.length > 0) throw new Error(JSON.stringify(issues))
-  return { name, parameters: spec.parameters }
-}
 
 interface Case {
   readonly label: string
@@ -93,44 +76,20 @@ const exactSamples = (n: number, statistic: StatisticName) =>
       ? 4000
       : 10_000
 
+/** The statistic's aggregate from the warehouse, by the pipeline's own query and reader. */
 const pushedDown = async (
   warehouse: Awaited<ReturnType<typeof openWarehouse>>,
   entry: Case,
   statistic: Statistic,
 ): Promise<ReadonlyMap<string, BranchAggregates>> => {
-  const winsorizeAt = winsorizeQuantileFor(statistic)
-  const request: PushDownRequest = {
-    metricsTable,
-    metric: entry.column,
-    windowStart,
-    ...(winsorizeAt === undefined ? {} : { winsorizeAt }),
-  }
-  switch (entry.statistic) {
-    case "deciles": {
-      const result = await warehouse.query(buildOrderStatisticsQuery(request, decileLevels))
-      return new Map(
-        [...orderStatisticsFrom(result)].map(([branch, orderStatistics]) => [
-          branch,
-          { clients: orderStatistics.n, orderStatistics },
-        ]),
-      )
-    }
-    case "population_ratio": {
-      const result = await warehouse.query(buildRatioSumsQuery(request, "clicks", "searches"))
-      return new Map(
-        [...ratiosFrom(result)].map(([branch, ratio]) => [branch, { clients: 0, ratio }]),
-      )
-    }
-    default: {
-      const result = await warehouse.query(buildHistogramQuery(request, entry.buckets ?? 2000))
-      return new Map(
-        [...histogramsFrom(result)].map(([branch, histogram]) => [
-          branch,
-          { clients: totalCount(histogram), histogram },
-        ]),
-      )
-    }
-  }
+  const query = Either.getOrThrow(
+    aggregateQueryFor(
+      aggregateRequestOf(statistic),
+      { metricsTable, metric: entry.column, windowStart },
+      { maxBuckets: entry.buckets ?? 2000 },
+    ),
+  )
+  return query.read(await warehouse.query(query.sql))
 }
 
 const percent = (fraction: number) => `${(100 * fraction).toFixed(1)}%`

@@ -19,7 +19,7 @@ import { execFileSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Statistic } from "../src/domain/config/analysis-configuration.js"
+import { type Statistic, statisticOf } from "../src/stats/catalogue/statistic-catalogue.js"
 import { type ClientColumns, computeSummaryOnClients } from "../src/stats/compute-summary.js"
 import { decileLevels } from "../src/stats/deciles.js"
 import { standardNormal } from "../src/stats/distributions.js"
@@ -65,13 +65,9 @@ const secondsOf = (run: () => unknown, repeats: number) =>
     }),
   )
 
-const statistic = (name: Statistic["name"], samples: number): Statistic => ({
-  name,
-  parameters:
-    name === "bootstrap_mean"
-      ? { num_samples: samples, drop_highest: 0.005 }
-      : { num_samples: samples },
-})
+/** binomial draws its posterior a fixed number of times: it takes no num_samples. */
+const statistic = (name: Statistic["name"], samples: number): Statistic =>
+  statisticOf(name, name === "binomial" ? {} : { num_samples: samples })
 
 const kernels: ReadonlyArray<{
   readonly name: Statistic["name"]

@@ -23,9 +23,16 @@ export * from "./domain/experiment.js"
 export * from "./domain/experiment-schedule.js"
 export * from "./domain/not-analysed.js"
 export * from "./domain/platform.js"
+export {
+  decodePreTreatment,
+  isPreTreatmentName,
+  type PreTreatment,
+  type PreTreatmentName,
+  preTreatmentNames,
+  preTreatmentOf,
+} from "./domain/pre-treatment-catalogue.js"
 export * from "./domain/readiness.js"
 export * from "./domain/statistic-result.js"
-export * from "./domain/summary-catalogue.js"
 export * from "./domain/table-names.js"
 export {
   type AnalyzeTableRequest,
@@ -77,3 +84,18 @@ export {
   bigQueryTelemetrySources,
   type TelemetrySources,
 } from "./sql/enrollments-query.js"
+export {
+  decodeStatistic,
+  isStatisticName,
+  type Statistic,
+  type StatisticName,
+  type StatisticParameters,
+  statisticCatalogue,
+  statisticNames,
+  statisticOf,
+} from "./stats/catalogue/statistic-catalogue.js"
+export type {
+  AggregateRequest,
+  StatisticDefinition,
+  StatisticDescriptor,
+} from "./stats/catalogue/statistic-descriptor.js"

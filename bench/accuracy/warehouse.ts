@@ -8,7 +8,6 @@ import {
   duckDbCompatibilityStatements,
   toDuckDbSql,
 } from "../../src/sql/dialects/duckdb-compatibility.js"
-import type { SqlBuildError } from "../../src/sql/sql-build-error.js"
 import type { Clients } from "./populations.js"
 
 /** The table the push-down reads: one row per client, as a metrics table holds them. */
@@ -42,8 +41,8 @@ export const openWarehouse = async (branches: ReadonlyMap<string, Clients>) => {
   rmSync(folder, { recursive: true, force: true })
   return {
     /** A push-down query's rows, as the warehouse service returns them. */
-    query: async (built: Either.Either<string, SqlBuildError>): Promise<QueryResult> => {
-      const translated = toDuckDbSql(Either.getOrThrow(built))
+    query: async (sql: string): Promise<QueryResult> => {
+      const translated = toDuckDbSql(sql)
       if (Either.isLeft(translated)) throw new Error(JSON.stringify(translated.left))
       const result = await connection.runAndReadAll(translated.right)
       return {

@@ -2,10 +2,11 @@
  * The statistics `npm run calibrate` checks, the metrics each runs on, and the true value of
  * each comparison they report (treatment vs control).
  */
-import type { Statistic } from "../../src/domain/config/analysis-configuration.js"
-import type { ConfigIssue } from "../../src/domain/config/config-issue.js"
-import { decodeStatistic } from "../../src/domain/config/decode.js"
-import type { StatisticName } from "../../src/domain/summary-catalogue.js"
+import {
+  statisticOf as decodedStatistic,
+  type Statistic,
+  type StatisticName,
+} from "../../src/stats/catalogue/statistic-catalogue.js"
 import type { ClientColumns } from "../../src/stats/compute-summary.js"
 import { decileLevels } from "../../src/stats/deciles.js"
 import { type PopulationKey, populationOf } from "./populations.js"
@@ -138,21 +139,8 @@ export const cells: ReadonlyArray<{
 ]
 
 /** A statistic decoded as analyze-table decodes it: defaults, validation, the level set. */
-export const statisticOf = (method: Method, level: ConfidenceLevel, samples: number): Statistic => {
-  const issues: ConfigIssue[] = []
-  const spec = decodeStatistic(
-    method.statistic,
-    { ...method.parameters(samples), confidence_interval: level },
-    [],
-    issues,
-  )
-  if (spec === undefined || issues.length > 0) {
-    throw new Error(
-      `${method.key}: ${issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`,
-    )
-  }
-  return { name: method.statistic, parameters: spec.parameters }
-}
+export const statisticOf = (method: Method, level: ConfidenceLevel, samples: number): Statistic =>
+  decodedStatistic(method.statistic, { ...method.parameters(samples), confidence_interval: level })
 
 /** The columns a statistic reads (the covariate only where it adjusts for it). */
 export const columnsFor = (method: Method, data: ClientColumns): ClientColumns =>

@@ -3,7 +3,7 @@
  * each confidence level through `computeSummaryOnClients`, and tally whether the interval of
  * the treatment-vs-control comparison contains the true value.
  */
-import type { Statistic } from "../../src/domain/config/analysis-configuration.js"
+import type { Statistic } from "../../src/stats/catalogue/statistic-catalogue.js"
 import { type ClientColumns, computeSummaryOnClients } from "../../src/stats/compute-summary.js"
 import { seededRandom } from "../../src/stats/random.js"
 import {

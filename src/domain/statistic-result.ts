@@ -23,19 +23,5 @@ export interface StatisticResult {
   readonly p_value?: number | null
 }
 
-/** The name Jetstream writes in results for each configured statistic. */
-export const publishedStatisticName = {
-  bootstrap_mean: "mean",
-  binomial: "binomial",
-  deciles: "deciles",
-  linear_model_mean: "mean_lm",
-  per_client_dau_impact: "per_client_dau_impact",
-  population_ratio: "population_ratio",
-  kernel_density_estimate: "kernel_density_estimate",
-  empirical_cdf: "empirical_cdf",
-  count: "count",
-  sum: "sum",
-} as const
-
 /** The metric of the sample-ratio test's rows (statistic `chi_square`, on the reference branch). */
 export const sampleRatioMetric = "sample_ratio_mismatch"

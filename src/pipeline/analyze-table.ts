@@ -1,20 +1,19 @@
 import { Data, Effect } from "effect"
-import type { PreTreatment, Statistic } from "../domain/config/analysis-configuration.js"
 import type { ConfigIssue } from "../domain/config/config-issue.js"
 import { didYouMean } from "../domain/config/config-issue.js"
 import { decodeStatistic } from "../domain/config/decode.js"
-import { publishedStatisticName, type StatisticResult } from "../domain/statistic-result.js"
-import {
-  isPreTreatmentName,
-  isStatisticName,
-  type StatisticName,
-  statisticNames,
-} from "../domain/summary-catalogue.js"
+import type { StatisticResult } from "../domain/statistic-result.js"
 import type { Warehouse } from "../services/warehouse/warehouse.js"
+import {
+  aggregateRequestOf,
+  confidenceOf,
+  isStatisticName,
+  publishedNameOf,
+  statisticNames,
+} from "../stats/catalogue/statistic-catalogue.js"
 import { type ClientColumns, computeSummaryOnClients } from "../stats/compute-summary.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
-import { confidenceOf } from "../stats/summary-parameters.js"
 import {
   type BranchColumns,
   type BranchTable,
@@ -54,17 +53,7 @@ const describeIssues = (issues: ReadonlyArray<ConfigIssue>): string =>
   issues.map(({ path, message }) => (path === "" ? message : `${path}: ${message}`)).join("; ")
 
 /** The request's statistic and pre-treatments, decoded as the TOML's would be. */
-interface DecodedSummary {
-  readonly name: StatisticName
-  readonly statistic: Statistic
-  readonly preTreatments: ReadonlyArray<PreTreatment>
-  /** A population_ratio's numerator and denominator columns; none for other statistics. */
-  readonly ratioColumns: ReadonlyArray<string>
-}
-
-const decodeSummary = (
-  request: AnalyzeTableRequest,
-): Effect.Effect<DecodedSummary, AnalyzeTableError> =>
+const decodeSummary = (request: AnalyzeTableRequest) =>
   Effect.gen(function* () {
     const name = request.statistic
     if (!isStatisticName(name)) {
@@ -83,24 +72,22 @@ const decodeSummary = (
       [],
       issues,
     )
-    if (spec === undefined || issues.length > 0) {
+    if (spec.decoded === undefined || issues.length > 0) {
       return yield* new AnalyzeTableError({ message: `invalid ${name}: ${describeIssues(issues)}` })
     }
-    const statistic: Statistic = { name, parameters: spec.parameters }
-    const preTreatments: ReadonlyArray<PreTreatment> = spec.preTreatments.flatMap((entry) =>
-      isPreTreatmentName(entry.name) ? [{ name: entry.name, parameters: entry.parameters }] : [],
-    )
+    const statistic = spec.decoded
+    const { preTreatments } = spec
     // A ratio's metric names the ratio (as in TOML: `ad_ctr` of `ad_clicks` / `search_count`),
     // not a column: its values are the numerator's, as the push-down's ratio sums read them
     // (the numerator decides which rows the pre-treatments drop).
+    const aggregate = aggregateRequestOf(statistic)
     const ratioColumns =
-      name === "population_ratio"
-        ? [spec.parameters.numerator, spec.parameters.denominator].filter(
-            (column): column is string => typeof column === "string",
-          )
-        : []
-    return { name, statistic, preTreatments, ratioColumns }
+      aggregate.kind === "ratio_sums" ? [aggregate.numerator, aggregate.denominator] : []
+    return { statistic, preTreatments, ratioColumns }
   })
+
+/** The request's statistic, pre-treatments and ratio columns, decoded. */
+type DecodedSummary = Effect.Effect.Success<ReturnType<typeof decodeSummary>>
 
 /** The columns of the file a summary reads: its values first, each column once. */
 const columnsRead = (request: AnalyzeTableRequest, summary: DecodedSummary) => {
@@ -177,7 +164,7 @@ const summaryResults = (
   branches: ReadonlyMap<string, ClientColumns>,
 ): Effect.Effect<AnalyzeTableResult, AnalyzeTableError> =>
   Effect.gen(function* () {
-    const { name, statistic, preTreatments } = summary
+    const { statistic, preTreatments } = summary
     const output = computeSummaryOnClients(statistic, preTreatments, branches, {
       seed: request.seed,
       stream: request.metric,
@@ -197,7 +184,7 @@ const summaryResults = (
     const confidence = confidenceOf(statistic)
     const results = toStatisticResults(rows, {
       metric: request.metric,
-      statistic: publishedStatisticName[name],
+      statistic: publishedNameOf(statistic),
       segment: "all",
       analysisBasis: "enrollments",
       windowIndex: 1,

@@ -3,12 +3,12 @@ import {
   type AnalysisBasis,
   type AnalysisWindow,
   type PreEnrollmentPeriod,
-  preEnrollmentPeriods,
   preEnrollmentWindow,
 } from "../domain/analysis-period.js"
 import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-configuration.js"
 import { metricsTableName } from "../domain/table-names.js"
 import { Warehouse } from "../services/warehouse/warehouse.js"
+import { aggregateRequestOf } from "../stats/catalogue/statistic-catalogue.js"
 import { computeMetricsTable, metricsFor } from "./metrics.js"
 
 /**
@@ -25,11 +25,10 @@ const covariatePeriodsOf = (
 ): ReadonlyArray<PreEnrollmentPeriod> => [
   ...new Set(
     summaries.flatMap(({ statistic }) => {
-      const adjustment = statistic.parameters.covariate_adjustment
-      if (typeof adjustment !== "object" || adjustment === null || !("period" in adjustment))
-        return []
-      const period = preEnrollmentPeriods.find((known) => known === adjustment.period)
-      return period === undefined ? [] : [period]
+      const aggregate = aggregateRequestOf(statistic)
+      return aggregate.kind === "sums" && aggregate.covariate !== undefined
+        ? [aggregate.covariate.period]
+        : []
     }),
   ),
 ]

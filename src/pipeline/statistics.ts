@@ -2,12 +2,11 @@ import { Effect } from "effect"
 import {
   type AnalysisBasis,
   type AnalysisWindow,
-  type PreEnrollmentPeriod,
-  preEnrollmentPeriods,
   preEnrollmentWindow,
 } from "../domain/analysis-period.js"
 import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-configuration.js"
-import { publishedStatisticName, type StatisticResult } from "../domain/statistic-result.js"
+import type { CovariateAdjustment } from "../domain/parameter-schemas.js"
+import type { StatisticResult } from "../domain/statistic-result.js"
 import { metricsTableName } from "../domain/table-names.js"
 import { computeSummaryTask, type SummaryComputationError } from "../services/summary-computer.js"
 import {
@@ -16,28 +15,18 @@ import {
   type WarehouseError,
 } from "../services/warehouse/warehouse.js"
 import { buildPopulationQuery, segmentCountColumn } from "../sql/population-query.js"
-import {
-  buildHistogramQuery,
-  buildOrderStatisticsQuery,
-  buildRatioSumsQuery,
-  buildSufficientStatisticsQuery,
-  type PushDownRequest,
-  winsorizeQuantileFor,
-} from "../sql/push-down-query.js"
+import type { PushDownRequest } from "../sql/push-down-query.js"
 import type { SqlBuildError } from "../sql/sql-build-error.js"
-import { decileLevels } from "../stats/deciles.js"
+import {
+  aggregateRequestOf,
+  confidenceOf,
+  publishedNameOf,
+} from "../stats/catalogue/statistic-catalogue.js"
 import { sampleRatioMismatch } from "../stats/sample-ratio.js"
 import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
-import type { BranchAggregates } from "../stats/summary-on-aggregates.js"
-import { confidenceOf } from "../stats/summary-parameters.js"
-import { defaultMaxBuckets, totalCount } from "../stats/value-histogram.js"
-import {
-  clientCountsFrom,
-  histogramsFrom,
-  orderStatisticsFrom,
-  ratiosFrom,
-  sumsFrom,
-} from "./push-down-aggregates.js"
+import { defaultMaxBuckets } from "../stats/value-histogram.js"
+import { type AggregateQuery, aggregateQueryFor } from "./aggregate-query.js"
+import { clientCountsFrom } from "./push-down-aggregates.js"
 
 /** Where one summary is computed: a metrics table, a window, a basis, a segment. */
 export interface SummaryPlace {
@@ -68,23 +57,13 @@ export interface StatisticsSettings {
 
 const windowLength = (window: AnalysisWindow) => window.end - window.start + 1
 
-const isPreEnrollmentPeriod = (period: unknown): period is PreEnrollmentPeriod =>
-  preEnrollmentPeriods.some((known) => known === period)
-
-/** linear_model_mean's pre-period table and window, when configured and already computed. */
-const covariateOf = (summary: Summary, place: SummaryPlace) =>
+/**
+ * The pre-period table and window of a covariate adjustment (the summary's metric, or the
+ * one the adjustment names), when that table is already computed.
+ */
+const covariateOf = (summary: Summary, adjustment: CovariateAdjustment, place: SummaryPlace) =>
   Effect.gen(function* () {
-    const adjustment = summary.statistic.parameters.covariate_adjustment
-    if (typeof adjustment !== "object" || adjustment === null || !("period" in adjustment)) {
-      return { covariate: undefined, warning: undefined }
-    }
-    const period = adjustment.period
-    if (!isPreEnrollmentPeriod(period)) {
-      return {
-        covariate: undefined,
-        warning: `covariate period ${String(period)} is not a pre-enrollment period: unadjusted`,
-      }
-    }
+    const { period } = adjustment
     const table = metricsTableName(place.configuration.experiment.slug, place.basis, period, 1)
     if (!(yield* place.tableExists(table))) {
       return {
@@ -94,24 +73,15 @@ const covariateOf = (summary: Summary, place: SummaryPlace) =>
     }
     const covariate = {
       table,
-      metric: summary.metric.name,
+      metric: adjustment.metric ?? summary.metric.name,
       windowStart: preEnrollmentWindow(period).start,
     }
     return { covariate, warning: undefined }
   })
 
-/**
- * What one summary asks of the warehouse: its query, how to read the rows back into
- * aggregates per branch, and what was noticed on the way. Queries of one `shape` return the
- * same columns, so several can share one warehouse query (batched-push-down.ts); `orderBy`
- * names the columns the rows must be read in.
- */
-export interface PushDown {
-  readonly shape: "histogram" | "order_statistics" | "sums" | "sums_with_covariate" | "ratio_sums"
-  readonly sql: string
-  readonly orderBy: ReadonlyArray<string>
+/** What one summary asks of the warehouse: its aggregate's query, and what was noticed on the way. */
+export interface PushDown extends AggregateQuery {
   readonly purpose: string
-  readonly read: (result: QueryResult) => ReadonlyMap<string, BranchAggregates>
   readonly warnings: ReadonlyArray<string>
 }
 
@@ -122,7 +92,7 @@ export const pushDownFor = (
   settings: StatisticsSettings,
 ): Effect.Effect<PushDown, WarehouseError | SqlBuildError> =>
   Effect.gen(function* () {
-    const winsorizeAt = winsorizeQuantileFor(summary.statistic)
+    const aggregate = aggregateRequestOf(summary.statistic)
     const request: PushDownRequest = {
       metricsTable: place.metricsTable,
       metric: summary.metric.name,
@@ -130,78 +100,20 @@ export const pushDownFor = (
       windowStart: place.window.start,
       preTreatments: summary.preTreatments,
       analysisPeriodLength: windowLength(place.window),
-      ...(winsorizeAt === undefined ? {} : { winsorizeAt }),
       ...(place.booleanColumns === undefined ? {} : { booleanColumns: place.booleanColumns }),
     }
-    const purpose = `${summary.statistic.name} of ${summary.metric.name} (${place.configuration.experiment.slug}, ${place.window.period} ${place.window.index}, ${place.basis}, ${place.segment})`
-    switch (summary.statistic.name) {
-      case "deciles":
-        return {
-          shape: "order_statistics",
-          sql: yield* buildOrderStatisticsQuery(request, decileLevels),
-          orderBy: ["branch", "value"],
-          purpose,
-          read: (result) =>
-            new Map(
-              [...orderStatisticsFrom(result)].map(([branch, orderStatistics]) => [
-                branch,
-                { clients: orderStatistics.n, orderStatistics },
-              ]),
-            ),
-          warnings: [],
-        }
-      case "bootstrap_mean":
-      case "binomial":
-      case "kernel_density_estimate":
-      case "empirical_cdf":
-        return {
-          shape: "histogram",
-          sql: yield* buildHistogramQuery(request, settings.maxBuckets ?? defaultMaxBuckets),
-          orderBy: ["branch", "kind", "value", "bucket"],
-          purpose,
-          read: (result) =>
-            new Map(
-              [...histogramsFrom(result)].map(([branch, histogram]) => [
-                branch,
-                { clients: totalCount(histogram), histogram },
-              ]),
-            ),
-          warnings: [],
-        }
-      case "population_ratio": {
-        const { numerator, denominator } = summary.statistic.parameters
-        return {
-          shape: "ratio_sums",
-          sql: yield* buildRatioSumsQuery(request, String(numerator), String(denominator)),
-          orderBy: ["branch"],
-          purpose,
-          read: (result) =>
-            new Map(
-              [...ratiosFrom(result)].map(([branch, ratio]) => [
-                branch,
-                { clients: ratio.kind === "sums" ? ratio.clients : 0, ratio },
-              ]),
-            ),
-          warnings: [],
-        }
-      }
-      default: {
-        const { covariate, warning } =
-          summary.statistic.name === "linear_model_mean"
-            ? yield* covariateOf(summary, place)
-            : { covariate: undefined, warning: undefined }
-        return {
-          shape: covariate === undefined ? "sums" : "sums_with_covariate",
-          sql: yield* buildSufficientStatisticsQuery(request, covariate),
-          orderBy: ["branch"],
-          purpose,
-          read: (result) =>
-            new Map(
-              [...sumsFrom(result)].map(([branch, sums]) => [branch, { clients: sums.n, sums }]),
-            ),
-          warnings: warning === undefined ? [] : [warning],
-        }
-      }
+    const { covariate, warning } =
+      aggregate.kind === "sums" && aggregate.covariate !== undefined
+        ? yield* covariateOf(summary, aggregate.covariate, place)
+        : { covariate: undefined, warning: undefined }
+    const query = yield* aggregateQueryFor(aggregate, request, {
+      maxBuckets: settings.maxBuckets ?? defaultMaxBuckets,
+      ...(covariate === undefined ? {} : { covariate }),
+    })
+    return {
+      ...query,
+      purpose: `${summary.statistic.name} of ${summary.metric.name} (${place.configuration.experiment.slug}, ${place.window.period} ${place.window.index}, ${place.basis}, ${place.segment})`,
+      warnings: warning === undefined ? [] : [warning],
     }
   })
 
@@ -233,7 +145,7 @@ export const summaryFromAggregates = (
     const confidence = confidenceOf(summary.statistic)
     const results = toStatisticResults(output.rows, {
       metric: summary.metric.name,
-      statistic: publishedStatisticName[summary.statistic.name],
+      statistic: publishedNameOf(summary.statistic),
       segment: place.segment,
       analysisBasis: place.basis,
       windowIndex: place.window.index,

@@ -1,5 +1,5 @@
 import { Either } from "effect"
-import type { PreTreatment } from "../domain/config/analysis-configuration.js"
+import type { PreTreatment } from "../domain/pre-treatment-catalogue.js"
 import { SqlBuildError } from "./sql-build-error.js"
 
 /**
@@ -32,10 +32,6 @@ export interface PreTreatmentSqlContext {
   /** Days in the analysis window; required by normalize_over_analysis_period. */
   readonly analysisPeriodLength?: number
 }
-
-const defaultHighestFraction = 1 - 1e-5
-const defaultLowestFraction = 1e-5
-const defaultLogBase = 10
 
 export const positiveInfinity = "CAST('inf' AS FLOAT64)"
 export const negativeInfinity = "CAST('-inf' AS FLOAT64)"
@@ -112,21 +108,6 @@ export const quantileSelect = (options: {
     )`
 }
 
-const numberParameter = (preTreatment: PreTreatment, key: string): number | undefined => {
-  const value = preTreatment.parameters[key]
-  return typeof value === "number" ? value : undefined
-}
-
-const requiredNumber = (
-  preTreatment: PreTreatment,
-  key: string,
-): Either.Either<number, SqlBuildError> => {
-  const value = numberParameter(preTreatment, key)
-  return value === undefined
-    ? Either.left(new SqlBuildError({ message: `${preTreatment.name} needs a numeric ${key}` }))
-    : Either.right(value)
-}
-
 const periodLength = (context: PreTreatmentSqlContext): Either.Either<number, SqlBuildError> => {
   const days = context.analysisPeriodLength
   return days === undefined || !(Number.isFinite(days) && days > 0)
@@ -177,32 +158,30 @@ const stepOf = (
     case "censor_highest_values":
       return Either.right({
         kind: "censor",
-        q: numberParameter(preTreatment, "fraction") ?? defaultHighestFraction,
+        q: preTreatment.parameters.fraction,
         keep: (column, cut) => `${column} < ${cut}`,
       })
     case "censor_lowest_values":
       return Either.right({
         kind: "censor",
-        q: numberParameter(preTreatment, "fraction") ?? defaultLowestFraction,
+        q: preTreatment.parameters.fraction,
         keep: (column, cut) => `${column} > ${cut}`,
       })
-    case "censor_values_below_threshold":
-      return Either.map(requiredNumber(preTreatment, "threshold"), (value): Step => {
-        const threshold = float64Literal(value)
-        return { kind: "filter", keep: (column) => `${column} > ${threshold}` }
-      })
-    case "censor_values_above_threshold":
-      return Either.map(requiredNumber(preTreatment, "threshold"), (value): Step => {
-        const threshold = float64Literal(value)
-        return { kind: "filter", keep: (column) => `${column} < ${threshold}` }
-      })
+    case "censor_values_below_threshold": {
+      const threshold = float64Literal(preTreatment.parameters.threshold)
+      return Either.right({ kind: "filter", keep: (column) => `${column} > ${threshold}` })
+    }
+    case "censor_values_above_threshold": {
+      const threshold = float64Literal(preTreatment.parameters.threshold)
+      return Either.right({ kind: "filter", keep: (column) => `${column} < ${threshold}` })
+    }
     case "normalize_over_analysis_period":
       return Either.map(periodLength(context), (length): Step => {
         const days = float64Literal(length)
         return { kind: "map", map: (column) => `${column} / ${days}` }
       })
     case "log": {
-      const base = numberParameter(preTreatment, "base") ?? defaultLogBase
+      const { base } = preTreatment.parameters
       return Either.right({ kind: "map", map: (column) => logarithmOf(column, base) })
     }
     case "zero_fill":

@@ -1,5 +1,5 @@
 import { Either } from "effect"
-import type { PreTreatment, Statistic } from "../domain/config/analysis-configuration.js"
+import type { PreTreatment } from "../domain/pre-treatment-catalogue.js"
 import { bandMarginRanks, bandStandardDeviations } from "../stats/rank-bands.js"
 import { identifier } from "./identifiers.js"
 import {
@@ -35,7 +35,7 @@ export interface PushDownRequest {
   readonly analysisPeriodLength?: number
   /**
    * Per-branch winsorization at this quantile after the pre-treatments (1 − drop_highest of
-   * the statistics whose per-client path winsorizes: `winsorizeQuantileFor`); absent or >= 1: none.
+   * the statistics that winsorize: their `AggregateRequest.winsorizeAt`); absent or >= 1: none.
    */
   readonly winsorizeAt?: number
   /**
@@ -43,6 +43,13 @@ export interface PushDownRequest {
    * since BigQuery cannot cast BOOL to FLOAT64 directly.
    */
   readonly booleanColumns?: ReadonlyArray<string>
+}
+
+/** Where a covariate adjustment's values are: a metric's column in a pre-period metrics table. */
+export interface CovariateSource {
+  readonly table: string
+  readonly metric: string
+  readonly windowStart: number
 }
 
 /** A metrics-table column (under an optional table alias) as the FLOAT64 the statistics read. */
@@ -55,31 +62,6 @@ const columnValue = (
   return float64Value(
     request.booleanColumns?.includes(column) === true ? `CAST(${reference} AS INT64)` : reference,
   )
-}
-
-/**
- * drop_highest where a config gives none, per statistic whose per-client path winsorizes
- * (as src/stats/compute-summary.ts defaults it); the statistics not listed do not winsorize.
- */
-const defaultDropHighest: Partial<Record<Statistic["name"], number>> = {
-  bootstrap_mean: 0.005,
-  linear_model_mean: 0.005,
-  per_client_dau_impact: 0,
-  population_ratio: 0.005,
-}
-
-/**
- * The quantile at which the per-client path (`computeSummaryOnClients`) winsorizes a
- * statistic's values per branch, 1 − drop_highest with its defaults there, for
- * `PushDownRequest.winsorizeAt`; undefined where it does not winsorize (deciles, binomial,
- * densities, count, sum) or drop_highest is 0.
- */
-export const winsorizeQuantileFor = (statistic: Statistic): number | undefined => {
-  const fallback = defaultDropHighest[statistic.name]
-  if (fallback === undefined) return undefined
-  const dropHighest = statistic.parameters.drop_highest
-  const q = 1 - (typeof dropHighest === "number" ? dropHighest : fallback)
-  return q < 1 ? q : undefined
 }
 
 const segmentFilter = (segment: string | undefined, alias = ""): string =>
@@ -246,7 +228,7 @@ ORDER BY branch, value`,
  */
 export const buildSufficientStatisticsQuery = (
   request: PushDownRequest,
-  covariate?: { readonly table: string; readonly metric: string; readonly windowStart: number },
+  covariate?: CovariateSource,
 ): Either.Either<string, SqlBuildError> => {
   if (covariate === undefined) {
     return Either.map(

@@ -1,30 +1,12 @@
-import type { PreTreatment, Statistic } from "../domain/config/analysis-configuration.js"
-import { binomial, conversionsOfValues } from "./binomial.js"
-import { bootstrapMean } from "./bootstrap-mean.js"
-import { count, sum } from "./count-sum.js"
-import { decileLevels, deciles } from "./deciles.js"
-import { empiricalCdf } from "./empirical-cdf.js"
-import { kernelDensityEstimate } from "./kernel-density.js"
-import { linearModelMean, linearModelSumsOf } from "./linear-model.js"
-import { withoutIntervalsForSmallBranches } from "./minimum-clients.js"
-import { orderStatisticsInBands } from "./order-statistics.js"
-import { perClientDauImpact } from "./per-client-dau-impact.js"
-import { populationRatio, ratioDataOf, winsorizePairs } from "./population-ratio.js"
+import type { PreTreatment } from "../domain/pre-treatment-catalogue.js"
+import { type Statistic, statisticOnClients } from "./catalogue/statistic-catalogue.js"
+import type { ClientColumns } from "./catalogue/statistic-descriptor.js"
 import { applyPreTreatmentsAcrossBranches } from "./pre-treatments.js"
 import { seededRandom } from "./random.js"
 import type { StatisticOutput } from "./sample-summary.js"
-import { confidenceOf, numberParameter } from "./summary-parameters.js"
-import { defaultMaxBuckets, histogramOf, winsorize } from "./value-histogram.js"
+import { defaultMaxBuckets } from "./value-histogram.js"
 
-/** One branch's per-client columns, aligned row by row. */
-export interface ClientColumns {
-  readonly values: Float64Array
-  /** The pre-period value of the metric, for linear_model_mean's covariate adjustment. */
-  readonly covariate?: Float64Array
-  /** population_ratio's numerator and denominator columns. */
-  readonly numerator?: Float64Array
-  readonly denominator?: Float64Array
-}
+export type { ClientColumns } from "./catalogue/statistic-descriptor.js"
 
 export interface SummaryOptions {
   readonly seed: number
@@ -56,22 +38,16 @@ const finiteRows = (
   return columns.map((column) => Float64Array.from(keep, (row) => column[row] ?? Number.NaN))
 }
 
-/**
- * Computes one summary (statistic + pre-treatments) on per-client columns: pre-treatments
- * in order (rows stay aligned across columns), then the statistic's kernel on the
- * aggregates it needs (histograms, sufficient statistics, pairs) — the same kernels the
- * warehouse's push-down aggregates feed.
- */
-export const computeSummaryOnClients = (
-  statistic: Statistic,
-  preTreatments: ReadonlyArray<PreTreatment>,
+const columnNames = ["values", "covariate", "numerator", "denominator"] as const
+
+/** A branch's columns after the pre-treatments, without the rows left with a null or infinity. */
+const preparedBranches = (
   branches: ReadonlyMap<string, ClientColumns>,
-  options: SummaryOptions,
-): StatisticOutput => {
-  const { parameters } = statistic
-  const warnings: string[] = []
-  const names = ["values", "covariate", "numerator", "denominator"] as const
-  const presentIn = (data: ClientColumns) => names.filter((name) => data[name] !== undefined)
+  preTreatments: ReadonlyArray<PreTreatment>,
+  analysisPeriodLength: number,
+  warnings: string[],
+): ReadonlyMap<string, ClientColumns> => {
+  const presentIn = (data: ClientColumns) => columnNames.filter((name) => data[name] !== undefined)
   // Jetstream pre-treats the whole segment at once (censoring quantiles over all branches).
   const treated = applyPreTreatmentsAcrossBranches(
     new Map(
@@ -81,111 +57,47 @@ export const computeSummaryOnClients = (
       ]),
     ),
     preTreatments,
-    { analysisPeriodLength: options.analysisPeriodLength },
+    { analysisPeriodLength },
   )
-  const prepared = new Map<string, ClientColumns>()
-  for (const [branch, data] of branches) {
-    const present = presentIn(data)
-    const finite = finiteRows(branch, treated.get(branch) ?? [], warnings)
-    const column = (name: (typeof names)[number]) => {
-      const index = present.indexOf(name)
-      return index < 0 ? undefined : finite[index]
-    }
-    const covariate = column("covariate")
-    const numerator = column("numerator")
-    const denominator = column("denominator")
-    prepared.set(branch, {
-      values: column("values") ?? new Float64Array(),
-      ...(covariate === undefined ? {} : { covariate }),
-      ...(numerator === undefined ? {} : { numerator }),
-      ...(denominator === undefined ? {} : { denominator }),
-    })
-  }
-  const randomFor = (branch: string) => seededRandom(options.seed, `${options.stream}/${branch}`)
-  const confidence = confidenceOf(statistic) ?? 0.95
-  const numSamples = numberParameter(parameters, "num_samples", 10_000)
-  const maxBuckets = options.maxBuckets ?? defaultMaxBuckets
-  const each = <A>(derive: (data: ClientColumns) => A): ReadonlyMap<string, A> =>
-    new Map([...prepared].map(([branch, data]) => [branch, derive(data)]))
+  return new Map(
+    [...branches].map(([branch, data]) => {
+      const present = presentIn(data)
+      const finite = finiteRows(branch, treated.get(branch) ?? [], warnings)
+      const column = (name: (typeof columnNames)[number]) => {
+        const index = present.indexOf(name)
+        return index < 0 ? undefined : finite[index]
+      }
+      const covariate = column("covariate")
+      const numerator = column("numerator")
+      const denominator = column("denominator")
+      const prepared: ClientColumns = {
+        values: column("values") ?? new Float64Array(),
+        ...(covariate === undefined ? {} : { covariate }),
+        ...(numerator === undefined ? {} : { numerator }),
+        ...(denominator === undefined ? {} : { denominator }),
+      }
+      return [branch, prepared]
+    }),
+  )
+}
 
-  const output = ((): StatisticOutput => {
-    switch (statistic.name) {
-      case "bootstrap_mean": {
-        const cap = 1 - numberParameter(parameters, "drop_highest", 0.005)
-        return bootstrapMean(
-          each((data) => histogramOf(winsorize(data.values, cap), maxBuckets)),
-          { numSamples, confidence },
-          randomFor,
-        )
-      }
-      case "binomial":
-        return binomial(
-          each((data) => conversionsOfValues(data.values)),
-          { confidence, numSamples },
-          randomFor,
-        )
-      case "deciles":
-        return deciles(
-          each((data) => orderStatisticsInBands(data.values, decileLevels)),
-          { numSamples, confidence },
-          randomFor,
-        )
-      case "linear_model_mean":
-      case "per_client_dau_impact": {
-        const dropHighest = numberParameter(
-          parameters,
-          "drop_highest",
-          statistic.name === "linear_model_mean" ? 0.005 : 0,
-        )
-        const sums = each((data) =>
-          linearModelSumsOf(
-            winsorize(data.values, 1 - dropHighest),
-            typeof parameters.covariate_adjustment === "object" ? data.covariate : undefined,
-          ),
-        )
-        return statistic.name === "linear_model_mean"
-          ? linearModelMean(sums, { confidence })
-          : perClientDauImpact(sums, { confidence })
-      }
-      case "population_ratio": {
-        const dropHighest = numberParameter(parameters, "drop_highest", 0.005)
-        return populationRatio(
-          each((data) => {
-            const [numerators, denominators] = winsorizePairs(
-              data.numerator ?? new Float64Array(),
-              data.denominator ?? new Float64Array(),
-              dropHighest,
-            )
-            return ratioDataOf(numerators, denominators, maxBuckets)
-          }),
-          { numSamples, confidence },
-          randomFor,
-        )
-      }
-      case "kernel_density_estimate":
-        return kernelDensityEstimate(
-          each((data) => data.values),
-          parameters,
-        )
-      case "empirical_cdf":
-        return empiricalCdf(
-          each((data) => data.values),
-          parameters,
-        )
-      case "count":
-        return count(each((data) => data.values.length))
-      case "sum":
-        return sum(each((data) => data.values.reduce((total, value) => total + value, 0)))
-    }
-  })()
-  const clients = each((data) =>
-    statistic.name === "population_ratio"
-      ? (data.numerator?.length ?? data.values.length)
-      : data.values.length,
-  )
-  return withoutIntervalsForSmallBranches(statistic.name, clients, {
-    rows: output.rows,
-    warnings: [...warnings, ...output.warnings],
-    ...(output.refused === undefined ? {} : { refused: output.refused }),
+/**
+ * Computes one summary (statistic + pre-treatments) on per-client columns: pre-treatments
+ * in order (rows stay aligned across columns), then the statistic's kernel on the
+ * aggregates it makes of them (histograms, sufficient statistics, pairs) — the same kernels
+ * the warehouse's push-down aggregates feed.
+ */
+export const computeSummaryOnClients = (
+  statistic: Statistic,
+  preTreatments: ReadonlyArray<PreTreatment>,
+  branches: ReadonlyMap<string, ClientColumns>,
+  options: SummaryOptions,
+): StatisticOutput => {
+  const warnings: string[] = []
+  const prepared = preparedBranches(branches, preTreatments, options.analysisPeriodLength, warnings)
+  const output = statisticOnClients(statistic, prepared, {
+    randomFor: (branch) => seededRandom(options.seed, `${options.stream}/${branch}`),
+    maxBuckets: options.maxBuckets ?? defaultMaxBuckets,
   })
+  return { ...output, warnings: [...warnings, ...output.warnings] }
 }

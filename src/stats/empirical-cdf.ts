@@ -1,6 +1,5 @@
-import type { SummaryParameters } from "../domain/summary-catalogue.js"
 import type { EstimateRow } from "./estimate.js"
-import { type BranchValues, defaultGridSize, gridHistogramOf, reportedPointsOf } from "./grid.js"
+import { type BranchValues, gridHistogramOf, reportedPointsOf } from "./grid.js"
 import type { StatisticOutput } from "./sample-summary.js"
 import type { ValueHistogram } from "./value-histogram.js"
 
@@ -23,12 +22,6 @@ export interface EmpiricalCdfOptions {
   readonly gridSize: number
   readonly logSpace: boolean
 }
-
-/** The options named by a summary's parameters (Jetstream's names and defaults). */
-export const empiricalCdfOptionsOf = (parameters: SummaryParameters): EmpiricalCdfOptions => ({
-  gridSize: typeof parameters.grid_size === "number" ? parameters.grid_size : defaultGridSize,
-  logSpace: parameters.log_space === true,
-})
 
 /** F̂ at each of `points` for a histogram with ascending values. */
 export const cumulativeSharesAt = (
@@ -60,9 +53,8 @@ export const cumulativeSharesAt = (
  */
 export const empiricalCdf = (
   branches: ReadonlyMap<string, BranchValues>,
-  parameters: SummaryParameters = {},
+  options: EmpiricalCdfOptions,
 ): StatisticOutput => {
-  const options = empiricalCdfOptionsOf(parameters)
   const rows: EstimateRow[] = []
   const warnings: string[] = []
   for (const [branch, data] of branches) {

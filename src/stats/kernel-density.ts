@@ -1,6 +1,5 @@
-import type { SummaryParameters } from "../domain/summary-catalogue.js"
 import type { EstimateRow } from "./estimate.js"
-import { type BranchValues, defaultGridSize, gridHistogramOf, reportedPointsOf } from "./grid.js"
+import { type BranchValues, gridHistogramOf, reportedPointsOf } from "./grid.js"
 import type { StatisticOutput } from "./sample-summary.js"
 import { histogramQuantile, totalCount, type ValueHistogram } from "./value-histogram.js"
 
@@ -43,17 +42,6 @@ export interface KernelDensityOptions {
   readonly gridSize: number
   readonly logSpace: boolean
 }
-
-const isBandwidthRule = (value: unknown): value is BandwidthRule =>
-  value === "scott" || value === "silverman" || value === "normal_reference"
-
-/** The options named by a summary's parameters (Jetstream's names and defaults). */
-export const kernelDensityOptionsOf = (parameters: SummaryParameters): KernelDensityOptions => ({
-  bandwidth: isBandwidthRule(parameters.bandwidth) ? parameters.bandwidth : "scott",
-  adjust: typeof parameters.adjust === "number" ? parameters.adjust : 1,
-  gridSize: typeof parameters.grid_size === "number" ? parameters.grid_size : defaultGridSize,
-  logSpace: parameters.log_space === true,
-})
 
 /**
  * statsmodels' spread A = min(std(x, ddof = 1), IQR/1.349), or the standard deviation
@@ -118,9 +106,8 @@ export const densityAt = (histogram: ValueHistogram, bandwidth: number, x: numbe
  */
 export const kernelDensityEstimate = (
   branches: ReadonlyMap<string, BranchValues>,
-  parameters: SummaryParameters = {},
+  options: KernelDensityOptions,
 ): StatisticOutput => {
-  const options = kernelDensityOptionsOf(parameters)
   const rows: EstimateRow[] = []
   const warnings: string[] = []
   for (const [branch, data] of branches) {

@@ -1,4 +1,3 @@
-import type { Statistic } from "../domain/config/analysis-configuration.js"
 import type { EstimateRow } from "./estimate.js"
 import type { StatisticOutput } from "./sample-summary.js"
 
@@ -12,19 +11,6 @@ import type { StatisticOutput } from "./sample-summary.js"
  */
 export const minimumClientsForInterval = 2
 
-/**
- * Statistics whose intervals rest on each branch's own spread. Not binomial: its Beta
- * posterior is a complete statement for any number of clients (one client's is wide: about
- * [0.16, 0.99] at 95%). Densities, CDFs, count and sum have no intervals.
- */
-const spreadStatistics: ReadonlySet<Statistic["name"]> = new Set([
-  "bootstrap_mean",
-  "deciles",
-  "linear_model_mean",
-  "per_client_dau_impact",
-  "population_ratio",
-])
-
 const withoutBounds = (row: EstimateRow): EstimateRow => ({
   branch: row.branch,
   point: row.point,
@@ -34,17 +20,19 @@ const withoutBounds = (row: EstimateRow): EstimateRow => ({
 })
 
 /**
- * A branch with clients, but fewer than `minimumClientsForInterval`, keeps its estimates
+ * For a statistic whose intervals rest on each branch's own spread (a bootstrap, a linear
+ * model; not binomial, whose Beta posterior is a complete statement for any number of
+ * clients — one client's is wide: about [0.16, 0.99] at 95%): a branch with clients, but
+ * fewer than `minimumClientsForInterval`, keeps its estimates
  * without an interval claim: its own rows and every comparison involving it lose their bounds
  * and p-value, and a warning names the branch and its count. The same on the per-client and
  * the push-down paths, which give the clients each branch has after the pre-treatments.
  */
 export const withoutIntervalsForSmallBranches = (
-  statistic: Statistic["name"],
   clients: ReadonlyMap<string, number>,
   output: StatisticOutput,
 ): StatisticOutput => {
-  if (!spreadStatistics.has(statistic) || output.refused !== undefined) return output
+  if (output.refused !== undefined) return output
   const small = [...clients].filter(([, count]) => count > 0 && count < minimumClientsForInterval)
   if (small.length === 0) return output
   const smallBranches = new Set(small.map(([branch]) => branch))

@@ -1,4 +1,4 @@
-import type { PreTreatment } from "../domain/config/analysis-configuration.js"
+import type { PreTreatment } from "../domain/pre-treatment-catalogue.js"
 
 /**
  * Jetstream's pre-treatments (jetstream/pre_treatment.py), applied in order to a metric's
@@ -31,10 +31,6 @@ export interface PreTreatmentContext {
   /** Days in the analysis window, for normalize_over_analysis_period. */
   readonly analysisPeriodLength: number
 }
-
-export const defaultHighestFraction = 1 - 1e-5
-export const defaultLowestFraction = 1e-5
-export const defaultLogBase = 10
 
 /** Decides, from the deciding column, whether a row stays. */
 type RowRule = (value: number) => boolean
@@ -96,15 +92,11 @@ export const removeNulls = (values: Float64Array): Float64Array => values.filter
 
 export const removeIndefinites = (values: Float64Array): Float64Array => values.filter(isDefinite)
 
-export const censorHighestValues = (
-  values: Float64Array,
-  fraction = defaultHighestFraction,
-): Float64Array => values.filter(isBelow(quantileSkippingNulls(values, fraction)))
+export const censorHighestValues = (values: Float64Array, fraction: number): Float64Array =>
+  values.filter(isBelow(quantileSkippingNulls(values, fraction)))
 
-export const censorLowestValues = (
-  values: Float64Array,
-  fraction = defaultLowestFraction,
-): Float64Array => values.filter(isAbove(quantileSkippingNulls(values, fraction)))
+export const censorLowestValues = (values: Float64Array, fraction: number): Float64Array =>
+  values.filter(isAbove(quantileSkippingNulls(values, fraction)))
 
 export const censorValuesBelowThreshold = (values: Float64Array, threshold: number): Float64Array =>
   values.filter(isAbove(threshold))
@@ -120,22 +112,11 @@ export const normalizeOverAnalysisPeriod = (
   return values.map((value) => value / days)
 }
 
-export const logTransform = (values: Float64Array, base = defaultLogBase): Float64Array =>
+export const logTransform = (values: Float64Array, base: number): Float64Array =>
   values.map(logarithm(base))
 
 export const zeroFill = (values: Float64Array): Float64Array =>
   values.map((value) => (Number.isNaN(value) ? 0 : value))
-
-const numberParameter = (preTreatment: PreTreatment, key: string): number | undefined => {
-  const value = preTreatment.parameters[key]
-  return typeof value === "number" ? value : undefined
-}
-
-const requiredNumber = (preTreatment: PreTreatment, key: string): number => {
-  const value = numberParameter(preTreatment, key)
-  if (value === undefined) throw new RangeError(`${preTreatment.name} needs a numeric ${key}`)
-  return value
-}
 
 const treatmentOf = (preTreatment: PreTreatment, context: PreTreatmentContext): Treatment => {
   switch (preTreatment.name) {
@@ -144,25 +125,25 @@ const treatmentOf = (preTreatment: PreTreatment, context: PreTreatmentContext): 
     case "remove_indefinites":
       return { kind: "keep-rows", ruleFor: () => isDefinite }
     case "censor_highest_values": {
-      const fraction = numberParameter(preTreatment, "fraction") ?? defaultHighestFraction
+      const { fraction } = preTreatment.parameters
       return {
         kind: "keep-rows",
         ruleFor: (deciding) => isBelow(quantileSkippingNulls(deciding, fraction)),
       }
     }
     case "censor_lowest_values": {
-      const fraction = numberParameter(preTreatment, "fraction") ?? defaultLowestFraction
+      const { fraction } = preTreatment.parameters
       return {
         kind: "keep-rows",
         ruleFor: (deciding) => isAbove(quantileSkippingNulls(deciding, fraction)),
       }
     }
     case "censor_values_below_threshold": {
-      const rule = isAbove(requiredNumber(preTreatment, "threshold"))
+      const rule = isAbove(preTreatment.parameters.threshold)
       return { kind: "keep-rows", ruleFor: () => rule }
     }
     case "censor_values_above_threshold": {
-      const rule = isBelow(requiredNumber(preTreatment, "threshold"))
+      const rule = isBelow(preTreatment.parameters.threshold)
       return { kind: "keep-rows", ruleFor: () => rule }
     }
     case "normalize_over_analysis_period": {
@@ -172,7 +153,7 @@ const treatmentOf = (preTreatment: PreTreatment, context: PreTreatmentContext): 
     case "log":
       return {
         kind: "map-values",
-        map: logarithm(numberParameter(preTreatment, "base") ?? defaultLogBase),
+        map: logarithm(preTreatment.parameters.base),
       }
     case "zero_fill":
       return { kind: "map-values", map: (value) => (Number.isNaN(value) ? 0 : value) }

@@ -5,7 +5,6 @@ import { demoExperimentsFile } from "../../src/cli/demo-command.js"
 import type { AnalysisPeriod } from "../../src/domain/analysis-period.js"
 import type { IsoDate } from "../../src/domain/dates.js"
 import type { Experiment } from "../../src/domain/experiment.js"
-import { publishedStatisticName } from "../../src/domain/statistic-result.js"
 import { metricsTableName, statisticsTableName } from "../../src/domain/table-names.js"
 import { containedAt, containedStream } from "../../src/pipeline/containment.js"
 import { createDemoData } from "../../src/pipeline/demo-data.js"
@@ -17,6 +16,7 @@ import { ConfigRepository } from "../../src/services/config-repository.js"
 import { ExperimentSource } from "../../src/services/experiment-source.js"
 import { SummaryComputer } from "../../src/services/summary-computer.js"
 import { Warehouse, WarehouseError } from "../../src/services/warehouse/warehouse.js"
+import { statisticCatalogue } from "../../src/stats/catalogue/statistic-catalogue.js"
 import { expectNearlyEqual, sortedRows } from "../support/nearly-equal.js"
 import { rowObjects } from "../support/sql-fixtures.js"
 
@@ -331,7 +331,7 @@ layer(services, { timeout: 600_000 })("a fault in one unit of a run", (it) => {
         experiment: sidebar,
         period: "week",
         metric: "search_count",
-        statistic: publishedStatisticName.bootstrap_mean,
+        statistic: statisticCatalogue.bootstrap_mean.publishedAs,
       }
       expect(faulty.statistics.length).toBeLessThan(clean.statistics.length)
       expectNearlyEqual(outside(faulty.statistics, published), outside(clean.statistics, published))
@@ -365,7 +365,7 @@ layer(services, { timeout: 600_000 })("a fault in one unit of a run", (it) => {
       const published = {
         experiment: aaCheck,
         metric: "retained",
-        statistic: publishedStatisticName.binomial,
+        statistic: statisticCatalogue.binomial.publishedAs,
         segment: "all",
         analysis_basis: "enrollments",
       }

@@ -1,8 +1,6 @@
 import { Worker } from "node:worker_threads"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Exit, Fiber } from "effect"
-import type { Statistic } from "../../src/domain/config/analysis-configuration.js"
-import type { StatisticName } from "../../src/domain/summary-catalogue.js"
 import { makeWorkerPool } from "../../src/services/summary-computer/worker-pool.js"
 import {
   computeSummaryTask,
@@ -10,6 +8,11 @@ import {
   SummaryComputer,
   type SummaryTask,
 } from "../../src/services/summary-computer.js"
+import {
+  type Statistic,
+  type StatisticName,
+  statisticOf,
+} from "../../src/stats/catalogue/statistic-catalogue.js"
 import { decileLevels } from "../../src/stats/deciles.js"
 import { linearModelSumsOf } from "../../src/stats/linear-model.js"
 import { orderStatisticsInBands } from "../../src/stats/order-statistics.js"
@@ -56,15 +59,15 @@ const binaryAggregates = new Map(
 const statistics: ReadonlyArray<Statistic> = (
   [
     ["bootstrap_mean", { num_samples: 400 }],
-    ["binomial", { num_samples: 400 }],
+    ["binomial", {}],
     ["deciles", { num_samples: 200 }],
     ["linear_model_mean", { covariate_adjustment: { period: "preenrollment_week" } }],
     ["population_ratio", { numerator: "n", denominator: "d", num_samples: 400 }],
     ["kernel_density_estimate", {}],
     ["empirical_cdf", {}],
     ["sum", {}],
-  ] as ReadonlyArray<readonly [StatisticName, Statistic["parameters"]]>
-).map(([name, parameters]) => ({ name, parameters }))
+  ] as ReadonlyArray<readonly [StatisticName, object]>
+).map(([name, parameters]) => statisticOf(name, parameters))
 const tasks: ReadonlyArray<SummaryTask> = statistics.map((statistic) => ({
   statistic,
   aggregates: statistic.name === "binomial" ? binaryAggregates : aggregates,
@@ -73,7 +76,17 @@ const tasks: ReadonlyArray<SummaryTask> = statistics.map((statistic) => ({
 }))
 /** A grid of no points: the density kernel throws a RangeError. */
 const throwingTask: SummaryTask = {
-  statistic: { name: "kernel_density_estimate", parameters: { grid_size: 0 } },
+  // Past the schema (a grid needs points), as a task sent to a worker could be.
+  statistic: {
+    name: "kernel_density_estimate",
+    parameters: {
+      bandwidth: "scott",
+      adjust: 1,
+      kernel: "gaussian",
+      grid_size: 0,
+      log_space: false,
+    },
+  },
   aggregates,
   seed: 3,
   stream: "demo/broken",
@@ -132,7 +145,7 @@ describe("SummaryComputer", () => {
     Effect.gen(function* () {
       // binomial of values 0 to 11: not outcomes, refused rather than counted.
       const refusing: SummaryTask = {
-        statistic: { name: "binomial", parameters: {} },
+        statistic: statisticOf("binomial"),
         aggregates,
         seed: 3,
         stream: "demo/binomial-of-counts",

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { Statistic } from "../../src/domain/config/analysis-configuration.js"
 import {
   binomial,
   conversionsOfHistogram,
   conversionsOfSums,
   conversionsOfValues,
 } from "../../src/stats/binomial.js"
+import { type Statistic, statisticOf } from "../../src/stats/catalogue/statistic-catalogue.js"
 import { computeSummaryOnClients } from "../../src/stats/compute-summary.js"
 import { linearModelSumsOf } from "../../src/stats/linear-model.js"
 import { seededRandom } from "../../src/stats/random.js"
@@ -16,7 +16,7 @@ import { histogramOf } from "../../src/stats/value-histogram.js"
  * binomial counts 0/1 outcomes: any other value refuses the summary (it used to count values
  * above 0 as successes, so hours of 0 to 10 gave a "conversion rate" of 0.99).
  */
-const statistic: Statistic = { name: "binomial", parameters: { num_samples: 200 } }
+const statistic: Statistic = statisticOf("binomial")
 const options = { seed: 1, stream: "hours", analysisPeriodLength: 7 }
 const random = seededRandom(9)
 /** Continuous 0–10 data, almost all positive. */

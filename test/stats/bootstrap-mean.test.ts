@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { bootstrapMean, bootstrapMeanSamples } from "../../src/stats/bootstrap-mean.js"
+import { statisticOf } from "../../src/stats/catalogue/statistic-catalogue.js"
 import { computeSummaryOnClients } from "../../src/stats/compute-summary.js"
 import { standardNormal } from "../../src/stats/distributions.js"
 import type { EstimateRow } from "../../src/stats/estimate.js"
@@ -157,7 +158,7 @@ describe("bootstrap_mean on per-client values beyond the bucket bound", () => {
     )
     const numSamples = 4000
     const output = computeSummaryOnClients(
-      { name: "bootstrap_mean", parameters: { num_samples: numSamples } },
+      statisticOf("bootstrap_mean", { num_samples: numSamples }),
       [],
       new Map([["b", { values }]]),
       { seed: 1, stream: "hours", analysisPeriodLength: 1 },

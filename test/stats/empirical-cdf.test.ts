@@ -1,11 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Schema } from "effect"
 import {
-  cumulativeSharesAt,
-  empiricalCdf,
+  EmpiricalCdfParameters,
   empiricalCdfOptionsOf,
-} from "../../src/stats/empirical-cdf.js"
+} from "../../src/stats/catalogue/empirical-cdf.js"
+import { cumulativeSharesAt, empiricalCdf } from "../../src/stats/empirical-cdf.js"
 import { evaluationGrid, evaluationPoints } from "../../src/stats/grid.js"
 import type { ValueHistogram } from "../../src/stats/value-histogram.js"
+
+/** The kernel's options from parameters as a config writes them, with the catalogue's defaults. */
+const optionsOf = (written: object = {}) =>
+  empiricalCdfOptionsOf(Schema.decodeUnknownSync(EmpiricalCdfParameters)(written))
 
 /*
  * Reference numbers: numpy 2.4 (statsmodels' ECDF(x)(t) is the share of values ≤ t):
@@ -40,7 +45,7 @@ const binnedUp = (values: Float64Array, points: Float64Array): ValueHistogram =>
 
 describe("empirical_cdf", () => {
   it("is the share of values at or below each linear grid point", () => {
-    const { rows, warnings } = empiricalCdf(new Map([["1", ash]]))
+    const { rows, warnings } = empiricalCdf(new Map([["1", ash]]), optionsOf())
     expect(warnings).toEqual([])
     expect(rows.length).toBe(256)
     expect(rows[0]).toEqual({ branch: "1", parameter: 2.04, point: 1 / 59 })
@@ -49,22 +54,27 @@ describe("empirical_cdf", () => {
   })
 
   it("reads a geometric grid under log_space", () => {
-    const { rows } = empiricalCdf(new Map([["1", ash]]), { log_space: true })
+    const { rows } = empiricalCdf(new Map([["1", ash]]), optionsOf({ log_space: true }))
     expect(rows[128]?.parameter).toBeCloseTo(2.565261820116671, 14)
     expect(rows[128]?.point).toBe(40 / 59)
   })
 
   it("reports F(0), the share of zeros, ahead of a geometric grid when the minimum is 0", () => {
-    const { rows } = empiricalCdf(new Map([["a", zeros]]), { log_space: true, grid_size: 5 })
+    const { rows } = empiricalCdf(
+      new Map([["a", zeros]]),
+      optionsOf({ log_space: true, grid_size: 5 }),
+    )
     expect(rows.map((row) => row.parameter)[0]).toBe(0)
     expect(rows.map((row) => row.point)).toEqual([2 / 9, 3 / 9, 3 / 9, 6 / 9, 7 / 9, 1])
   })
 
   it("runs for linear, geometric and refused geometric grids (Jetstream's test_ecdf)", () => {
-    expect(empiricalCdf(new Map([["1", ash]])).rows.length).toBeGreaterThan(0)
-    expect(empiricalCdf(new Map([["1", ash]]), { log_space: true }).rows.length).toBeGreaterThan(0)
+    expect(empiricalCdf(new Map([["1", ash]]), optionsOf()).rows.length).toBeGreaterThan(0)
+    expect(
+      empiricalCdf(new Map([["1", ash]]), optionsOf({ log_space: true })).rows.length,
+    ).toBeGreaterThan(0)
     const negative = Float64Array.from(ash, (value) => -value)
-    const refused = empiricalCdf(new Map([["1", negative]]), { log_space: true })
+    const refused = empiricalCdf(new Map([["1", negative]]), optionsOf({ log_space: true }))
     expect(refused.rows.length).toBe(256)
     expect(refused.rows[0]?.parameter).toBe(-3.22)
     expect(refused.rows[0]?.point).toBe(1 / 59)
@@ -82,8 +92,8 @@ describe("empirical_cdf", () => {
       counts: Float64Array.from(entries, ([, count]) => count),
     }
     for (const log_space of [false, true]) {
-      expect(empiricalCdf(new Map([["1", histogram]]), { log_space })).toEqual(
-        empiricalCdf(new Map([["1", ash]]), { log_space }),
+      expect(empiricalCdf(new Map([["1", histogram]]), optionsOf({ log_space }))).toEqual(
+        empiricalCdf(new Map([["1", ash]]), optionsOf({ log_space })),
       )
     }
   })
@@ -98,8 +108,8 @@ describe("empirical_cdf", () => {
       const points = evaluationPoints(evaluationGrid(values, { size: 16, logSpace }))
       const binned = binnedUp(values, points)
       expect(binned.counts.filter((count) => count > 0).length).toBeLessThan(values.length)
-      expect(empiricalCdf(new Map([["b", binned]]), parameters)).toEqual(
-        empiricalCdf(new Map([["b", values]]), parameters),
+      expect(empiricalCdf(new Map([["b", binned]]), optionsOf(parameters))).toEqual(
+        empiricalCdf(new Map([["b", values]]), optionsOf(parameters)),
       )
     }
   })
@@ -117,7 +127,7 @@ describe("empirical_cdf", () => {
         ["dirty", Float64Array.from([Number.NaN, 1, 3, Number.NEGATIVE_INFINITY])],
         ["empty", new Float64Array()],
       ]),
-      { grid_size: 3 },
+      optionsOf({ grid_size: 3 }),
     )
     expect(output.rows).toEqual([
       { branch: "dirty", parameter: 1, point: 0.5 },
@@ -131,8 +141,8 @@ describe("empirical_cdf", () => {
   })
 
   it("reads Jetstream's parameter names with Jetstream's defaults", () => {
-    expect(empiricalCdfOptionsOf({})).toEqual({ gridSize: 256, logSpace: false })
-    expect(empiricalCdfOptionsOf({ grid_size: 10, log_space: true })).toEqual({
+    expect(optionsOf({})).toEqual({ gridSize: 256, logSpace: false })
+    expect(optionsOf({ grid_size: 10, log_space: true })).toEqual({
       gridSize: 10,
       logSpace: true,
     })

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Schema } from "effect"
+import {
+  KernelDensityParameters,
+  kernelDensityOptionsOf,
+} from "../../src/stats/catalogue/kernel-density-estimate.js"
 import type { EstimateRow } from "../../src/stats/estimate.js"
 import {
   bandwidthConstants,
   bandwidthOf,
   densityAt,
   kernelDensityEstimate,
-  kernelDensityOptionsOf,
   spreadOf,
 } from "../../src/stats/kernel-density.js"
 import type { ValueHistogram } from "../../src/stats/value-histogram.js"
@@ -48,13 +52,17 @@ const descendingHistogram = (values: Float64Array): ValueHistogram => {
   }
 }
 
+/** The kernel's options from parameters as a config writes them, with the catalogue's defaults. */
+const optionsOf = (written: object = {}) =>
+  kernelDensityOptionsOf(Schema.decodeUnknownSync(KernelDensityParameters)(written))
+
 const exactHistogram = (values: Float64Array): ValueHistogram => {
   const { values: descending, counts } = descendingHistogram(values)
   return { values: descending.reverse(), counts: counts.reverse() }
 }
 
 const only = (branch: string, values: Float64Array) =>
-  kernelDensityEstimate(new Map([[branch, values]]))
+  kernelDensityEstimate(new Map([[branch, values]]), optionsOf())
 
 const pointAt = (rows: ReadonlyArray<EstimateRow>, index: number) =>
   rows[index]?.point ?? Number.NaN
@@ -134,7 +142,7 @@ describe("kernel_density_estimate", () => {
       [{ adjust: 0.5 }, 0.39451062002760295, 1.401510174953878],
     ] as const
     for (const [parameters, atMinimum, atHundredth] of cases) {
-      const { rows } = kernelDensityEstimate(new Map([["1", ash]]), parameters)
+      const { rows } = kernelDensityEstimate(new Map([["1", ash]]), optionsOf(parameters))
       expect(pointAt(rows, 0)).toBeCloseTo(atMinimum, 13)
       expect(pointAt(rows, 100)).toBeCloseTo(atHundredth, 13)
     }
@@ -142,7 +150,7 @@ describe("kernel_density_estimate", () => {
 
   it("reads the same density at geometric x under log_space", () => {
     // numpy: gg[128] == 2.565261820116671; kde(ash, [gg[128]], bw(ash, "scott")) == 1.401297120726102
-    const { rows } = kernelDensityEstimate(new Map([["1", ash]]), { log_space: true })
+    const { rows } = kernelDensityEstimate(new Map([["1", ash]]), optionsOf({ log_space: true }))
     expect(rows.length).toBe(256)
     expect(rows[128]?.parameter).toBeCloseTo(2.565261820116671, 14)
     expect(pointAt(rows, 128)).toBeCloseTo(1.401297120726102, 13)
@@ -154,10 +162,13 @@ describe("kernel_density_estimate", () => {
     // kde(z, np.geomspace(1, 13, 5), h) == [0.11605998722382259, 0.11770790730238789,
     //   0.09079456439977572, 0.0398483478671627, 0.02294983122685168]
     const zeros = Float64Array.from([0, 0, 1, 2, 2, 3, 5, 8, 13])
-    const { rows, warnings } = kernelDensityEstimate(new Map([["a", zeros]]), {
-      log_space: true,
-      grid_size: 5,
-    })
+    const { rows, warnings } = kernelDensityEstimate(
+      new Map([["a", zeros]]),
+      optionsOf({
+        log_space: true,
+        grid_size: 5,
+      }),
+    )
     expect(warnings).toEqual([])
     expect(rows.map((row) => row.parameter)[0]).toBe(0)
     expect(Math.min(...rows.map((row) => row.parameter ?? Number.NaN))).toBe(0)
@@ -174,9 +185,12 @@ describe("kernel_density_estimate", () => {
 
   it("warns and reads a linear grid when log_space meets negative values", () => {
     const negative = Float64Array.from(ash, (value) => -value)
-    const { rows, warnings } = kernelDensityEstimate(new Map([["1", negative]]), {
-      log_space: true,
-    })
+    const { rows, warnings } = kernelDensityEstimate(
+      new Map([["1", negative]]),
+      optionsOf({
+        log_space: true,
+      }),
+    )
     expect(rows.length).toBe(256)
     expect(rows[0]?.parameter).toBe(-3.22)
     expect(warnings).toEqual([
@@ -193,6 +207,7 @@ describe("kernel_density_estimate", () => {
         ["control", ash],
         ["treatment", shifted],
       ]),
+      optionsOf(),
     )
     expect(rows.length).toBe(2 * 256)
     const treatment = rows.filter((row) => row.branch === "treatment")
@@ -202,15 +217,18 @@ describe("kernel_density_estimate", () => {
   })
 
   it("gives the same rows from per-client values and from their histogram", () => {
-    const fromValues = kernelDensityEstimate(new Map([["1", ash]]), { log_space: true })
-    const fromHistogram = kernelDensityEstimate(new Map([["1", descendingHistogram(ash)]]), {
-      log_space: true,
-    })
+    const fromValues = kernelDensityEstimate(new Map([["1", ash]]), optionsOf({ log_space: true }))
+    const fromHistogram = kernelDensityEstimate(
+      new Map([["1", descendingHistogram(ash)]]),
+      optionsOf({
+        log_space: true,
+      }),
+    )
     expect(fromHistogram).toEqual(fromValues)
     const withZero = Float64Array.from([0, 0, 1, 2, 2, 3, 5, 8, 13])
-    expect(kernelDensityEstimate(new Map([["a", descendingHistogram(withZero)]]))).toEqual(
-      kernelDensityEstimate(new Map([["a", withZero]])),
-    )
+    expect(
+      kernelDensityEstimate(new Map([["a", descendingHistogram(withZero)]]), optionsOf()),
+    ).toEqual(kernelDensityEstimate(new Map([["a", withZero]]), optionsOf()))
   })
 
   it("integrates to 1 over the data's range and well beyond", () => {
@@ -237,6 +255,7 @@ describe("kernel_density_estimate", () => {
         ["none", new Float64Array()],
         ["fine", ash],
       ]),
+      optionsOf(),
     )
     expect(output.rows.every((row) => row.branch === "fine")).toBe(true)
     expect(output.warnings).toEqual([
@@ -258,21 +277,21 @@ describe("kernel_density_estimate", () => {
           },
         ],
       ]),
-      { grid_size: 3 },
+      optionsOf({ grid_size: 3 }),
     )
     expect(rows.map((row) => row.parameter)).toEqual([1, 3, 5])
     expect(warnings).toEqual(["branch b: density from 2 quantile buckets, approximate"])
   })
 
   it("reads Jetstream's parameter names with Jetstream's defaults", () => {
-    expect(kernelDensityOptionsOf({})).toEqual({
+    expect(optionsOf({})).toEqual({
       bandwidth: "scott",
       adjust: 1,
       gridSize: 256,
       logSpace: false,
     })
     expect(
-      kernelDensityOptionsOf({
+      optionsOf({
         bandwidth: "silverman",
         adjust: 2,
         grid_size: 64,

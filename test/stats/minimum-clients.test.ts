@@ -1,10 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { Statistic } from "../../src/domain/config/analysis-configuration.js"
-import type { StatisticName } from "../../src/domain/summary-catalogue.js"
+import {
+  statisticOf as decodedStatistic,
+  type StatisticName,
+} from "../../src/stats/catalogue/statistic-catalogue.js"
 import { type ClientColumns, computeSummaryOnClients } from "../../src/stats/compute-summary.js"
+import { decileLevels } from "../../src/stats/deciles.js"
 import { standardNormal } from "../../src/stats/distributions.js"
 import type { EstimateRow } from "../../src/stats/estimate.js"
 import { linearModelSumsOf } from "../../src/stats/linear-model.js"
+import { orderStatisticsInBands } from "../../src/stats/order-statistics.js"
 import { ratioDataOf } from "../../src/stats/population-ratio.js"
 import { seededRandom } from "../../src/stats/random.js"
 import { computeSummaryOnAggregates } from "../../src/stats/summary-on-aggregates.js"
@@ -35,6 +39,7 @@ const aggregatesOf = (data: ReadonlyMap<string, ClientColumns>) =>
       {
         clients: columns.values.length,
         histogram: histogramOf(columns.values),
+        orderStatistics: orderStatisticsInBands(columns.values, decileLevels),
         sums: linearModelSumsOf(columns.values, columns.covariate),
         ratio: ratioDataOf(
           columns.numerator ?? new Float64Array(),
@@ -44,10 +49,8 @@ const aggregatesOf = (data: ReadonlyMap<string, ClientColumns>) =>
     ]),
   )
 const options = { seed: 2, stream: "metric", analysisPeriodLength: 7 }
-const statisticOf = (name: StatisticName, parameters: Statistic["parameters"] = {}) => ({
-  name,
-  parameters,
-})
+const statisticOf = (name: StatisticName, parameters: object = {}) =>
+  decodedStatistic(name, parameters)
 const warning =
   "branch solo has 1 client, fewer than the 2 an interval needs: its estimates and the comparisons with it have no bounds"
 const involvesSolo = (row: EstimateRow) =>
@@ -99,7 +102,7 @@ describe("a branch with fewer than 2 clients", () => {
     expect(two.rows.every((row) => row.lower !== undefined)).toBe(true)
     // Beta(2, 1) for one converted client: a wide interval, not a made-up one.
     const one = computeSummaryOnClients(
-      statisticOf("binomial", { num_samples: 300 }),
+      statisticOf("binomial"),
       [],
       new Map([
         ["control", { values: Float64Array.from(control, (value) => (value > 3 ? 1 : 0)) }],

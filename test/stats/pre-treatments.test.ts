@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { PreTreatment } from "../../src/domain/config/analysis-configuration.js"
+import { type PreTreatmentName, preTreatmentOf } from "../../src/domain/pre-treatment-catalogue.js"
 import {
   applyPreTreatments,
   applyPreTreatmentsAcrossBranches,
@@ -31,10 +31,10 @@ import {
 const NULL = Number.NaN
 const inf = Number.POSITIVE_INFINITY
 const context = { analysisPeriodLength: 7 }
-const step = (name: PreTreatment["name"], parameters: PreTreatment["parameters"] = {}) => ({
-  name,
-  parameters,
-})
+const step = (name: PreTreatmentName, parameters: object = {}) => preTreatmentOf(name, parameters)
+/** A pre-treatment by name with the catalogue's defaults, on one column. */
+const withDefaults = (name: PreTreatmentName, values: Float64Array) =>
+  applyPreTreatments(values, [step(name)], context)
 const range = (start: number, end: number) =>
   Float64Array.from({ length: end - start }, (_, index) => start + index)
 const list = (values: Float64Array) => Array.from(values)
@@ -54,7 +54,7 @@ describe("each pre-treatment, as Jetstream's", () => {
   it("censor_highest_values removes the rows at or above the quantile (test_censor_highest_values)", () => {
     expect(censorHighestValues(range(0, 10000), 0.9).length).toBe(9000)
     // Default fraction 1 − 1e−5: np.quantile(0..9) is 8.99991, so 9 goes.
-    expect(list(censorHighestValues(range(0, 10)))).toEqual(list(range(0, 9)))
+    expect(list(withDefaults("censor_highest_values", range(0, 10)))).toEqual(list(range(0, 9)))
     // Removed, not capped: every copy of the top value goes.
     expect(list(censorHighestValues(Float64Array.from([1, 2, 9, 9, 9]), 0.7))).toEqual([1, 2])
   })
@@ -62,7 +62,7 @@ describe("each pre-treatment, as Jetstream's", () => {
   it("censor_lowest_values removes the rows at or below the quantile (test_censor_lowest_values)", () => {
     expect(censorLowestValues(range(0, 10000), 0.1).length).toBe(9000)
     // Default fraction 1e−5: np.quantile(0..9) is 9e−05, so 0 goes.
-    expect(list(censorLowestValues(range(0, 10)))).toEqual(list(range(1, 10)))
+    expect(list(withDefaults("censor_lowest_values", range(0, 10)))).toEqual(list(range(1, 10)))
   })
 
   it("censors by the quantile of non-NULL values and drops NULL rows as well", () => {
@@ -72,7 +72,7 @@ describe("each pre-treatment, as Jetstream's", () => {
   })
 
   it("removes every row when all values are equal, as Jetstream does", () => {
-    expect(censorHighestValues(Float64Array.from([4, 4, 4])).length).toBe(0)
+    expect(withDefaults("censor_highest_values", Float64Array.from([4, 4, 4])).length).toBe(0)
   })
 
   it("takes the limit where an infinity meets the censoring quantile (numpy would give NaN)", () => {
@@ -97,7 +97,7 @@ describe("each pre-treatment, as Jetstream's", () => {
   })
 
   it("log keeps every row: 0 becomes −∞, a negative NULL, 10 becomes 1 (test_log_transform)", () => {
-    const logged = logTransform(range(-1, 11))
+    const logged = withDefaults("log", range(-1, 11))
     expect(logged.length).toBe(12)
     expect(logged.filter(Number.isNaN).length).toBe(1)
     expect(logged.filter((value) => value === -inf).length).toBe(1)
@@ -109,7 +109,7 @@ describe("each pre-treatment, as Jetstream's", () => {
   })
 
   it("log in other bases; whole powers of 10 and 2 come out whole", () => {
-    expect(list(logTransform(Float64Array.from([1000, 1e-3])))).toEqual([3, -3])
+    expect(list(logTransform(Float64Array.from([1000, 1e-3]), 10))).toEqual([3, -3])
     expect(list(logTransform(Float64Array.from([8, 0.5]), 2))).toEqual([3, -1])
     expect(logTransform(Float64Array.from([81]), 3)[0]).toBeCloseTo(4, 14)
     expect(logTransform(Float64Array.from([Math.E ** 2]), Math.E)[0]).toBeCloseTo(2, 14)

@@ -1,47 +1,36 @@
 import { DuckDBInstance } from "@duckdb/node-api"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import type { PreTreatment, Statistic } from "../../src/domain/config/analysis-configuration.js"
-import type { PreTreatmentName, StatisticName } from "../../src/domain/summary-catalogue.js"
-import { orderStatisticsFrom } from "../../src/pipeline/push-down-aggregates.js"
+import {
+  type PreTreatment,
+  type PreTreatmentName,
+  preTreatmentOf,
+} from "../../src/domain/pre-treatment-catalogue.js"
+import { aggregateQueryFor } from "../../src/pipeline/aggregate-query.js"
+import type { QueryResult } from "../../src/services/warehouse/warehouse.js"
 import {
   duckDbCompatibilityStatements,
   toDuckDbSql,
 } from "../../src/sql/dialects/duckdb-compatibility.js"
 import {
   buildHistogramQuery as histogramQuery,
-  buildOrderStatisticsQuery as orderStatisticsQuery,
   type PushDownRequest,
-  buildRatioSumsQuery as ratioSumsQuery,
-  buildSufficientStatisticsQuery as sufficientStatisticsQuery,
-  winsorizeQuantileFor,
 } from "../../src/sql/push-down-query.js"
+import {
+  aggregateRequestOf,
+  type Statistic,
+  type StatisticName,
+  statisticOf,
+} from "../../src/stats/catalogue/statistic-catalogue.js"
+import type { AggregateRequest } from "../../src/stats/catalogue/statistic-descriptor.js"
 import { type ClientColumns, computeSummaryOnClients } from "../../src/stats/compute-summary.js"
-import { decileLevels } from "../../src/stats/deciles.js"
 import type { EstimateRow } from "../../src/stats/estimate.js"
-import type { LinearModelSums } from "../../src/stats/linear-model.js"
 import { applyPreTreatmentsAcrossBranches } from "../../src/stats/pre-treatments.js"
-import {
-  type BranchAggregates,
-  computeSummaryOnAggregates,
-} from "../../src/stats/summary-on-aggregates.js"
-import {
-  histogramFromSums,
-  histogramOf,
-  type ValueHistogram,
-  winsorize,
-} from "../../src/stats/value-histogram.js"
+import { computeSummaryOnAggregates } from "../../src/stats/summary-on-aggregates.js"
+import { histogramOf, winsorize } from "../../src/stats/value-histogram.js"
 import { numbersOf } from "../support/sql-fixtures.js"
 
 /** The builders return Either (a SqlBuildError for a request they cannot write); here, the SQL. */
-const buildHistogramQuery = (...args: Parameters<typeof histogramQuery>) =>
-  Either.getOrThrow(histogramQuery(...args))
-const buildOrderStatisticsQuery = (...args: Parameters<typeof orderStatisticsQuery>) =>
-  Either.getOrThrow(orderStatisticsQuery(...args))
-const buildSufficientStatisticsQuery = (...args: Parameters<typeof sufficientStatisticsQuery>) =>
-  Either.getOrThrow(sufficientStatisticsQuery(...args))
-const buildRatioSumsQuery = (...args: Parameters<typeof ratioSumsQuery>) =>
-  Either.getOrThrow(ratioSumsQuery(...args))
 
 /**
  * The push-down SQL with pre-treatments and winsorization, run by real DuckDB through the
@@ -57,15 +46,19 @@ const buildRatioSumsQuery = (...args: Parameters<typeof ratioSumsQuery>) =>
 
 let instance: DuckDBInstance
 
-const query = async (bigQuerySql: string) => {
+/** A BigQuery statement's rows, as the warehouse service returns them. */
+const queryResult = async (bigQuerySql: string): Promise<QueryResult> => {
   const translated = toDuckDbSql(bigQuerySql)
   if (Either.isLeft(translated)) throw new Error(JSON.stringify(translated.left))
   const connection = await instance.connect()
   const result = await connection.runAndReadAll(translated.right)
   connection.closeSync()
-  const names = result.columnNames()
-  const columns = result.getColumnsJS()
-  return (name: string): ReadonlyArray<unknown> => columns[names.indexOf(name)] ?? []
+  return { columnNames: result.columnNames(), columns: result.getColumnsJS(), cost: noCost }
+}
+
+const query = async (bigQuerySql: string) => {
+  const { columnNames, columns } = await queryResult(bigQuerySql)
+  return (name: string): ReadonlyArray<unknown> => columns[columnNames.indexOf(name)] ?? []
 }
 
 const noCost = { milliseconds: 0 }
@@ -157,7 +150,8 @@ const clientColumnsFor = async (
       ]),
     )
   }
-  const adjusted = typeof statistic.parameters.covariate_adjustment === "object"
+  const aggregate = aggregateRequestOf(statistic)
+  const adjusted = aggregate.kind === "sums" && aggregate.covariate !== undefined
   const read = await perClient(adjusted ? ["m.hours", "p.hours"] : ["m.hours"], segment)
   return new Map(
     [...read].map(([branch, [values, covariate]]) => [
@@ -167,134 +161,37 @@ const clientColumnsFor = async (
   )
 }
 
-/** Rows of each query type as the statistics' aggregates, per branch in branch order. */
-const groupRows = (branches: ReadonlyArray<string>) => {
-  const rows = new Map<string, number[]>()
-  branches.forEach((branch, row) => {
-    rows.set(branch, [...(rows.get(branch) ?? []), row])
-  })
-  return rows
-}
-
-const histogramsOf = async (sql: string): Promise<ReadonlyMap<string, BranchAggregates>> => {
-  const column = await query(sql)
-  const [value, clients, total, squares] = ["value", "clients", "total", "squares"].map((name) =>
-    numbers(column(name)),
-  )
-  const kind = column("kind")
-  const pick = (list: Float64Array | undefined, rows: ReadonlyArray<number>) =>
-    Float64Array.from(rows, (row) => list?.[row] ?? Number.NaN)
-  return new Map(
-    [...groupRows(column("branch").map(String))].map(([branch, rows]) => {
-      const histogram: ValueHistogram = rows.every((row) => kind[row] === "value")
-        ? { values: pick(value, rows), counts: pick(clients, rows) }
-        : histogramFromSums(pick(clients, rows), pick(total, rows), pick(squares, rows))
-      const count = histogram.counts.reduce((sum, entry) => sum + entry, 0)
-      return [branch, { clients: count, histogram }]
-    }),
-  )
-}
-
-/** Through the pipeline's reader: columns with the names and cells DuckDB returns. */
-const orderStatisticsOf = async (sql: string): Promise<ReadonlyMap<string, BranchAggregates>> => {
-  const column = await query(sql)
-  const columnNames = ["branch", "value", "first_rank", "last_rank", "clients"]
-  const result = { columnNames, columns: columnNames.map(column), cost: noCost }
-  return new Map(
-    [...orderStatisticsFrom(result)].map(([branch, orderStatistics]) => [
-      branch,
-      { clients: orderStatistics.n, orderStatistics },
-    ]),
-  )
-}
-
-const sumsOf = async (sql: string): Promise<ReadonlyMap<string, BranchAggregates>> => {
-  const column = await query(sql)
-  const withCovariate = column("sum_x").length > 0
-  const at = (name: string, row: number) => numbers(column(name))[row] ?? Number.NaN
-  return new Map(
-    column("branch")
-      .map(String)
-      .map((branch, row) => {
-        const sums: LinearModelSums = withCovariate
-          ? {
-              n: at("n", row),
-              sumY: at("sum_y", row),
-              sumY2: at("sum_y2", row),
-              sumX: at("sum_x", row),
-              sumX2: at("sum_x2", row),
-              sumXY: at("sum_xy", row),
-            }
-          : { n: at("n", row), sumY: at("sum_y", row), sumY2: at("sum_y2", row) }
-        return [branch, { clients: sums.n, sums }]
-      }),
-  )
-}
-
-const ratiosOf = async (sql: string): Promise<ReadonlyMap<string, BranchAggregates>> => {
-  const column = await query(sql)
-  const at = (name: string, row: number) => numbers(column(name))[row] ?? Number.NaN
-  return new Map(
-    column("branch")
-      .map(String)
-      .map((branch, row) => [
-        branch,
-        {
-          clients: at("clients", row),
-          ratio: {
-            kind: "sums",
-            clients: at("clients", row),
-            sumNumerator: at("sum_numerator", row),
-            sumDenominator: at("sum_denominator", row),
-            sumNumeratorSquares: at("sum_numerator_squares", row),
-            sumDenominatorSquares: at("sum_denominator_squares", row),
-            sumProducts: at("sum_products", row),
-          },
-        },
-      ]),
-  )
-}
-
 const requestFor = (
-  statistic: Statistic,
   preTreatments: ReadonlyArray<PreTreatment>,
   segment: string | undefined,
-): PushDownRequest => {
-  const winsorizeAt = winsorizeQuantileFor(statistic)
-  return {
-    metricsTable,
-    metric: "hours",
-    ...(segment === undefined ? {} : { segment }),
-    windowStart,
-    preTreatments,
-    analysisPeriodLength,
-    ...(winsorizeAt === undefined ? {} : { winsorizeAt }),
-  }
+): PushDownRequest => ({
+  metricsTable,
+  metric: "hours",
+  ...(segment === undefined ? {} : { segment }),
+  windowStart,
+  preTreatments,
+  analysisPeriodLength,
+})
+
+/** An aggregate from the warehouse, by the pipeline's own query and reader. */
+const pushedAggregates = async (aggregate: AggregateRequest, request: PushDownRequest) => {
+  const adjusted = aggregate.kind === "sums" && aggregate.covariate !== undefined
+  const built = Either.getOrThrow(
+    aggregateQueryFor(aggregate, request, {
+      maxBuckets: 2000,
+      ...(adjusted
+        ? { covariate: { table: covariateTable, metric: "hours", windowStart: -7 } }
+        : {}),
+    }),
+  )
+  return built.read(await queryResult(built.sql))
 }
 
-/** The aggregates the pipeline would push down for the statistic (src/pipeline/statistics.ts). */
-const pushedDown = (statistic: Statistic, request: PushDownRequest) => {
-  switch (statistic.name) {
-    case "deciles":
-      return orderStatisticsOf(buildOrderStatisticsQuery(request, decileLevels))
-    case "bootstrap_mean":
-    case "binomial":
-    case "kernel_density_estimate":
-    case "empirical_cdf":
-      return histogramsOf(buildHistogramQuery(request, 2000))
-    case "population_ratio":
-      return ratiosOf(buildRatioSumsQuery(request, "clicks", "impressions"))
-    default:
-      return sumsOf(
-        buildSufficientStatisticsQuery(
-          request,
-          typeof statistic.parameters.covariate_adjustment === "object"
-            ? { table: covariateTable, metric: "hours", windowStart: -7 }
-            : undefined,
-        ),
-      )
-  }
-}
+/** The aggregates the pipeline pushes down for the statistic. */
+const pushedDown = (statistic: Statistic, request: PushDownRequest) =>
+  pushedAggregates(aggregateRequestOf(statistic), request)
+
+const histogramsOf = (request: PushDownRequest) => pushedAggregates({ kind: "histogram" }, request)
 
 const options = { seed: 11, stream: "hours/week/1" }
 
@@ -303,7 +200,7 @@ const bothPaths = async (
   preTreatments: ReadonlyArray<PreTreatment>,
   segment?: string,
 ) => {
-  const aggregates = await pushedDown(statistic, requestFor(statistic, preTreatments, segment))
+  const aggregates = await pushedDown(statistic, requestFor(preTreatments, segment))
   const fromWarehouse = computeSummaryOnAggregates(statistic, aggregates, options)
   const fromClients = computeSummaryOnClients(
     statistic,
@@ -351,10 +248,8 @@ const expectCloseRows = (
   })
 }
 
-const treatment = (name: PreTreatmentName, parameters: PreTreatment["parameters"] = {}) => ({
-  name,
-  parameters,
-})
+const treatment = (name: PreTreatmentName, parameters: object = {}) =>
+  preTreatmentOf(name, parameters)
 
 /** Each pre-treatment alone, and chains as configs write them. */
 const chains: ReadonlyArray<readonly [string, ReadonlyArray<PreTreatment>]> = [
@@ -423,8 +318,8 @@ const statistics: ReadonlyArray<Statistic> = (
       "population_ratio",
       { numerator: "clicks", denominator: "impressions", num_samples: 500, drop_highest: 0.05 },
     ],
-  ] as ReadonlyArray<readonly [StatisticName, Statistic["parameters"]]>
-).map(([name, parameters]) => ({ name, parameters }))
+  ] as ReadonlyArray<readonly [StatisticName, object]>
+).map(([name, parameters]) => statisticOf(name, parameters))
 
 const describeStatistic = (statistic: Statistic) =>
   `${statistic.name}${Object.keys(statistic.parameters).length === 0 ? "" : ` ${JSON.stringify(statistic.parameters)}`}`
@@ -503,12 +398,13 @@ describe("the pushed-down values", () => {
       treatment("censor_lowest_values", { fraction: 0.02 }),
     ]
     const expected = await treatedValues(preTreatments)
-    const pushed = await histogramsOf(
-      buildHistogramQuery(
-        { metricsTable, metric: "hours", windowStart, preTreatments, winsorizeAt: 0.95 },
-        2000,
-      ),
-    )
+    const pushed = await histogramsOf({
+      metricsTable,
+      metric: "hours",
+      windowStart,
+      preTreatments,
+      winsorizeAt: 0.95,
+    })
     for (const [branch, values] of expected) {
       const capped = histogramOf(winsorize(values, 0.95))
       expect(capped.counts.at(-1)).toBeGreaterThan(5)
@@ -518,9 +414,7 @@ describe("the pushed-down values", () => {
 
   it("leave out NULL, NaN and ±inf after the pre-treatments, and read the right window", async () => {
     const expected = await treatedValues([])
-    const pushed = await histogramsOf(
-      buildHistogramQuery({ metricsTable, metric: "hours", windowStart }, 2000),
-    )
+    const pushed = await histogramsOf({ metricsTable, metric: "hours", windowStart })
     for (const [branch, values] of expected) {
       expect(values.every(Number.isFinite)).toBe(true)
       expect(values.every((value) => value < 1000 || value > 5000)).toBe(true)
@@ -530,9 +424,12 @@ describe("the pushed-down values", () => {
 
   it("keep NULLs through zero_fill and lose them to the censors, as the per-client path", async () => {
     const counts = async (preTreatments: ReadonlyArray<PreTreatment>) => {
-      const pushed = await histogramsOf(
-        buildHistogramQuery({ metricsTable, metric: "hours", windowStart, preTreatments }, 2000),
-      )
+      const pushed = await histogramsOf({
+        metricsTable,
+        metric: "hours",
+        windowStart,
+        preTreatments,
+      })
       return [...pushed.values()].reduce((total, { clients }) => total + clients, 0)
     }
     // 400 clients, 24 of them NULL (i % 17 = 0), one NaN, one +inf, one −inf.
@@ -563,15 +460,17 @@ describe("the pushed-down values", () => {
   })
 })
 
-describe("winsorizeQuantileFor", () => {
-  it("gives 1 − drop_highest where the per-client path winsorizes, with its defaults", () => {
-    const q = (name: StatisticName, parameters: Statistic["parameters"] = {}) =>
-      winsorizeQuantileFor({ name, parameters })
+describe("the winsorization a statistic asks of the warehouse", () => {
+  it("is at 1 − drop_highest, with each statistic's default drop_highest", () => {
+    const q = (name: StatisticName, parameters: object = {}) => {
+      const aggregate = aggregateRequestOf(statisticOf(name, parameters))
+      return "winsorizeAt" in aggregate ? aggregate.winsorizeAt : undefined
+    }
     expect(q("bootstrap_mean")).toBe(1 - 0.005)
     expect(q("bootstrap_mean", { drop_highest: 0.01 })).toBe(1 - 0.01)
-    expect(q("bootstrap_mean", { drop_highest: 0 })).toBeUndefined()
+    expect(q("bootstrap_mean", { drop_highest: 0 })).toBe(1)
     expect(q("linear_model_mean")).toBe(1 - 0.005)
-    expect(q("per_client_dau_impact")).toBeUndefined()
+    expect(q("per_client_dau_impact")).toBe(1)
     expect(q("per_client_dau_impact", { drop_highest: 0.1 })).toBe(1 - 0.1)
     expect(q("population_ratio", { numerator: "a", denominator: "b" })).toBe(1 - 0.005)
     for (const name of ["deciles", "binomial", "empirical_cdf", "count", "sum"] as const) {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { Statistic } from "../../src/domain/config/analysis-configuration.js"
-import type { StatisticName } from "../../src/domain/summary-catalogue.js"
+import {
+  type Statistic,
+  type StatisticName,
+  statisticOf,
+} from "../../src/stats/catalogue/statistic-catalogue.js"
 import { computeSummaryOnClients } from "../../src/stats/compute-summary.js"
 import { decileLevels } from "../../src/stats/deciles.js"
 import { standardNormal } from "../../src/stats/distributions.js"
@@ -56,7 +59,7 @@ const options = { seed: 5, stream: "metric", analysisPeriodLength: 7 }
 const cases: ReadonlyArray<Statistic> = (
   [
     ["bootstrap_mean", { num_samples: 500, drop_highest: 0 }],
-    ["binomial", { num_samples: 500 }],
+    ["binomial", {}],
     ["deciles", { num_samples: 300 }],
     [
       "linear_model_mean",
@@ -68,8 +71,8 @@ const cases: ReadonlyArray<Statistic> = (
     ["empirical_cdf", {}],
     ["count", {}],
     ["sum", {}],
-  ] as ReadonlyArray<readonly [StatisticName, Statistic["parameters"]]>
-).map(([name, parameters]) => ({ name, parameters }))
+  ] as ReadonlyArray<readonly [StatisticName, object]>
+).map(([name, parameters]) => statisticOf(name, parameters))
 
 describe("the per-client and push-down paths", () => {
   it.each(cases.map((statistic) => [statistic.name, statistic] as const))(
@@ -94,7 +97,7 @@ describe("the per-client and push-down paths", () => {
 
   it("says which aggregate is missing", () => {
     const output = computeSummaryOnAggregates(
-      { name: "bootstrap_mean", parameters: {} },
+      statisticOf("bootstrap_mean"),
       new Map([["control", { clients: 3 }]]),
       options,
     )

@@ -1,7 +1,8 @@
+import type { Statistic } from "../../stats/catalogue/statistic-catalogue.js"
 import type { AnalysisBasis, AnalysisPeriod } from "../analysis-period.js"
 import type { Experiment } from "../experiment.js"
 import type { ExperimentSchedule } from "../experiment-schedule.js"
-import type { PreTreatmentName, StatisticName, SummaryParameters } from "../summary-catalogue.js"
+import type { PreTreatment } from "../pre-treatment-catalogue.js"
 import type { ConfigIssue } from "./config-issue.js"
 import type { WindowLimit } from "./spec-schemas.js"
 
@@ -48,16 +49,6 @@ export interface Metric {
   readonly dependsOn: ReadonlyArray<string>
   readonly owners: ReadonlyArray<string>
   readonly deprecated: boolean
-}
-
-export interface PreTreatment {
-  readonly name: PreTreatmentName
-  readonly parameters: SummaryParameters
-}
-
-export interface Statistic {
-  readonly name: StatisticName
-  readonly parameters: SummaryParameters
 }
 
 /** A metric with a statistical treatment. */

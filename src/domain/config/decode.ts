@@ -1,15 +1,17 @@
 import { Either, Schema } from "effect"
+import {
+  decodeStatistic as decodeStatisticParameters,
+  isStatisticName,
+  type Statistic,
+  statisticNames,
+} from "../../stats/catalogue/statistic-catalogue.js"
 import { type AnalysisPeriod, periodConfigKeys, periodForConfigKey } from "../analysis-period.js"
 import {
+  decodePreTreatment as decodePreTreatmentParameters,
   isPreTreatmentName,
-  isStatisticName,
+  type PreTreatment,
   preTreatmentNames,
-  preTreatmentParameterSchemas,
-  type SummaryParameters,
-  type SummaryParameterValue,
-  statisticNames,
-  statisticParameterSchemas,
-} from "../summary-catalogue.js"
+} from "../pre-treatment-catalogue.js"
 import {
   asWarnings,
   type ConfigIssue,
@@ -28,9 +30,10 @@ import type {
   MetricsSpec,
   Named,
   OutcomeSpec,
-  PreTreatmentSpec,
   SegmentsSpec,
   StatisticSpec,
+  SummaryParameters,
+  SummaryParameterValue,
 } from "./spec.js"
 import {
   DataSourceSpec,
@@ -157,32 +160,19 @@ const isParameterScalar = (value: unknown): value is string | number | boolean =
 const isParameterValue = (value: unknown): value is SummaryParameterValue =>
   isParameterScalar(value) || (isTable(value) && Object.values(value).every(isParameterScalar))
 
-/** Checks a statistic's or pre-treatment's parameters against the catalogue's schema. */
-const decodeSummaryParameters = (
-  schema: Schema.Schema.AnyNoContext,
-  parameters: Table,
-  path: Path,
-  issues: ConfigIssue[],
-): SummaryParameters | undefined => {
-  const result = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(
-    parameters,
-  )
-  if (Either.isLeft(result)) {
-    issues.push(...issuesFromParseError(result.left, path))
-    return undefined
-  }
-  return Object.fromEntries(
+/** The parameters as written, for what reads them before decoding (metric names they refer to). */
+const writtenParameters = (parameters: Table): SummaryParameters =>
+  Object.fromEntries(
     Object.entries(parameters).filter((entry): entry is [string, SummaryParameterValue] =>
       isParameterValue(entry[1]),
     ),
   )
-}
 
 const decodePreTreatment = (
   entry: unknown,
   path: Path,
   issues: ConfigIssue[],
-): PreTreatmentSpec | undefined => {
+): PreTreatment | undefined => {
   const { name, parameters }: { name: unknown; parameters: Table } = isTable(entry)
     ? (({ name, ...rest }) => ({ name, parameters: rest }))(entry)
     : { name: entry, parameters: {} }
@@ -204,19 +194,42 @@ const decodePreTreatment = (
     )
     return undefined
   }
-  const decoded = decodeSummaryParameters(
-    preTreatmentParameterSchemas[name],
-    parameters,
-    path,
-    issues,
-  )
-  return decoded === undefined ? undefined : { name, parameters: decoded }
+  const decoded = decodePreTreatmentParameters(name, parameters)
+  if (Either.isLeft(decoded)) {
+    issues.push(...issuesFromParseError(decoded.left, path))
+    return undefined
+  }
+  return decoded.right
+}
+
+/** A known statistic's parameters, checked and completed with its defaults. */
+const decodeKnownStatistic = (
+  name: string,
+  parameters: Table,
+  path: Path,
+  problems: ConfigIssue[],
+): Statistic | undefined => {
+  if (!isStatisticName(name)) {
+    problems.push(
+      issue(
+        keyPath(...path),
+        `unknown statistic "${name}"${didYouMean(name, statisticNames)}; known: ${statisticNames.join(", ")}`,
+      ),
+    )
+    return undefined
+  }
+  const decoded = decodeStatisticParameters(name, parameters)
+  if (Either.isLeft(decoded)) {
+    problems.push(...issuesFromParseError(decoded.left, path))
+    return undefined
+  }
+  return decoded.right
 }
 
 /**
  * A statistic and its pre-treatments. metric-config-parser takes any name and any parameters
  * here (Jetstream fails that one statistic when it runs), so what is wrong with one is a
- * warning and the statistic is kept, marked unusable: it still counts as the metric's
+ * warning and the statistic is kept, unusable (not decoded): it still counts as the metric's
  * statistical treatment, and is not computed.
  */
 export const decodeStatistic = (
@@ -227,7 +240,7 @@ export const decodeStatistic = (
 ): StatisticSpec => {
   const problems: ConfigIssue[] = []
   const { pre_treatments: preTreatmentEntries, ...parameters } = table
-  const preTreatments: PreTreatmentSpec[] = []
+  const preTreatments: PreTreatment[] = []
   if (preTreatmentEntries !== undefined) {
     if (Array.isArray(preTreatmentEntries)) {
       preTreatmentEntries.forEach((entry, index) => {
@@ -243,24 +256,13 @@ export const decodeStatistic = (
       )
     }
   }
-  let decoded: SummaryParameters | undefined
-  if (isStatisticName(name)) {
-    decoded = decodeSummaryParameters(statisticParameterSchemas[name], parameters, path, problems)
-  } else {
-    problems.push(
-      issue(
-        keyPath(...path),
-        `unknown statistic "${name}"${didYouMean(name, statisticNames)}; known: ${statisticNames.join(", ")}`,
-      ),
-    )
-  }
+  const decoded = decodeKnownStatistic(name, parameters, path, problems)
   issues.push(...asWarnings(problems))
-  const unusable = problems.length > 0
   return {
     name,
-    parameters: decoded ?? {},
+    parameters: writtenParameters(parameters),
     preTreatments,
-    ...(unusable ? { unusable: true as const } : {}),
+    ...(decoded === undefined || problems.length > 0 ? {} : { decoded }),
   }
 }
 

@@ -1,12 +1,4 @@
-import { isPreTreatmentName, isStatisticName } from "../summary-catalogue.js"
-import type {
-  DataSource,
-  Metric,
-  PreTreatment,
-  Segment,
-  Statistic,
-  Summary,
-} from "./analysis-configuration.js"
+import type { DataSource, Metric, Segment, Summary } from "./analysis-configuration.js"
 import { type ConfigIssue, didYouMean, issue, keyPath, warning } from "./config-issue.js"
 import { makeRender } from "./render-text.js"
 import type { Resolution, ResolverOptions } from "./resolution.js"
@@ -67,7 +59,7 @@ const summariesOf = (
   const definitionOf = (name: string) => spec.metrics.definitions[name]
   const given = definitionOf(resolved.name)?.statistics
   // Unusable statistics count as given (the parser accepts them) and are not computed.
-  const statistics = (given ?? []).filter((statistic) => statistic.unusable !== true)
+  const statistics = (given ?? []).filter((statistic) => statistic.decoded !== undefined)
   if (given === undefined || given.length === 0) {
     issues.push(
       issue(
@@ -94,18 +86,10 @@ const summariesOf = (
         return false
       })
       .every((resolved) => resolved)
-    if (!referencesResolve || !isStatisticName(statistic.name)) return []
-    const preTreatments = statistic.preTreatments.flatMap(
-      (preTreatment): ReadonlyArray<PreTreatment> =>
-        isPreTreatmentName(preTreatment.name)
-          ? [{ name: preTreatment.name, parameters: preTreatment.parameters }]
-          : [],
-    )
-    const resolvedStatistic: Statistic = {
-      name: statistic.name,
-      parameters: statistic.parameters,
-    }
-    return [{ metric: resolved, statistic: resolvedStatistic, preTreatments }]
+    if (!referencesResolve || statistic.decoded === undefined) return []
+    return [
+      { metric: resolved, statistic: statistic.decoded, preTreatments: statistic.preTreatments },
+    ]
   })
 }
 

@@ -1,5 +1,6 @@
+import type { Statistic } from "../../stats/catalogue/statistic-catalogue.js"
 import type { AnalysisPeriod } from "../analysis-period.js"
-import type { SummaryParameters } from "../summary-catalogue.js"
+import type { PreTreatment } from "../pre-treatment-catalogue.js"
 import type {
   DataSourceFields,
   DimensionFields,
@@ -16,20 +17,26 @@ import type {
  * resolved: references to metrics, data sources, segments and outcomes are still names.
  */
 
-export interface PreTreatmentSpec {
-  readonly name: string
-  readonly parameters: SummaryParameters
-}
+/** A parameter value as TOML can write it for a statistic or pre-treatment. */
+export type SummaryParameterValue =
+  | string
+  | number
+  | boolean
+  | { readonly [key: string]: string | number | boolean }
+
+export type SummaryParameters = { readonly [key: string]: SummaryParameterValue }
 
 export interface StatisticSpec {
   readonly name: string
+  /** As written: the metric names a ratio or a covariate refers to are read here. */
   readonly parameters: SummaryParameters
-  readonly preTreatments: ReadonlyArray<PreTreatmentSpec>
+  readonly preTreatments: ReadonlyArray<PreTreatment>
   /**
-   * An unknown statistic, or one whose parameters or pre-treatments are wrong: the metric has
-   * it (as in metric-config-parser), and it is not computed. Its warning says why.
+   * The statistic with its parameters checked and completed with defaults. Absent for an
+   * unknown statistic, or one whose parameters or pre-treatments are wrong: the metric has it
+   * (as in metric-config-parser), and it is not computed. Its warning says why.
    */
-  readonly unusable?: true
+  readonly decoded?: Statistic
 }
 
 export type MetricDefinitionSpec = Omit<MetricDefinitionFields, "statistics"> & {

@@ -1,5 +1,5 @@
 import { Data } from "effect"
-import type { Statistic } from "../../domain/config/analysis-configuration.js"
+import type { Statistic } from "../../stats/catalogue/statistic-catalogue.js"
 import type { StatisticOutput } from "../../stats/sample-summary.js"
 import {
   type BranchAggregates,

@@ -38,6 +38,11 @@ statistics = { binomial = {} }
           { name: "remove_nulls", parameters: {} },
           { name: "censor_highest_values", parameters: { fraction: 0.99 } },
         ],
+        // Decoded once: the defaults of what the config leaves out are filled in.
+        decoded: {
+          name: "bootstrap_mean",
+          parameters: { num_samples: 500, drop_highest: 0.005, confidence_interval: 0.95 },
+        },
       },
     ])
   })
