@@ -318,7 +318,12 @@ export const makeZetaSqlAnalyzer = (
 
     const maximum = yield* rpc<LanguageOptionsProto__Output>("GetLanguageOptions", (callback) =>
       api.getLanguageOptions({ maximumFeatures: true }, callOptions(startTimeoutMs), callback),
-    ).pipe(Effect.catchTag("Rejected", (error) => new SqlAnalyzerError({ message: error.message })))
+    ).pipe(
+      Effect.catchTag(
+        "Rejected",
+        (error) => new SqlAnalyzerError({ message: error.message, cause: error }),
+      ),
+    )
     // Every statement kind (the default is queries only), and BigQuery's type names (FLOAT64, not DOUBLE).
     const languageOptions: LanguageOptionsProto = {
       ...maximum,
@@ -360,7 +365,8 @@ export const makeZetaSqlAnalyzer = (
         ).pipe(
           Effect.catchTag(
             "Rejected",
-            (error) => new SqlAnalyzerError({ message: `catalog refused: ${error.message}` }),
+            (error) =>
+              new SqlAnalyzerError({ message: `catalog refused: ${error.message}`, cause: error }),
           ),
         )
         const id = response.registeredId
