@@ -29,6 +29,16 @@ export const doublesOf = (values: ReadonlyArray<unknown>): Float64Array => {
   return doubles
 }
 
-/** Branch names sorted as the table lists them. */
-export const sortedBranches = (branches: Iterable<string>): ReadonlyArray<string> =>
-  [...branches].sort((a, b) => a.localeCompare(b))
+/**
+ * Names of lowercase letters, digits and hyphens, which `localeCompare` orders as their code
+ * units do: sorting them needs no collator (creating one takes 15–40 ms).
+ */
+const plainName = /^[a-z0-9-]*$/
+
+/** Branch names sorted as the table lists them: by `localeCompare`. */
+export const sortedBranches = (branches: Iterable<string>): ReadonlyArray<string> => {
+  const names = [...branches]
+  return names.every((name) => plainName.test(name))
+    ? names.sort()
+    : names.sort((a, b) => a.localeCompare(b))
+}
