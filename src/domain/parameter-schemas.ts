@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
 import { preEnrollmentPeriods } from "./analysis-period.js"
 
 /**
@@ -56,3 +56,13 @@ export const ConfidenceInterval = withDefault(OpenFraction, 0.95)
 
 /** Bootstrap draws per branch: 10,000 unless given (Jetstream's default). */
 export const BootstrapSamples = withDefault(NumSamples, 10_000)
+
+/** A decoded value, for programs that build one in code: a failure throws, naming `what`. */
+export const decodedOrThrow = <A>(
+  what: string,
+  decoded: Either.Either<A, ParseResult.ParseError>,
+): A =>
+  Either.getOrThrowWith(
+    decoded,
+    (error) => new RangeError(`${what}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`),
+  )

@@ -1,5 +1,5 @@
-import { Either, ParseResult, Schema } from "effect"
-import { Fraction, withDefault } from "./parameter-schemas.js"
+import { Either, type ParseResult, Schema } from "effect"
+import { decodedOrThrow, Fraction, withDefault } from "./parameter-schemas.js"
 
 /**
  * The pre-treatments a summary may name, with their parameters and defaults (Jetstream's
@@ -63,7 +63,4 @@ export const decodePreTreatment = (
 
 /** `decodePreTreatment` for programs that build a pre-treatment in code: an invalid one throws, naming the problem. */
 export const preTreatmentOf = (name: PreTreatmentName, written: object = {}): PreTreatment =>
-  Either.getOrThrowWith(
-    decodePreTreatment(name, written),
-    (error) => new RangeError(`${name}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`),
-  )
+  decodedOrThrow(name, decodePreTreatment(name, written))

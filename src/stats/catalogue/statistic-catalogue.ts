@@ -1,4 +1,5 @@
-import { Either, ParseResult } from "effect"
+import { Either, type ParseResult } from "effect"
+import { decodedOrThrow } from "../../domain/parameter-schemas.js"
 import { binomialStatistic } from "./binomial.js"
 import { bootstrapMeanStatistic } from "./bootstrap-mean.js"
 import { countStatistic } from "./count.js"
@@ -103,7 +104,4 @@ export const statisticOnAggregates = <Name extends StatisticName>(
 
 /** `decodeStatistic` for programs that build a statistic in code: an invalid one throws, naming the problem. */
 export const statisticOf = (name: StatisticName, written: object = {}): Statistic =>
-  Either.getOrThrowWith(
-    decodeStatistic(name, written),
-    (error) => new RangeError(`${name}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`),
-  )
+  decodedOrThrow(name, decodeStatistic(name, written))
