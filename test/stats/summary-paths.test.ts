@@ -71,6 +71,7 @@ const cases: ReadonlyArray<Statistic> = (
     ["empirical_cdf", {}],
     ["count", {}],
     ["sum", {}],
+    ["t_test", { drop_highest: 0, confidence_interval: 0.9 }],
   ] as ReadonlyArray<readonly [StatisticName, object]>
 ).map(([name, parameters]) => statisticOf(name, parameters))
 

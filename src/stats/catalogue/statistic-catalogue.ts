@@ -17,6 +17,7 @@ import type {
   StatisticDescriptor,
 } from "./statistic-descriptor.js"
 import { sumStatistic } from "./sum.js"
+import { tTestStatistic } from "./t-test.js"
 
 /**
  * Every statistic a summary may name, by the name configs use. A statistic is one file of
@@ -33,6 +34,7 @@ const descriptors = {
   empirical_cdf: empiricalCdfStatistic,
   count: countStatistic,
   sum: sumStatistic,
+  t_test: tTestStatistic,
 }
 
 export type StatisticName = keyof typeof descriptors
