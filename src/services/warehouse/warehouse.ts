@@ -1,9 +1,9 @@
 import type { FileSystem } from "@effect/platform/FileSystem"
 import { Context, Effect, Layer } from "effect"
 import type { SqlAnalyzer } from "../sql-analyzer.js"
-import { type BigQuerySettings, makeBigQueryWarehouse } from "./bigquery.js"
+import type { BigQuerySettings } from "./bigquery.js"
 import type { CostTotals } from "./cost-totals.js"
-import { type DuckDbSettings, makeDuckDbWarehouse } from "./duckdb.js"
+import type { DuckDbSettings } from "./duckdb.js"
 import type { WarehouseError } from "./error.js"
 import { makeRehearsalWarehouse, type RehearsalSettings } from "./rehearsal.js"
 import { checkingStatements, type StatementCatalog } from "./statement-checker.js"
@@ -76,11 +76,22 @@ export class Warehouse extends Context.Tag("slipstream/Warehouse")<
    * one statement, so an interrupted run leaves the previous table or the new one, never half.
    */
   static readonly duckDb = (settings: DuckDbSettings): Layer.Layer<Warehouse, WarehouseError> =>
-    Layer.scoped(Warehouse, makeDuckDbWarehouse(settings))
+    Layer.scoped(
+      Warehouse,
+      // Each engine's module (and its client library) loads only when a run picks it.
+      Effect.promise(() => import("./duckdb.js")).pipe(
+        Effect.flatMap(({ makeDuckDbWarehouse }) => makeDuckDbWarehouse(settings)),
+      ),
+    )
 
   /** BigQuery through the official client, every query a job; see bigquery.ts. */
   static readonly bigQuery = (settings: BigQuerySettings): Layer.Layer<Warehouse> =>
-    Layer.effect(Warehouse, makeBigQueryWarehouse(settings))
+    Layer.effect(
+      Warehouse,
+      Effect.promise(() => import("./bigquery.js")).pipe(
+        Effect.flatMap(({ makeBigQueryWarehouse }) => makeBigQueryWarehouse(settings)),
+      ),
+    )
 
   /**
    * A warehouse that runs nothing and answers no rows; the pipeline run under it sends what it
