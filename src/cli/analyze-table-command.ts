@@ -111,9 +111,11 @@ export const analyzeTableHandler = (options: AnalyzeTableOptions) =>
         )
       }),
     ),
+    // A request that cannot be carried out as asked (a statistic, parameter or branch that is
+    // not there) is a usage error; what the file holds, or the warehouse failing, is not.
     Effect.catchAll((error) =>
       Console.error(`slipstream analyze-table: ${error.message}`).pipe(
-        Effect.zipRight(setExitCode(1)),
+        Effect.zipRight(setExitCode(error._tag === "AnalyzeTableError" ? 2 : 1)),
       ),
     ),
   )

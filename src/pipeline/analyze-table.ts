@@ -49,8 +49,14 @@ export interface AnalyzeTableResult {
   readonly warnings: ReadonlyArray<string>
 }
 
+/** A config's warnings say what is ignored; here every issue refuses the request. */
 const describeIssues = (issues: ReadonlyArray<ConfigIssue>): string =>
-  issues.map(({ path, message }) => (path === "" ? message : `${path}: ${message}`)).join("; ")
+  issues
+    .map(({ path, message }) => {
+      const refusal = message.replace("; it is ignored", "")
+      return path === "" ? refusal : `${path}: ${refusal}`
+    })
+    .join("; ")
 
 /** The request's statistic and pre-treatments, decoded as the TOML's would be. */
 const decodeSummary = (request: AnalyzeTableRequest) =>

@@ -154,12 +154,12 @@ describe("slipstream analyze-table", () => {
     expect(censored.stdout.split("\n")[0]).toMatch(/^branch\s+comparison\s+to\s+parameter\s+point/)
   })
 
-  it("fails with exit status 1 and a clear message on bad input", () => {
+  it("fails with a clear message on bad input: 2 for a request it cannot carry out, 1 for the file's content", () => {
     const missing = analyze("--metric", "active_hour", "--statistic", "bootstrap_mean")
     expect(missing.status).toBe(1)
     expect(missing.stderr).toContain('no column "active_hour" (did you mean "active_hours"?)')
     const unknown = analyze("--metric", "active_hours", "--statistic", "bootstrap_means")
-    expect(unknown.status).toBe(1)
+    expect(unknown.status).toBe(2)
     expect(unknown.stderr).toContain(
       'unknown statistic "bootstrap_means" (did you mean "bootstrap_mean"?)',
     )
@@ -174,8 +174,20 @@ describe("slipstream analyze-table", () => {
       "--param",
       "num_samples=-3",
     )
-    expect(badParameter.status).toBe(1)
+    expect(badParameter.status).toBe(2)
     expect(badParameter.stderr).toContain("num_samples: must be a positive integer")
+    const unknownParameter = analyze(
+      "--metric",
+      "active_hours",
+      "--statistic",
+      "bootstrap_mean",
+      "--param",
+      "num_sample=5",
+    )
+    expect(unknownParameter.status).toBe(2)
+    expect(unknownParameter.stderr).toMatch(
+      /num_sample: unknown key "num_sample" \(did you mean "num_samples"\?\)\n$/,
+    )
   })
 })
 
@@ -285,7 +297,7 @@ describe("slipstream analyze-table, a ratio named as in the TOML", () => {
       "--param",
       "numerator=ad_clicks",
     ])
-    expect(result.status).toBe(1)
+    expect(result.status).toBe(2)
     expect(result.stderr).toContain(
       "slipstream analyze-table: invalid population_ratio: denominator: is required but missing",
     )
