@@ -27,15 +27,29 @@ const finiteRows = (
   warnings: string[],
 ): ReadonlyArray<Float64Array> => {
   const length = columns[0]?.length ?? 0
-  const keep: number[] = []
-  for (let row = 0; row < length; row++) {
-    if (columns.every((column) => Number.isFinite(column[row] ?? Number.NaN))) keep.push(row)
+  // Plain loops: this runs over every client of every branch (a million rows per summary).
+  const keep = new Uint8Array(length).fill(1)
+  let kept = length
+  for (const column of columns) {
+    for (let row = 0; row < length; row++) {
+      if (keep[row] === 1 && !Number.isFinite(column[row] ?? Number.NaN)) {
+        keep[row] = 0
+        kept--
+      }
+    }
   }
-  if (keep.length === length) return columns
+  if (kept === length) return columns
   warnings.push(
-    `branch ${branch}: ${length - keep.length} of ${length} clients have a null or infinite value and are left out (add remove_nulls, zero_fill or remove_indefinites to say what you mean)`,
+    `branch ${branch}: ${length - kept} of ${length} clients have a null or infinite value and are left out (add remove_nulls, zero_fill or remove_indefinites to say what you mean)`,
   )
-  return columns.map((column) => Float64Array.from(keep, (row) => column[row] ?? Number.NaN))
+  return columns.map((column) => {
+    const finite = new Float64Array(kept)
+    let next = 0
+    for (let row = 0; row < length; row++) {
+      if (keep[row] === 1) finite[next++] = column[row] ?? Number.NaN
+    }
+    return finite
+  })
 }
 
 const columnNames = ["values", "covariate", "numerator", "denominator"] as const

@@ -22,3 +22,66 @@ export const mean = (values: Float64Array): number => {
   for (const value of values) total += value
   return values.length === 0 ? Number.NaN : total / values.length
 }
+
+/**
+ * Moves the k-th smallest value of `values[from..to]` to index k, smaller ones before it and
+ * larger ones after (Hoare's selection, median-of-three pivots): expected linear time, where
+ * sorting is n·log n. No NaN in `values`: comparisons with NaN are false.
+ */
+const select = (values: Float64Array, k: number, from: number, to: number): void => {
+  let left = from
+  let right = to
+  while (right > left) {
+    const middle = (left + right) >> 1
+    const a = values[left] ?? 0
+    const b = values[middle] ?? 0
+    const c = values[right] ?? 0
+    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c))
+    let i = left
+    let j = right
+    while (i <= j) {
+      while ((values[i] ?? 0) < pivot) i++
+      while ((values[j] ?? 0) > pivot) j--
+      if (i <= j) {
+        const swap = values[i] ?? 0
+        values[i] = values[j] ?? 0
+        values[j] = swap
+        i++
+        j--
+      }
+    }
+    if (k <= j) right = j
+    else if (k >= i) left = i
+    else return
+  }
+}
+
+/**
+ * `quantileOfSorted(sortedCopy(values), q)` for each of `levels`, to the bit, without sorting:
+ * each level's two order statistics are selected. A summary reads two quantiles of each of
+ * its thousands of draws, many times per statistic (every branch, pair and decile).
+ */
+export const quantilesOf = (
+  values: Float64Array,
+  levels: ReadonlyArray<number>,
+): ReadonlyArray<number> => {
+  const n = values.length
+  if (n === 0) return levels.map(() => Number.NaN)
+  if (values.some(Number.isNaN)) {
+    const sorted = sortedCopy(values)
+    return levels.map((q) => quantileOfSorted(sorted, q))
+  }
+  const work = Float64Array.from(values)
+  return levels.map((q) => {
+    const position = q * (n - 1)
+    const below = Math.floor(position)
+    const fraction = position - below
+    select(work, below, 0, n - 1)
+    const low = work[below] ?? Number.NaN
+    if (fraction === 0 || below + 1 >= n) return low
+    // After selection every value past `below` is at least `low`: the next order statistic is their minimum.
+    let high = Number.POSITIVE_INFINITY
+    for (let index = below + 1; index < n; index++) high = Math.min(high, work[index] ?? high)
+    return low + (high - low) * fraction
+  })
+}

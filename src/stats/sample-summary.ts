@@ -1,5 +1,5 @@
 import { type EstimateRow, intervalQuantiles, orderedPairs } from "./estimate.js"
-import { mean, quantileOfSorted, sortedCopy } from "./quantile.js"
+import { mean, quantilesOf } from "./quantile.js"
 
 /** Rows and the reasons some rows could not be computed. */
 export interface StatisticOutput {
@@ -14,13 +14,8 @@ export interface StatisticOutput {
 }
 
 const summarise = (samples: Float64Array, confidence: number) => {
-  const [low, high] = intervalQuantiles(confidence)
-  const sorted = sortedCopy(samples)
-  return {
-    point: mean(samples),
-    lower: quantileOfSorted(sorted, low),
-    upper: quantileOfSorted(sorted, high),
-  }
+  const [lower, upper] = quantilesOf(samples, intervalQuantiles(confidence))
+  return { point: mean(samples), lower: lower ?? Number.NaN, upper: upper ?? Number.NaN }
 }
 
 /**

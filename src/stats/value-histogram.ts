@@ -1,4 +1,4 @@
-import { quantileOfSorted, sortedCopy } from "./quantile.js"
+import { quantilesOf, sortedCopy } from "./quantile.js"
 
 /**
  * A branch's metric values as the warehouse can return them: distinct values with their
@@ -127,6 +127,6 @@ export const histogramQuantile = (histogram: ValueHistogram, q: number): number 
  */
 export const winsorize = (values: Float64Array, q: number): Float64Array => {
   if (q >= 1) return values
-  const threshold = quantileOfSorted(sortedCopy(values), q)
+  const threshold = quantilesOf(values, [q])[0] ?? Number.NaN
   return values.map((value) => Math.min(value, threshold))
 }
