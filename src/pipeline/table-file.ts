@@ -28,6 +28,8 @@ export type { BranchColumns, BranchTable } from "./branch-table.js"
 export class TableFileError extends Data.TaggedError("TableFileError")<{
   readonly file: string
   readonly message: string
+  /** The warehouse's error, when reading the file failed there. */
+  readonly cause?: WarehouseError
 }> {}
 
 /**
@@ -121,7 +123,7 @@ export const readBranchTable = (
     }),
   ).pipe(
     Effect.catchTag("WarehouseError", (error: WarehouseError) =>
-      Effect.fail(new TableFileError({ file, message: error.message })),
+      Effect.fail(new TableFileError({ file, message: error.message, cause: error })),
     ),
   )
 
