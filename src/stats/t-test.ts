@@ -3,6 +3,7 @@ import tQuantile from "@stdlib/stats-base-dists-t-quantile"
 import { type Comparison, type EstimateRow, intervalQuantiles, orderedPairs } from "./estimate.js"
 import type { LinearModelSums } from "./linear-model.js"
 import type { StatisticOutput } from "./sample-summary.js"
+import { type CovariateSums, cupedParts, hasCovariateSums, pooledTheta } from "./t-test-cuped.js"
 
 /** One branch's n, mean and sample variance (divisor n − 1; NaN below 2 clients). */
 export interface SampleMoments {
@@ -67,35 +68,59 @@ export const welchDegreesOfFreedom = (focus: SampleMoments, reference: SampleMom
 }
 
 /**
- * Welch's two-sample t-test of focus against reference, as gbstats' TwoSidedTTest
- * (growthbook/growthbook, packages/stats/gbstats/frequentist/tests.py, models/tests.py,
- * utils.py):
+ * What a comparison's test needs: each branch's n, mean and variance (for the difference and
+ * its Welch test; adjusted by CUPED when the test is), the reference's mean that the relative
+ * uplift divides by, and the relative uplift's variance.
+ */
+export interface ComparisonParts {
+  readonly focus: SampleMoments
+  readonly reference: SampleMoments
+  /** The reference's unadjusted mean: the relative uplift is D / |base|. */
+  readonly base: number
+  /** se² of the relative uplift, by the delta method. */
+  readonly relativeVariance: number
+}
+
+/**
+ * The parts of an unadjusted comparison. The relative uplift's se² is the delta method's with
+ * the branches independent (gbstats' variance_of_ratios(μ_f, s_f²/n_f, μ_r, s_r²/n_r, 0)):
+ * s_f²/(n_f·μ_r²) + s_r²·μ_f²/(n_r·μ_r⁴).
+ */
+export const welchParts = (focus: SampleMoments, reference: SampleMoments): ComparisonParts => {
+  const base = reference.mean
+  return {
+    focus,
+    reference,
+    base,
+    relativeVariance:
+      focus.variance / (focus.n * base * base) +
+      (reference.variance * focus.mean * focus.mean) / (reference.n * base ** 4),
+  }
+}
+
+/**
+ * The two-sided tests of a comparison, as gbstats' TwoSidedTTest (growthbook/growthbook,
+ * packages/stats/gbstats/frequentist/tests.py, models/tests.py, utils.py):
  *
  * - difference D = μ_f − μ_r, se² = s_f²/n_f + s_r²/n_r;
- * - relative R = D / |μ_r|, se² by the delta method with the branches independent
- *   (gbstats' variance_of_ratios(μ_f, s_f²/n_f, μ_r, s_r²/n_r, 0)):
- *   se_R² = s_f²/(n_f·μ_r²) + s_r²·μ_f²/(n_r·μ_r⁴); absent when μ_r = 0;
+ * - relative R = D / |base|, se² = `relativeVariance`; absent when base = 0;
  * - both on the Welch–Satterthwaite degrees of freedom of the difference (gbstats uses them
  *   for the relative test too): interval ± t_{(1+c)/2, ν}·se, p = 2·F_ν(−|estimate/se|).
  *
- * Dividing by |μ_r| (gbstats) keeps the relative uplift's sign that of D when the reference
+ * Dividing by |base| (gbstats) keeps the relative uplift's sign that of D when the reference
  * mean is negative. Needs 2 clients per branch and se > 0; `undefined` otherwise.
  */
-export const welchComparison = (
-  focus: SampleMoments,
-  reference: SampleMoments,
+export const testedComparison = (
+  parts: ComparisonParts,
   confidence: number,
 ): { readonly difference?: TEstimate; readonly relative?: TEstimate } => {
+  const { focus, reference, base } = parts
   const degreesOfFreedom = welchDegreesOfFreedom(focus, reference)
   const inferable = (standardError: number) =>
     standardError > 0 && Number.isFinite(standardError) && degreesOfFreedom > 0
   const difference = focus.mean - reference.mean
   const differenceSe = Math.sqrt(focus.variance / focus.n + reference.variance / reference.n)
-  const base = reference.mean
-  const relativeSe = Math.sqrt(
-    focus.variance / (focus.n * base * base) +
-      (reference.variance * focus.mean * focus.mean) / (reference.n * base ** 4),
-  )
+  const relativeSe = Math.sqrt(parts.relativeVariance)
   return {
     ...(inferable(differenceSe)
       ? { difference: tEstimate(difference, differenceSe, degreesOfFreedom, confidence) }
@@ -113,37 +138,80 @@ export const welchComparison = (
   }
 }
 
+/** Welch's two-sample t-test of focus against reference, unadjusted: `testedComparison`. */
+export const welchComparison = (
+  focus: SampleMoments,
+  reference: SampleMoments,
+  confidence: number,
+): { readonly difference?: TEstimate; readonly relative?: TEstimate } =>
+  testedComparison(welchParts(focus, reference), confidence)
+
 /**
- * The t_test statistic from each branch's n, Σy, Σy²:
+ * The t_test statistic from each branch's n, Σy, Σy² (and Σx, Σx², Σxy when `adjusted`):
  *
- * - per branch, its mean with the one-sample t interval μ ± t_{(1+c)/2, n−1}·s/√n;
+ * - per branch, its mean with the one-sample t interval μ ± t_{(1+c)/2, n−1}·s/√n (the
+ *   unadjusted mean, as gbstats reports a variation's);
  * - per ordered pair (every branch the reference of every other, rows in branch order), the
- *   `difference` and `relative_uplift` of `welchComparison`, each with its p-value.
+ *   `difference` and `relative_uplift` of `testedComparison`, each with its p-value; when
+ *   `adjusted`, CUPED with θ pooled over the two branches of the pair (t-test-cuped.ts).
  *
  * A branch without clients or with sums that are not finite is left out; a zero reference
  * mean has no relative uplift; a comparison with no variance in either branch (se = 0) keeps
- * its point without interval or p-value, as gbstats refuses it. Each is said in `warnings`.
- * Below 2 clients a branch's rows and its comparisons have points only (the catalogue's
- * spread rule says so in a warning).
+ * its point without interval or p-value, as gbstats refuses it. When `adjusted`, a branch
+ * without covariate sums makes the whole test unadjusted, and a pair over which the
+ * covariate or the metric does not vary is compared unadjusted (as gbstats). Each is said in
+ * `warnings`. Below 2 clients a branch's rows and its comparisons have points only (the
+ * catalogue's spread rule says so in a warning).
  */
 export const tTest = (
   sumsByBranch: ReadonlyMap<string, LinearModelSums>,
-  parameters: { readonly confidence: number },
+  parameters: { readonly confidence: number; readonly adjusted?: boolean },
 ): StatisticOutput => {
   const { confidence } = parameters
   if (!(confidence > 0 && confidence < 1)) {
     return { rows: [], warnings: [`confidence ${confidence} is not in (0, 1): nothing estimated`] }
   }
   const warnings: string[] = []
-  const moments = new Map<string, SampleMoments>()
+  const kept = new Map<string, LinearModelSums>()
   for (const [branch, sums] of sumsByBranch) {
-    if (![sums.n, sums.sumY, sums.sumY2].every(Number.isFinite)) {
+    const all = [sums.n, sums.sumY, sums.sumY2, sums.sumX ?? 0, sums.sumX2 ?? 0, sums.sumXY ?? 0]
+    if (!all.every(Number.isFinite)) {
       warnings.push(`branch ${branch}: its sums are not finite (NaN or ∞ in the data): left out`)
     } else if (sums.n < 1) {
       warnings.push(`branch ${branch} has no clients: left out`)
     } else {
-      moments.set(branch, sampleMomentsOf(sums))
+      kept.set(branch, sums)
     }
+  }
+  const moments = new Map([...kept].map(([branch, sums]) => [branch, sampleMomentsOf(sums)]))
+  const covariates = new Map<string, CovariateSums>()
+  if (parameters.adjusted === true) {
+    for (const [branch, sums] of kept) if (hasCovariateSums(sums)) covariates.set(branch, sums)
+    const missing = [...kept.keys()].filter((branch) => !covariates.has(branch))
+    if (missing.length > 0) {
+      warnings.push(
+        `covariate sums missing for ${missing.join(", ")}: covariate dropped, unadjusted test`,
+      )
+      covariates.clear()
+    }
+  }
+  const partsOf = (focusBranch: string, referenceBranch: string): ComparisonParts | undefined => {
+    const focus = moments.get(focusBranch)
+    const reference = moments.get(referenceBranch)
+    if (focus === undefined || reference === undefined) return undefined
+    const focusSums = covariates.get(focusBranch)
+    const referenceSums = covariates.get(referenceBranch)
+    if (focusSums === undefined || referenceSums === undefined) {
+      return welchParts(focus, reference)
+    }
+    const theta = pooledTheta(focusSums, referenceSums)
+    if (theta === undefined) {
+      warnings.push(
+        `${focusBranch} over ${referenceBranch}: the covariate or the metric does not vary: unadjusted comparison`,
+      )
+      return welchParts(focus, reference)
+    }
+    return cupedParts(focusSums, referenceSums, theta)
   }
 
   const rows: EstimateRow[] = []
@@ -157,12 +225,12 @@ export const tTest = (
   }
 
   for (const [focusBranch, referenceBranch] of orderedPairs([...moments.keys()])) {
-    const focus = moments.get(focusBranch)
-    const reference = moments.get(referenceBranch)
-    if (focus === undefined || reference === undefined) continue
+    const parts = partsOf(focusBranch, referenceBranch)
+    if (parts === undefined) continue
+    const { focus, reference, base } = parts
     const pair = { branch: focusBranch, comparisonToBranch: referenceBranch }
     const small = focus.n < 2 || reference.n < 2
-    const { difference, relative } = small ? {} : welchComparison(focus, reference, confidence)
+    const { difference, relative } = small ? {} : testedComparison(parts, confidence)
     const row = (comparison: Comparison, point: number, estimate: TEstimate | undefined) => {
       if (estimate === undefined && !small) {
         warnings.push(
@@ -184,13 +252,13 @@ export const tTest = (
     }
     const differencePoint = focus.mean - reference.mean
     row("difference", differencePoint, difference)
-    if (reference.mean === 0) {
+    if (base === 0) {
       warnings.push(
         `relative uplift of ${focusBranch} over ${referenceBranch} not computed: the reference mean is 0`,
       )
       continue
     }
-    row("relative_uplift", differencePoint / Math.abs(reference.mean), relative)
+    row("relative_uplift", differencePoint / Math.abs(base), relative)
   }
   return { rows, warnings }
 }

@@ -72,6 +72,7 @@ const cases: ReadonlyArray<Statistic> = (
     ["count", {}],
     ["sum", {}],
     ["t_test", { drop_highest: 0, confidence_interval: 0.9 }],
+    ["t_test", { drop_highest: 0, covariate_adjustment: { period: "preenrollment_week" } }],
   ] as ReadonlyArray<readonly [StatisticName, object]>
 ).map(([name, parameters]) => statisticOf(name, parameters))
 

@@ -1,14 +1,17 @@
 import { describe, expect, it } from "@effect/vitest"
-import { statisticOf } from "../../src/stats/catalogue/statistic-catalogue.js"
+import { aggregateRequestOf, statisticOf } from "../../src/stats/catalogue/statistic-catalogue.js"
+import type { LinearModelSums } from "../../src/stats/linear-model.js"
 import { toStatisticResults } from "../../src/stats/statistic-results.js"
 import { computeSummaryOnAggregates } from "../../src/stats/summary-on-aggregates.js"
 import {
   sampleMomentsOf,
   type TEstimate,
+  testedComparison,
   tTest,
   welchComparison,
   welchDegreesOfFreedom,
 } from "../../src/stats/t-test.js"
+import { cupedParts, pooledTheta } from "../../src/stats/t-test-cuped.js"
 import { validatorFor } from "../support/experimenter-reader.js"
 
 /*
@@ -230,6 +233,100 @@ describe("tTest", () => {
   })
 })
 
+describe("CUPED reproduces gbstats' regression-adjusted tests", () => {
+  /*
+   * packages/stats/tests/test_gbstats.py (same commit), RA_STATISTICS_DF, test_analyze_metric_df_ra:
+   * frequentist, relative, baseline "zero". main_* are Σy, Σy²; covariate_* Σx, Σx²;
+   * main_covariate_sum_product Σxy. gbstats rounds these to 9 decimals.
+   */
+  const zero = { n: 3001, sumY: 300, sumY2: 600, sumX: 210, sumX2: 415, sumXY: -20 }
+  const one = { n: 3000, sumY: 222, sumY2: 555, sumX: 120, sumX2: 405, sumXY: -10 }
+  const output = tTest(
+    new Map([
+      ["zero", zero],
+      ["one", one],
+    ]),
+    { confidence: 0.95, adjusted: true },
+  )
+  const unadjusted = tTest(
+    new Map([
+      ["control", control],
+      ["treatment", treatment],
+    ]),
+    { confidence: 0.95 },
+  )
+
+  it("test_analyze_metric_df_ra: relative uplift and p-value, branch means unadjusted", () => {
+    // cr = stats.mean = 0.099966678 and 0.074; expected = -0.281707154, pValue = 0.003732549
+    expect(output.rows[0]).toMatchObject({ branch: "zero" })
+    expect(output.rows[0]?.point).toBeCloseTo(0.099966678, 8)
+    expect(output.rows[1]?.point).toBeCloseTo(0.074, 12)
+    const relative = output.rows.find(
+      (row) => row.branch === "one" && row.comparison === "relative_uplift",
+    )
+    expect(relative?.point).toBeCloseTo(-0.281707154, 8)
+    expect(relative?.pValue).toBeCloseTo(0.003732549, 8)
+    expect(output.warnings).toEqual([])
+  })
+
+  it("adjusts: the difference is not the unadjusted one", () => {
+    const difference = output.rows.find(
+      (row) => row.branch === "one" && row.comparison === "difference",
+    )
+    expect(difference?.point).not.toBeCloseTo(0.074 - 300 / 3001, 4)
+  })
+
+  it("test_sequential_test_runs_ra: θ pooled over the pair, relative uplift and its stddev", () => {
+    /*
+     * packages/stats/tests/frequentist/test_tests.py, TestSequentialTTest: pre (Σx, Σx²),
+     * post (Σy, Σy²), post_pre_sum_of_products 1. Its uplift (mean 0.50338, stddev 0.33341)
+     * is the fixed-horizon test's; only its interval and p-value are sequential.
+     */
+    const a = { n: 3000, sumY: 1396.87, sumY2: 52377.9767, sumX: 16.87, sumX2: 527.9767, sumXY: 1 }
+    const b = { n: 3461, sumY: 2422.7, sumY2: 134698.29, sumX: 22.7, sumX2: 1348.29, sumXY: 1 }
+    const theta = pooledTheta(b, a)
+    expect(theta).toBeDefined()
+    const { relative } = testedComparison(cupedParts(b, a, theta ?? 0), 0.95)
+    expect(relative?.point).toBeCloseTo(0.50338, 5)
+    expect(relative?.standardError).toBeCloseTo(0.33341, 5)
+  })
+
+  it("is unadjusted, with a warning, when a branch has no covariate sums", () => {
+    const partial = tTest(
+      new Map<string, LinearModelSums>([
+        ["control", control],
+        ["treatment", { ...treatment, sumX: 1, sumX2: 2, sumXY: 3 }],
+      ]),
+      { confidence: 0.95, adjusted: true },
+    )
+    expect(partial.rows).toEqual(unadjusted.rows)
+    expect(partial.warnings).toEqual([
+      "covariate sums missing for control: covariate dropped, unadjusted test",
+    ])
+  })
+
+  it("compares unadjusted, with a warning, when the covariate does not vary over the pair", () => {
+    const constant = (sums: typeof control) => ({
+      ...sums,
+      sumX: 3 * sums.n,
+      sumX2: 9 * sums.n,
+      sumXY: 3 * sums.sumY,
+    })
+    const flat = tTest(
+      new Map([
+        ["control", constant(control)],
+        ["treatment", constant(treatment)],
+      ]),
+      { confidence: 0.95, adjusted: true },
+    )
+    expect(flat.rows).toEqual(unadjusted.rows)
+    expect(flat.warnings).toEqual([
+      "treatment over control: the covariate or the metric does not vary: unadjusted comparison",
+      "control over treatment: the covariate or the metric does not vary: unadjusted comparison",
+    ])
+  })
+})
+
 describe("the t_test statistic", () => {
   it("defaults to no winsorizing and 95% intervals, and asks for the sums", () => {
     const statistic = statisticOf("t_test")
@@ -237,6 +334,15 @@ describe("the t_test statistic", () => {
     expect(() => statisticOf("t_test", { covariate_adjustment: {} })).toThrow(
       /covariate_adjustment/,
     )
+  })
+
+  it("asks for the covariate's sums too when adjusted", () => {
+    const covariate_adjustment = { period: "preenrollment_days28", metric: "pre_m" }
+    expect(aggregateRequestOf(statisticOf("t_test", { covariate_adjustment }))).toEqual({
+      kind: "sums",
+      winsorizeAt: 1,
+      covariate: covariate_adjustment,
+    })
   })
 
   it("publishes rows named t_test with p_value on every comparison, valid for Experimenter", () => {

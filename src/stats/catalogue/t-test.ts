@@ -1,5 +1,11 @@
 import { Schema } from "effect"
-import { ConfidenceInterval, Fraction, withDefault } from "../../domain/parameter-schemas.js"
+import {
+  ConfidenceInterval,
+  CovariateAdjustment,
+  Fraction,
+  optional,
+  withDefault,
+} from "../../domain/parameter-schemas.js"
 import { linearModelSumsOf } from "../linear-model.js"
 import { tTest } from "../t-test.js"
 import { winsorize } from "../value-histogram.js"
@@ -13,6 +19,8 @@ const TTestParameters = Schema.Struct({
    * 0.005 of bootstrap_mean and linear_model_mean is one setting away.
    */
   drop_highest: withDefault(Fraction, 0),
+  /** CUPED on the metric's pre-enrollment value, θ pooled over each comparison's branches. */
+  covariate_adjustment: optional(CovariateAdjustment),
   confidence_interval: ConfidenceInterval,
 })
 
@@ -22,10 +30,23 @@ export const tTestStatistic = defineStatistic({
   publishedAs: "t_test",
   parameters: TTestParameters,
   confidence: (parameters) => parameters.confidence_interval,
-  aggregate: (parameters) => ({ kind: "sums", winsorizeAt: 1 - parameters.drop_highest }),
-  fromClients: (parameters, { values }) =>
-    linearModelSumsOf(winsorize(values, 1 - parameters.drop_highest)),
+  aggregate: (parameters) => ({
+    kind: "sums",
+    winsorizeAt: 1 - parameters.drop_highest,
+    ...(parameters.covariate_adjustment === undefined
+      ? {}
+      : { covariate: parameters.covariate_adjustment }),
+  }),
+  fromClients: (parameters, { values, covariate }) =>
+    linearModelSumsOf(
+      winsorize(values, 1 - parameters.drop_highest),
+      parameters.covariate_adjustment === undefined ? undefined : covariate,
+    ),
   fromPushDown: { what: "sufficient statistics", pick: (branch) => branch.sums },
   clientsForSpread: (sums) => sums.n,
-  kernel: (parameters, sums) => tTest(sums, { confidence: parameters.confidence_interval }),
+  kernel: (parameters, sums) =>
+    tTest(sums, {
+      confidence: parameters.confidence_interval,
+      adjusted: parameters.covariate_adjustment !== undefined,
+    }),
 })
