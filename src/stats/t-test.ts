@@ -146,74 +146,24 @@ export const welchComparison = (
 ): { readonly difference?: TEstimate; readonly relative?: TEstimate } =>
   testedComparison(welchParts(focus, reference), confidence)
 
-/**
- * The t_test statistic from each branch's n, Σy, Σy² (and Σx, Σx², Σxy when `adjusted`):
- *
- * - per branch, its mean with the one-sample t interval μ ± t_{(1+c)/2, n−1}·s/√n (the
- *   unadjusted mean, as gbstats reports a variation's);
- * - per ordered pair (every branch the reference of every other, rows in branch order), the
- *   `difference` and `relative_uplift` of `testedComparison`, each with its p-value; when
- *   `adjusted`, CUPED with θ pooled over the two branches of the pair (t-test-cuped.ts).
- *
- * A branch without clients or with sums that are not finite is left out; a zero reference
- * mean has no relative uplift; a comparison with no variance in either branch (se = 0) keeps
- * its point without interval or p-value, as gbstats refuses it. When `adjusted`, a branch
- * without covariate sums makes the whole test unadjusted, and a pair over which the
- * covariate or the metric does not vary is compared unadjusted (as gbstats). Each is said in
- * `warnings`. Below 2 clients a branch's rows and its comparisons have points only (the
- * catalogue's spread rule says so in a warning).
- */
-export const tTest = (
-  sumsByBranch: ReadonlyMap<string, LinearModelSums>,
-  parameters: { readonly confidence: number; readonly adjusted?: boolean },
-): StatisticOutput => {
-  const { confidence } = parameters
-  if (!(confidence > 0 && confidence < 1)) {
-    return { rows: [], warnings: [`confidence ${confidence} is not in (0, 1): nothing estimated`] }
-  }
-  const warnings: string[] = []
-  const kept = new Map<string, LinearModelSums>()
-  for (const [branch, sums] of sumsByBranch) {
-    const all = [sums.n, sums.sumY, sums.sumY2, sums.sumX ?? 0, sums.sumX2 ?? 0, sums.sumXY ?? 0]
-    if (!all.every(Number.isFinite)) {
-      warnings.push(`branch ${branch}: its sums are not finite (NaN or ∞ in the data): left out`)
-    } else if (sums.n < 1) {
-      warnings.push(`branch ${branch} has no clients: left out`)
-    } else {
-      kept.set(branch, sums)
-    }
-  }
-  const moments = new Map([...kept].map(([branch, sums]) => [branch, sampleMomentsOf(sums)]))
-  const covariates = new Map<string, CovariateSums>()
-  if (parameters.adjusted === true) {
-    for (const [branch, sums] of kept) if (hasCovariateSums(sums)) covariates.set(branch, sums)
-    const missing = [...kept.keys()].filter((branch) => !covariates.has(branch))
-    if (missing.length > 0) {
-      warnings.push(
-        `covariate sums missing for ${missing.join(", ")}: covariate dropped, unadjusted test`,
-      )
-      covariates.clear()
-    }
-  }
-  const partsOf = (focusBranch: string, referenceBranch: string): ComparisonParts | undefined => {
-    const focus = moments.get(focusBranch)
-    const reference = moments.get(referenceBranch)
-    if (focus === undefined || reference === undefined) return undefined
-    const focusSums = covariates.get(focusBranch)
-    const referenceSums = covariates.get(referenceBranch)
-    if (focusSums === undefined || referenceSums === undefined) {
-      return welchParts(focus, reference)
-    }
-    const theta = pooledTheta(focusSums, referenceSums)
-    if (theta === undefined) {
-      warnings.push(
-        `${focusBranch} over ${referenceBranch}: the covariate or the metric does not vary: unadjusted comparison`,
-      )
-      return welchParts(focus, reference)
-    }
-    return cupedParts(focusSums, referenceSums, theta)
-  }
+/** Why nothing is estimated at `confidence`, if it is not in (0, 1). */
+export const invalidConfidence = (confidence: number): StatisticOutput | undefined =>
+  confidence > 0 && confidence < 1
+    ? undefined
+    : { rows: [], warnings: [`confidence ${confidence} is not in (0, 1): nothing estimated`] }
 
+/**
+ * The rows of a t_test: per branch, its mean with the one-sample t interval
+ * μ ± t_{(1+c)/2, n−1}·s/√n; per ordered pair (every branch the reference of every other, in
+ * branch order), the `difference` and `relative_uplift` of `testedComparison` on the parts
+ * `partsOf` gives, each with its p-value. What cannot be estimated is said in `warnings`.
+ */
+export const tTestRows = (
+  moments: ReadonlyMap<string, SampleMoments>,
+  partsOf: (focus: string, reference: string) => ComparisonParts | undefined,
+  confidence: number,
+  warnings: string[],
+): ReadonlyArray<EstimateRow> => {
   const rows: EstimateRow[] = []
   for (const [branch, { n, mean, variance }] of moments) {
     if (n < 2) {
@@ -260,5 +210,75 @@ export const tTest = (
     }
     row("relative_uplift", differencePoint / Math.abs(base), relative)
   }
-  return { rows, warnings }
+  return rows
+}
+
+/**
+ * The t_test statistic from each branch's n, Σy, Σy² (and Σx, Σx², Σxy when `adjusted`):
+ *
+ * - per branch, its mean with the one-sample t interval μ ± t_{(1+c)/2, n−1}·s/√n (the
+ *   unadjusted mean, as gbstats reports a variation's);
+ * - per ordered pair (every branch the reference of every other, rows in branch order), the
+ *   `difference` and `relative_uplift` of `testedComparison`, each with its p-value; when
+ *   `adjusted`, CUPED with θ pooled over the two branches of the pair (t-test-cuped.ts).
+ *
+ * A branch without clients or with sums that are not finite is left out; a zero reference
+ * mean has no relative uplift; a comparison with no variance in either branch (se = 0) keeps
+ * its point without interval or p-value, as gbstats refuses it. When `adjusted`, a branch
+ * without covariate sums makes the whole test unadjusted, and a pair over which the
+ * covariate or the metric does not vary is compared unadjusted (as gbstats). Each is said in
+ * `warnings`. Below 2 clients a branch's rows and its comparisons have points only (the
+ * catalogue's spread rule says so in a warning).
+ */
+export const tTest = (
+  sumsByBranch: ReadonlyMap<string, LinearModelSums>,
+  parameters: { readonly confidence: number; readonly adjusted?: boolean },
+): StatisticOutput => {
+  const { confidence } = parameters
+  const invalid = invalidConfidence(confidence)
+  if (invalid !== undefined) return invalid
+  const warnings: string[] = []
+  const kept = new Map<string, LinearModelSums>()
+  for (const [branch, sums] of sumsByBranch) {
+    const all = [sums.n, sums.sumY, sums.sumY2, sums.sumX ?? 0, sums.sumX2 ?? 0, sums.sumXY ?? 0]
+    if (!all.every(Number.isFinite)) {
+      warnings.push(`branch ${branch}: its sums are not finite (NaN or ∞ in the data): left out`)
+    } else if (sums.n < 1) {
+      warnings.push(`branch ${branch} has no clients: left out`)
+    } else {
+      kept.set(branch, sums)
+    }
+  }
+  const moments = new Map([...kept].map(([branch, sums]) => [branch, sampleMomentsOf(sums)]))
+  const covariates = new Map<string, CovariateSums>()
+  if (parameters.adjusted === true) {
+    for (const [branch, sums] of kept) if (hasCovariateSums(sums)) covariates.set(branch, sums)
+    const missing = [...kept.keys()].filter((branch) => !covariates.has(branch))
+    if (missing.length > 0) {
+      warnings.push(
+        `covariate sums missing for ${missing.join(", ")}: covariate dropped, unadjusted test`,
+      )
+      covariates.clear()
+    }
+  }
+  const partsOf = (focusBranch: string, referenceBranch: string): ComparisonParts | undefined => {
+    const focus = moments.get(focusBranch)
+    const reference = moments.get(referenceBranch)
+    if (focus === undefined || reference === undefined) return undefined
+    const focusSums = covariates.get(focusBranch)
+    const referenceSums = covariates.get(referenceBranch)
+    if (focusSums === undefined || referenceSums === undefined) {
+      return welchParts(focus, reference)
+    }
+    const theta = pooledTheta(focusSums, referenceSums)
+    if (theta === undefined) {
+      warnings.push(
+        `${focusBranch} over ${referenceBranch}: the covariate or the metric does not vary: unadjusted comparison`,
+      )
+      return welchParts(focus, reference)
+    }
+    return cupedParts(focusSums, referenceSums, theta)
+  }
+
+  return { rows: tTestRows(moments, partsOf, confidence, warnings), warnings }
 }

@@ -73,6 +73,7 @@ const cases: ReadonlyArray<Statistic> = (
     ["sum", {}],
     ["t_test", { drop_highest: 0, confidence_interval: 0.9 }],
     ["t_test", { drop_highest: 0, covariate_adjustment: { period: "preenrollment_week" } }],
+    ["t_test", { numerator: "n", denominator: "d", drop_highest: 0 }],
   ] as ReadonlyArray<readonly [StatisticName, object]>
 ).map(([name, parameters]) => statisticOf(name, parameters))
 
