@@ -45,7 +45,7 @@ const reference = Options.text("reference").pipe(
 )
 const covariate = Options.text("covariate").pipe(
   Options.withPseudoName("COLUMN"),
-  Options.withDescription("the pre-period column of linear_model_mean (CUPED)"),
+  Options.withDescription("the pre-period column of linear_model_mean or t_test (CUPED)"),
   Options.optional,
 )
 const confidence = Options.float("confidence").pipe(
