@@ -111,11 +111,13 @@ export const analyzeTableHandler = (options: AnalyzeTableOptions) =>
         )
       }),
     ),
-    // A request that cannot be carried out as asked (a statistic, parameter or branch that is
-    // not there) is a usage error; what the file holds, or the warehouse failing, is not.
+    // A wrong statistic or parameter is a usage error; what the file holds (a column, a
+    // branch, values a statistic cannot take) or the warehouse failing is not.
     Effect.catchAll((error) =>
       Console.error(`slipstream analyze-table: ${error.message}`).pipe(
-        Effect.zipRight(setExitCode(error._tag === "AnalyzeTableError" ? 2 : 1)),
+        Effect.zipRight(
+          setExitCode(error._tag === "AnalyzeTableError" && error.usage === true ? 2 : 1),
+        ),
       ),
     ),
   )

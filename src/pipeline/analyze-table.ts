@@ -24,6 +24,8 @@ import {
 /** A request of `slipstream analyze-table` that cannot be carried out as asked. */
 export class AnalyzeTableError extends Data.TaggedError("AnalyzeTableError")<{
   readonly message: string
+  /** The request itself is wrong (a statistic or parameter), whatever the file holds. */
+  readonly usage?: true
 }> {}
 
 export interface AnalyzeTableRequest {
@@ -65,6 +67,7 @@ const decodeSummary = (request: AnalyzeTableRequest) =>
     if (!isStatisticName(name)) {
       return yield* new AnalyzeTableError({
         message: `unknown statistic "${name}"${didYouMean(name, statisticNames)}; known: ${statisticNames.join(", ")}`,
+        usage: true,
       })
     }
     const parameters = {
@@ -79,7 +82,10 @@ const decodeSummary = (request: AnalyzeTableRequest) =>
       issues,
     )
     if (spec.decoded === undefined || issues.length > 0) {
-      return yield* new AnalyzeTableError({ message: `invalid ${name}: ${describeIssues(issues)}` })
+      return yield* new AnalyzeTableError({
+        message: `invalid ${name}: ${describeIssues(issues)}`,
+        usage: true,
+      })
     }
     const statistic = spec.decoded
     const { preTreatments } = spec

@@ -154,7 +154,7 @@ describe("slipstream analyze-table", () => {
     expect(censored.stdout.split("\n")[0]).toMatch(/^branch\s+comparison\s+to\s+parameter\s+point/)
   })
 
-  it("fails with a clear message on bad input: 2 for a request it cannot carry out, 1 for the file's content", () => {
+  it("fails with a clear message on bad input: 2 for a wrong statistic or parameter, 1 for the file's content", () => {
     const missing = analyze("--metric", "active_hour", "--statistic", "bootstrap_mean")
     expect(missing.status).toBe(1)
     expect(missing.stderr).toContain('no column "active_hour" (did you mean "active_hours"?)')

@@ -94,7 +94,9 @@ describe("analyze-table", () => {
       "control=abc",
     ])
     expect(word.status).toBe(2)
-    expect(word.stderr.trim()).toBe('--ratio control=abc: the weight "abc" is not a number ≥ 0')
+    expect(word.stderr.trim()).toBe(
+      'slipstream analyze-table: --ratio control=abc: the weight "abc" is not a number ≥ 0 (see slipstream analyze-table --help)',
+    )
     // A weight for a branch the table does not have is bad input (exit 1), named.
     const unknown = await Effect.runPromise(
       Effect.flip(
