@@ -68,7 +68,7 @@ const covariateOf = (summary: Summary, adjustment: CovariateAdjustment, place: S
     if (!(yield* place.tableExists(table))) {
       return {
         covariate: undefined,
-        warning: `no ${period} metrics (${table}) yet: linear model left unadjusted`,
+        warning: `no ${period} metrics (${table}) yet: ${summary.statistic.name} left unadjusted`,
       }
     }
     const covariate = {
