@@ -1,7 +1,6 @@
-import tCdf from "@stdlib/stats-base-dists-t-cdf"
-import tQuantile from "@stdlib/stats-base-dists-t-quantile"
-import { type EstimateRow, intervalQuantiles, orderedPairs } from "./estimate.js"
+import { type EstimateRow, orderedPairs } from "./estimate.js"
 import type { StatisticOutput } from "./sample-summary.js"
+import { criticalT, twoSidedP } from "./student-t.js"
 
 /**
  * A branch's sufficient statistics for the linear model: the number of clients and the sums
@@ -230,14 +229,6 @@ export interface LinearModelParameters {
   readonly referenceBranches?: ReadonlyArray<string>
 }
 
-/** Two-sided p-value of t = estimate / standardError with `degreesOfFreedom`. */
-const twoSidedP = (estimate: number, standardError: number, degreesOfFreedom: number): number =>
-  standardError > 0
-    ? 2 * tCdf(-Math.abs(estimate / standardError), degreesOfFreedom)
-    : estimate === 0
-      ? 1
-      : 0
-
 /**
  * Jetstream's linear_model_mean (statistic "mean_lm"), from the sums of `fitLinearModel`.
  * With t = the (1 + confidence)/2 quantile of Student's t on the residual degrees of freedom:
@@ -266,7 +257,7 @@ export const linearModelMean = (
   if (fit === undefined) return { rows: [], warnings }
   const { branches, adjustedMeans, covariance, degreesOfFreedom } = fit
   const k = branches.length
-  const critical = tQuantile(intervalQuantiles(confidence)[1], degreesOfFreedom)
+  const critical = criticalT(confidence, degreesOfFreedom)
   const index = new Map(branches.map((branch, position) => [branch, position]))
   const mean = (b: number): number => adjustedMeans[b] ?? Number.NaN
   const cov = (a: number, b: number): number => covariance[a * k + b] ?? Number.NaN

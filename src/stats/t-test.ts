@@ -1,8 +1,7 @@
-import tCdf from "@stdlib/stats-base-dists-t-cdf"
-import tQuantile from "@stdlib/stats-base-dists-t-quantile"
-import { type Comparison, type EstimateRow, intervalQuantiles, orderedPairs } from "./estimate.js"
+import { type Comparison, type EstimateRow, orderedPairs } from "./estimate.js"
 import type { LinearModelSums } from "./linear-model.js"
 import type { StatisticOutput } from "./sample-summary.js"
+import { criticalT, twoSidedP } from "./student-t.js"
 import { type CovariateSums, cupedParts, hasCovariateSums, pooledTheta } from "./t-test-cuped.js"
 
 /** One branch's n, mean and sample variance (divisor n − 1; NaN below 2 clients). */
@@ -44,16 +43,14 @@ const tEstimate = (
   degreesOfFreedom: number,
   confidence: number,
 ): TEstimate => {
-  const halfWidth = tQuantile(intervalQuantiles(confidence)[1], degreesOfFreedom) * standardError
+  const halfWidth = criticalT(confidence, degreesOfFreedom) * standardError
   return {
     point,
     standardError,
     degreesOfFreedom,
     lower: point - halfWidth,
     upper: point + halfWidth,
-    // 2·F(−|t|) rather than gbstats' 2·(1 − F(|t|)): the same value, without losing small
-    // p-values to the subtraction.
-    pValue: 2 * tCdf(-Math.abs(point / standardError), degreesOfFreedom),
+    pValue: twoSidedP(point, standardError, degreesOfFreedom),
   }
 }
 
@@ -170,7 +167,7 @@ export const tTestRows = (
       rows.push({ branch, point: mean })
       continue
     }
-    const halfWidth = tQuantile(intervalQuantiles(confidence)[1], n - 1) * Math.sqrt(variance / n)
+    const halfWidth = criticalT(confidence, n - 1) * Math.sqrt(variance / n)
     rows.push({ branch, point: mean, lower: mean - halfWidth, upper: mean + halfWidth })
   }
 
