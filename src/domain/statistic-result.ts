@@ -21,6 +21,12 @@ export interface StatisticResult {
   readonly window_index: string
   /** Two-sided p-value of "no difference", for statistics that have one (Slipstream's addition). */
   readonly p_value?: number | null
+  /**
+   * `p_value` adjusted for the many comparisons against the reference branch (the
+   * experiment's `multiple_testing` method; src/stats/multiple-testing.ts). Absent when no
+   * method applies (`none`, or a row that is not such a comparison).
+   */
+  readonly p_value_adjusted?: number | null
 }
 
 /** The metric of the sample-ratio test's rows (statistic `chi_square`, on the reference branch). */
