@@ -5,7 +5,10 @@ import {
   analysisBases,
   preEnrollmentPeriods,
 } from "../domain/analysis-period.js"
-import type { AnalysisConfiguration } from "../domain/config/analysis-configuration.js"
+import {
+  type AnalysisConfiguration,
+  referenceBranchOf,
+} from "../domain/config/analysis-configuration.js"
 import type { IsoDate } from "../domain/dates.js"
 import type { Experiment } from "../domain/experiment.js"
 import type { StatisticResult } from "../domain/statistic-result.js"
@@ -235,6 +238,14 @@ const analyseWindow = (
     }
     const statisticsTable = yield* writeStatistics(slug, window.period, window.index, results, {
       onlyMetrics: settings.metrics,
+      ...(configuration.multipleTesting === undefined
+        ? {}
+        : {
+            multipleTesting: {
+              method: configuration.multipleTesting,
+              referenceBranch: referenceBranchOf(configuration),
+            },
+          }),
     }).pipe(
       defectsAsFailures,
       Effect.catchAll((error) =>

@@ -14,6 +14,7 @@ import {
   statisticsColumns,
   statisticsViewSql,
 } from "../sql/statistics-tables.js"
+import { type MultipleTestingMethod, withAdjustedPValues } from "../stats/multiple-testing.js"
 import { replaceTableRows } from "./replace-table-rows.js"
 
 /**
@@ -37,6 +38,7 @@ const statisticsCells = (row: StatisticResult): ReadonlyArray<Cell> => [
   row.analysis_basis,
   row.window_index,
   row.p_value ?? null,
+  row.p_value_adjusted ?? null,
 ]
 
 /** A FLOAT64 cell as published: null for NULL, and for NaN or an infinity (never NaN). */
@@ -61,8 +63,9 @@ const StatisticsRow = Schema.Struct({
   segment: Schema.String,
   analysis_basis: Schema.Literal(...analysisBases),
   window_index: Schema.String,
-  // Tables written before p_value was published have no such column.
+  // Tables written before p_value (and p_value_adjusted) was published have no such column.
   p_value: Schema.optionalWith(Estimate, { default: () => null }),
+  p_value_adjusted: Schema.optionalWith(Estimate, { default: () => null }),
 })
 
 /** The rows of a statistics table or view, decoded; with `exceptMetrics`, the other metrics'. */
@@ -83,7 +86,8 @@ export const readStatistics = (
 
 /**
  * Writes one window's statistics (the table is replaced whole or not at all) and refreshes
- * the period's view over every window written so far.
+ * the period's view over every window written so far. With `multipleTesting`, the p-values of
+ * the whole table — the rows kept from an earlier run too — are adjusted together.
  */
 export const writeStatistics = (
   slug: string,
@@ -96,6 +100,10 @@ export const writeStatistics = (
      * rows it has, and takes these and the recomputed populations from `results`.
      */
     readonly onlyMetrics?: ReadonlyArray<string>
+    readonly multipleTesting?: {
+      readonly method: MultipleTestingMethod
+      readonly referenceBranch: string
+    }
   } = {},
 ): Effect.Effect<string, WarehouseError, Warehouse> =>
   Effect.gen(function* () {
@@ -116,7 +124,14 @@ export const writeStatistics = (
     yield* replaceTableRows(
       table,
       statisticsColumns,
-      [...kept, ...results].map(statisticsCells),
+      (options.multipleTesting === undefined
+        ? [...kept, ...results]
+        : withAdjustedPValues(
+            [...kept, ...results],
+            options.multipleTesting.method,
+            options.multipleTesting.referenceBranch,
+          )
+      ).map(statisticsCells),
       `statistics of ${slug}, ${period} window ${windowIndex}`,
       slug,
     )
@@ -125,8 +140,16 @@ export const writeStatistics = (
       /^\d+$/.test(name.slice(prefix.length)),
     )
     const view = statisticsViewName(slug, period)
+    const windowTables = yield* Effect.forEach(windows, (window) =>
+      warehouse.columnTypes(window).pipe(
+        Effect.map((types) => ({
+          table: warehouse.qualifiedName(window),
+          columns: new Set(types.keys()),
+        })),
+      ),
+    )
     yield* warehouse.query(
-      statisticsViewSql(warehouse.qualifiedName(view), windows.map(warehouse.qualifiedName)),
+      statisticsViewSql(warehouse.qualifiedName(view), windowTables),
       `view ${view}`,
     )
     return table

@@ -4,7 +4,11 @@ import {
   type AnalysisWindow,
   preEnrollmentWindow,
 } from "../domain/analysis-period.js"
-import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-configuration.js"
+import {
+  type AnalysisConfiguration,
+  referenceBranchOf,
+  type Summary,
+} from "../domain/config/analysis-configuration.js"
 import type { CovariateAdjustment } from "../domain/parameter-schemas.js"
 import type { StatisticResult } from "../domain/statistic-result.js"
 import { metricsTableName } from "../domain/table-names.js"
@@ -212,11 +216,7 @@ export const computePopulation = (
           segment: "all",
           analysisBasis: place.basis,
           windowIndex: place.window.index,
-          referenceBranch:
-            place.configuration.referenceBranch ??
-            place.configuration.experiment.referenceBranch ??
-            [...ratios.keys()][0] ??
-            "control",
+          referenceBranch: referenceBranchOf(place.configuration),
         }),
       )
     }

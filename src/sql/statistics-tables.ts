@@ -1,10 +1,10 @@
 import { identifier, stringLiteral } from "./identifiers.js"
 import type { ColumnSpec } from "./literal-rows.js"
-import { selectAllSql } from "./table-statements.js"
 
 /**
  * The statistics tables (one per experiment, period and window) and the view per period that
- * unites a period's windows: published rows, in Jetstream's columns (p_value added).
+ * unites a period's windows: published rows, in Jetstream's columns (p_value and
+ * p_value_adjusted added).
  */
 
 export const statisticsColumns: ReadonlyArray<ColumnSpec> = [
@@ -22,6 +22,7 @@ export const statisticsColumns: ReadonlyArray<ColumnSpec> = [
   { name: "analysis_basis", type: "STRING" },
   { name: "window_index", type: "STRING" },
   { name: "p_value", type: "FLOAT64" },
+  { name: "p_value_adjusted", type: "FLOAT64" },
 ]
 
 /** The rows of a statistics table or view; with `exceptMetrics`, the other metrics' only. */
@@ -36,6 +37,27 @@ export const selectStatisticsSql = (
   return `SELECT * FROM ${identifier(table)} WHERE ${condition}`
 }
 
-/** The view of a period over its windows' tables (names qualified: a view outlives its query). */
-export const statisticsViewSql = (view: string, windowTables: ReadonlyArray<string>): string =>
-  `CREATE OR REPLACE VIEW ${identifier(view)} AS\n${windowTables.map(selectAllSql).join("\nUNION ALL\n")}`
+/** A window's table in the view: its name, qualified, and the columns it has. */
+export interface WindowTable {
+  readonly table: string
+  readonly columns: ReadonlySet<string>
+}
+
+/**
+ * The view of a period over its windows' tables (names qualified: a view outlives its
+ * query). Each table is selected column by column, in `statisticsColumns`' order, a column it
+ * lacks as NULL: a window written by an older version (before p_value, say) still unites with
+ * the new ones.
+ */
+export const statisticsViewSql = (
+  view: string,
+  windowTables: ReadonlyArray<WindowTable>,
+): string => {
+  const selectWindow = ({ table, columns }: WindowTable) => {
+    const selected = statisticsColumns.map(({ name, type }) =>
+      columns.has(name) ? identifier(name) : `CAST(NULL AS ${type}) AS ${identifier(name)}`,
+    )
+    return `SELECT ${selected.join(", ")} FROM ${identifier(table)}`
+  }
+  return `CREATE OR REPLACE VIEW ${identifier(view)} AS\n${windowTables.map(selectWindow).join("\nUNION ALL\n")}`
+}

@@ -3,6 +3,7 @@ import { Effect } from "effect"
 import type { StatisticResult } from "../../src/domain/statistic-result.js"
 import { writeStatistics } from "../../src/pipeline/statistics-tables.js"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
+import { statisticsColumns } from "../../src/sql/statistics-tables.js"
 import { fakeBigQuery } from "../support/fake-bigquery.js"
 import { statisticRow } from "../support/statistic-row.js"
 
@@ -26,8 +27,11 @@ describe("statistics tables on BigQuery", () => {
       Effect.gen(function* () {
         const fake = yield* fakeBigQuery
         fake.answer(() => true, { fields: [], rows: [] })
-        fake.addTable("analysis", "statistics_my_exp_week_1")
-        fake.addTable("analysis", "statistics_my_exp_week_10")
+        // Window 1 was written by a version that had no p-value columns.
+        const columnsBefore = statisticsColumns.filter(({ name }) => !name.startsWith("p_value"))
+        fake.addTable("analysis", "statistics_my_exp_week_1", columnsBefore)
+        fake.addTable("analysis", "statistics_my_exp_week_10", statisticsColumns)
+        fake.addTable("analysis", "statistics_my_exp_week_2", statisticsColumns)
         fake.addTable("analysis", "statistics_my_exp_weekly")
         const rows = Array.from({ length: 1_500 }, (_, index) => row(index))
         const table = yield* writeStatistics("My-Exp", "week", 2, rows).pipe(
@@ -65,7 +69,7 @@ describe("statistics tables on BigQuery", () => {
         )
         expect(jobs[0]?.sql.split("\n").length).toBe(1_000 + 2)
         expect(jobs[0]?.sql).toContain(
-          "('active_hours', 'deciles', '0.0001', 'control', NULL, NULL, 0.95, 1, 0, NULL, 'all', 'enrollments', '2', NULL)",
+          "('active_hours', 'deciles', '0.0001', 'control', NULL, NULL, 0.95, 1, 0, NULL, 'all', 'enrollments', '2', NULL, NULL)",
         )
         expect(jobs[1]?.sql).toMatch(
           /^INSERT INTO `p\.analysis\.statistics_my_exp_week_2__staging`\nSELECT \* FROM UNNEST/,
@@ -74,15 +78,21 @@ describe("statistics tables on BigQuery", () => {
         expect(jobs[3]?.sql).toBe(
           "DROP TABLE IF EXISTS `p.analysis.statistics_my_exp_week_2__staging`",
         )
-        // Windows 1, 2 and 10; not the staging table, not the view itself.
+        // Windows 1, 2 and 10, column by column, what window 1 lacks as NULL; not the staging
+        // table, not the view itself.
+        const columns = statisticsColumns.map(({ name }) => `\`${name}\``).join(", ")
+        const columnsOfWindow1 = columns.replace(
+          "`p_value`, `p_value_adjusted`",
+          "CAST(NULL AS FLOAT64) AS `p_value`, CAST(NULL AS FLOAT64) AS `p_value_adjusted`",
+        )
         expect(jobs[4]?.sql).toBe(
           [
             "CREATE OR REPLACE VIEW `p.analysis.statistics_my_exp_weekly` AS",
-            "SELECT * FROM `p.analysis.statistics_my_exp_week_1`",
+            `SELECT ${columnsOfWindow1} FROM \`p.analysis.statistics_my_exp_week_1\``,
             "UNION ALL",
-            "SELECT * FROM `p.analysis.statistics_my_exp_week_10`",
+            `SELECT ${columns} FROM \`p.analysis.statistics_my_exp_week_10\``,
             "UNION ALL",
-            "SELECT * FROM `p.analysis.statistics_my_exp_week_2`",
+            `SELECT ${columns} FROM \`p.analysis.statistics_my_exp_week_2\``,
           ].join("\n"),
         )
       }),

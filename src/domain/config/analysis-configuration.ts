@@ -1,4 +1,5 @@
 import type { Statistic } from "../../stats/catalogue/statistic-catalogue.js"
+import type { MultipleTestingMethod } from "../../stats/multiple-testing.js"
 import type { AnalysisBasis, AnalysisPeriod } from "../analysis-period.js"
 import type { Experiment } from "../experiment.js"
 import type { ExperimentSchedule } from "../experiment-schedule.js"
@@ -129,6 +130,11 @@ export interface AnalysisConfiguration {
   readonly skip: boolean
   readonly isPrivate: boolean
   readonly datasetId?: string
+  /**
+   * How the p-values of comparisons against the reference branch are adjusted for their
+   * number (`[experiment] multiple_testing`); absent: not adjusted.
+   */
+  readonly multipleTesting?: Exclude<MultipleTestingMethod, "none">
   readonly outcomes: ReadonlyArray<OutcomeSummary>
   /**
    * What metric-config-parser accepts and a person should see: the warnings of the files used
@@ -136,3 +142,13 @@ export interface AnalysisConfiguration {
    */
   readonly warnings: ReadonlyArray<ConfigIssue>
 }
+
+/**
+ * The branch every other is compared with where one reference is needed (the sample-ratio
+ * row, multiple testing): the configured one, else Experimenter's, else the first branch.
+ */
+export const referenceBranchOf = (configuration: AnalysisConfiguration): string =>
+  configuration.referenceBranch ??
+  configuration.experiment.referenceBranch ??
+  configuration.experiment.branches[0]?.slug ??
+  "control"

@@ -173,6 +173,12 @@ export const resolveAnalysisConfiguration = (
     ...(merged.experiment.dataset_id === undefined
       ? {}
       : { datasetId: merged.experiment.dataset_id }),
+    // "none" is left out like an absent setting: both publish raw p-values, and the
+    // configuration hash of an experiment that never set it stays what it was.
+    ...(merged.experiment.multiple_testing === undefined ||
+    merged.experiment.multiple_testing === "none"
+      ? {}
+      : { multipleTesting: merged.experiment.multiple_testing }),
     outcomes,
     warnings: dedupe([...layerWarnings, ...issues]),
   })

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { multipleTestingMethods } from "../../stats/multiple-testing.js"
 import { isIsoDateOnly } from "../dates.js"
 
 /**
@@ -185,6 +186,7 @@ export const ExperimentSpec = Schema.Struct({
   skip: optional(Schema.Boolean),
   is_private: optional(Schema.Boolean),
   dataset_id: optional(Schema.String),
+  multiple_testing: optional(Schema.Literal(...multipleTestingMethods)),
 })
 export type ExperimentFields = typeof ExperimentSpec.Type
 

@@ -4,7 +4,8 @@ import type { StatisticResult } from "../../domain/statistic-result.js"
  * A row of statistics_<slug>_<suffix>.json as Statistics_v1.0.json types it. Where that
  * schema says `number` (ci_width, lower, upper) a value that is not a finite number is left
  * out rather than written as null, which the schema would refuse; fields that may be null
- * (parameter, comparison, comparison_to_branch) are null. `p_value` is Slipstream's addition.
+ * (parameter, comparison, comparison_to_branch) are null. `p_value` and `p_value_adjusted`
+ * are Slipstream's additions (Experimenter's reader ignores fields it does not know).
  */
 export interface PublishedStatistic {
   readonly segment: string
@@ -21,6 +22,8 @@ export interface PublishedStatistic {
   readonly window_index: string
   readonly analysis_basis: StatisticResult["analysis_basis"]
   readonly p_value?: number
+  /** `p_value` adjusted for multiple testing, on comparisons against the reference branch. */
+  readonly p_value_adjusted?: number
 }
 
 const finite = (value: number | null | undefined): value is number =>
@@ -79,6 +82,7 @@ const orderOf = (row: PublishedStatistic): ReadonlyArray<KeyPart> => [
   row.lower,
   row.upper,
   row.p_value,
+  row.p_value_adjusted,
 ]
 
 const compareRows = (a: PublishedStatistic, b: PublishedStatistic): number => {
@@ -122,6 +126,7 @@ export const publishedStatistics = (
       window_index: row.window_index,
       analysis_basis: row.analysis_basis,
       ...(finite(row.p_value) ? { p_value: row.p_value } : {}),
+      ...(finite(row.p_value_adjusted) ? { p_value_adjusted: row.p_value_adjusted } : {}),
     })
   }
   const seen = new Set<string>()

@@ -182,6 +182,7 @@ enrollment_period = "seven"
 start_date = "2019-13-01"
 sample_size = 150
 segments = "new_users"
+multiple_testing = "bonferroni"
 
 [metrics]
 weekly = "a"
@@ -203,6 +204,9 @@ confidence_interval = 95
       "must be a percentage of clients between 1 and 100",
     )
     expect(byPath.get("experiment.segments")).toBe('expected a list of strings, got "new_users"')
+    expect(byPath.get("experiment.multiple_testing")).toBe(
+      'expected "holm" or "benjamini_hochberg" or "none", got "bonferroni"',
+    )
     expect(byPath.get("metrics.weekly")).toBe('expected a list of strings, got "a"')
     expect(byPath.get("metrics.a.bigger_is_better")).toBe('expected true or false, got "yes"')
     expect(byPath.get("metrics.a.analysis_bases[0]")).toBe(
@@ -211,7 +215,7 @@ confidence_interval = 95
     expect(byPath.get("metrics.a.statistics.bootstrap_mean.confidence_interval")).toBe(
       "must be a number strictly between 0 and 1; it is not computed",
     )
-    expect(issues).toHaveLength(8)
+    expect(issues).toHaveLength(9)
   })
 
   it("requires an exposure signal's friendly_name and description, as metric-config-parser does", () => {

@@ -532,6 +532,22 @@ window_end = "analysis_window_end"
     expect(configuration.enrollmentsQueryType).toBe("fenix-fallback")
   })
 
+  it("multiple_testing: a default in the defaults, which a per-experiment config overrides", () => {
+    const withDefault = (experimentToml: string) =>
+      resolved(
+        repo({
+          "jetstream/defaults/v6.toml": `[experiment]\nmultiple_testing = "benjamini_hochberg"\n`,
+          "jetstream/my-experiment.toml": experimentToml,
+        }),
+      )
+    expect(withDefault("").multipleTesting).toBe("benjamini_hochberg")
+    expect(withDefault('[experiment]\nmultiple_testing = "holm"\n').multipleTesting).toBe("holm")
+    const unadjusted = withDefault('[experiment]\nmultiple_testing = "none"\n')
+    expect(unadjusted).not.toHaveProperty("multipleTesting")
+    // Never set: the configuration (and so its hash) is what it was before the setting existed.
+    expect(resolved(repo())).not.toHaveProperty("multipleTesting")
+  })
+
   it("derives defaults from the experiment: analysis unit and enrollments query type", () => {
     const desktop = collectionFrom({ "definitions/functions.toml": functionsToml })
     const configuration = resolved(desktop, {
