@@ -34,11 +34,8 @@ export {
 export * from "./domain/readiness.js"
 export * from "./domain/statistic-result.js"
 export * from "./domain/table-names.js"
-export {
-  type AnalyzeTableRequest,
-  type AnalyzeTableResult,
-  analyzeTable,
-} from "./pipeline/analyze-table.js"
+export { AnalyzeTableError, type AnalyzeTableResult } from "./pipeline/analysis-request.js"
+export { type AnalyzeTableRequest, analyzeTable } from "./pipeline/analyze-table.js"
 export { configHash } from "./pipeline/config-hash.js"
 export { storedConfigHashes } from "./pipeline/config-hash-table.js"
 export { createDemoData } from "./pipeline/demo-data.js"

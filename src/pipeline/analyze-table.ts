@@ -1,32 +1,24 @@
-import { Data, Effect } from "effect"
-import type { ConfigIssue } from "../domain/config/config-issue.js"
-import { didYouMean } from "../domain/config/config-issue.js"
-import { decodeStatistic } from "../domain/config/decode.js"
-import type { StatisticResult } from "../domain/statistic-result.js"
+import { Effect } from "effect"
 import type { Warehouse } from "../services/warehouse/warehouse.js"
 import {
   aggregateRequestOf,
   confidenceOf,
-  isStatisticName,
   publishedNameOf,
-  statisticNames,
 } from "../stats/catalogue/statistic-catalogue.js"
 import { type ClientColumns, computeSummaryOnClients } from "../stats/compute-summary.js"
-import { sampleRatioMismatch } from "../stats/sample-ratio.js"
-import { sampleRatioResult, toStatisticResults } from "../stats/statistic-results.js"
+import { toStatisticResults } from "../stats/statistic-results.js"
+import {
+  AnalyzeTableError,
+  type AnalyzeTableResult,
+  decodeRequestedStatistic,
+} from "./analysis-request.js"
+import { sampleRatioRows } from "./sample-ratio-rows.js"
 import {
   type BranchColumns,
   type BranchTable,
   readBranchTable,
   type TableFileError,
 } from "./table-file.js"
-
-/** A request of `slipstream analyze-table` that cannot be carried out as asked. */
-export class AnalyzeTableError extends Data.TaggedError("AnalyzeTableError")<{
-  readonly message: string
-  /** The request itself is wrong (a statistic or parameter), whatever the file holds. */
-  readonly usage?: true
-}> {}
 
 export interface AnalyzeTableRequest {
   readonly file: string
@@ -46,49 +38,10 @@ export interface AnalyzeTableRequest {
   readonly ratios?: Readonly<Record<string, number>>
 }
 
-export interface AnalyzeTableResult {
-  readonly results: ReadonlyArray<StatisticResult>
-  readonly warnings: ReadonlyArray<string>
-}
-
-/** A config's warnings say what is ignored; here every issue refuses the request. */
-const describeIssues = (issues: ReadonlyArray<ConfigIssue>): string =>
-  issues
-    .map(({ path, message }) => {
-      const refusal = message.replace("; it is ignored", "")
-      return path === "" ? refusal : `${path}: ${refusal}`
-    })
-    .join("; ")
-
 /** The request's statistic and pre-treatments, decoded as the TOML's would be. */
 const decodeSummary = (request: AnalyzeTableRequest) =>
   Effect.gen(function* () {
-    const name = request.statistic
-    if (!isStatisticName(name)) {
-      return yield* new AnalyzeTableError({
-        message: `unknown statistic "${name}"${didYouMean(name, statisticNames)}; known: ${statisticNames.join(", ")}`,
-        usage: true,
-      })
-    }
-    const parameters = {
-      ...request.parameters,
-      ...(request.confidence === undefined ? {} : { confidence_interval: request.confidence }),
-    }
-    const issues: ConfigIssue[] = []
-    const spec = decodeStatistic(
-      name,
-      { ...parameters, pre_treatments: [...request.preTreatments] },
-      [],
-      issues,
-    )
-    if (spec.decoded === undefined || issues.length > 0) {
-      return yield* new AnalyzeTableError({
-        message: `invalid ${name}: ${describeIssues(issues)}`,
-        usage: true,
-      })
-    }
-    const statistic = spec.decoded
-    const { preTreatments } = spec
+    const { statistic, preTreatments } = yield* decodeRequestedStatistic(request)
     // A ratio's metric names the ratio (as in TOML: `ad_ctr` of `ad_clicks` / `search_count`),
     // not a column: its values are the numerator's, as the push-down's ratio sums read them
     // (the numerator decides which rows the pre-treatments drop).
@@ -205,37 +158,6 @@ const summaryResults = (
     return { results, warnings: output.warnings }
   })
 
-/** The sample-ratio mismatch test of the clients per branch, as a published row if it ran. */
-const sampleRatioResults = (
-  request: AnalyzeTableRequest,
-  table: BranchColumns,
-  valuesColumn: string,
-): AnalyzeTableResult => {
-  const ratioTest = sampleRatioMismatch(
-    new Map(
-      [...table].map(([branch, byColumn]) => [
-        branch,
-        {
-          enrolled: byColumn.get(valuesColumn)?.length ?? 0,
-          ratio: request.ratios?.[branch] ?? 1,
-        },
-      ]),
-    ),
-  )
-  const results: ReadonlyArray<StatisticResult> =
-    ratioTest.test === undefined
-      ? []
-      : [
-          sampleRatioResult(ratioTest.test, {
-            segment: "all",
-            analysisBasis: "enrollments",
-            windowIndex: 1,
-            referenceBranch: request.reference ?? [...table.keys()][0] ?? "",
-          }),
-        ]
-  return { results, warnings: ratioTest.warnings }
-}
-
 /**
  * Analyses a per-client table (CSV or Parquet): one statistic of one metric column (for
  * population_ratio, of its numerator and denominator columns, the metric naming the ratio),
@@ -256,7 +178,16 @@ export const analyzeTable = (
       summary,
       clientColumnsOf(read.branches, valuesColumn, request.covariate, summary.ratioColumns),
     )
-    const ratioTest = sampleRatioResults(request, read.branches, valuesColumn)
+    const ratioTest = sampleRatioRows(
+      new Map(
+        [...read.branches].map(([branch, byColumn]) => [
+          branch,
+          byColumn.get(valuesColumn)?.length ?? 0,
+        ]),
+      ),
+      request.ratios,
+      request.reference,
+    )
     return {
       results: [...statistic.results, ...ratioTest.results],
       warnings: [...readWarnings, ...statistic.warnings, ...ratioTest.warnings],
