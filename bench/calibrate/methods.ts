@@ -19,6 +19,10 @@ export type MethodKey =
   | "linear_model_mean_covariate"
   | "per_client_dau_impact"
   | "population_ratio"
+  | "t_test"
+  | "t_test_covariate"
+  | "t_test_ratio"
+  | "t_test_sequential"
 
 export type Scenario = "A/A" | "effect"
 export type ComparisonKind = "difference" | "relative_uplift"
@@ -28,7 +32,7 @@ export const confidenceLevels = [0.95, 0.9] as const
 export type ConfidenceLevel = (typeof confidenceLevels)[number]
 
 /** What a statistic estimates in each branch. */
-type Estimand = "mean" | "winsorized_mean" | "quantile" | "ratio"
+type Estimand = "mean" | "winsorized_mean" | "quantile" | "ratio" | "plain_ratio"
 
 export interface Method {
   readonly key: MethodKey
@@ -105,6 +109,39 @@ export const methods: ReadonlyArray<Method> = [
     estimand: "ratio",
     usesCovariate: false,
   },
+  // t_test's drop_highest is 0 unless given: it estimates the plain mean (or ratio).
+  {
+    key: "t_test",
+    statistic: "t_test",
+    label: "t_test",
+    parameters: () => ({}),
+    estimand: "mean",
+    usesCovariate: false,
+  },
+  {
+    key: "t_test_covariate",
+    statistic: "t_test",
+    label: "t_test CUPED",
+    parameters: () => ({ covariate_adjustment: { period: "preenrollment_week" } }),
+    estimand: "mean",
+    usesCovariate: true,
+  },
+  {
+    key: "t_test_ratio",
+    statistic: "t_test",
+    label: "t_test ratio",
+    parameters: () => ({ numerator: "clicks", denominator: "searches" }),
+    estimand: "plain_ratio",
+    usesCovariate: false,
+  },
+  {
+    key: "t_test_sequential",
+    statistic: "t_test",
+    label: "t_test sequential",
+    parameters: () => ({ sequential: true }),
+    estimand: "mean",
+    usesCovariate: false,
+  },
 ]
 
 export const methodOf = (key: MethodKey): Method => {
@@ -136,6 +173,13 @@ export const cells: ReadonlyArray<{
   { method: "linear_model_mean", population: "binary10" },
   { method: "per_client_dau_impact", population: "days" },
   { method: "population_ratio", population: "ratio" },
+  { method: "t_test", population: "hours" },
+  { method: "t_test", population: "count" },
+  { method: "t_test", population: "binary10" },
+  { method: "t_test_covariate", population: "hours" },
+  { method: "t_test_ratio", population: "ratio" },
+  { method: "t_test_sequential", population: "hours" },
+  { method: "t_test_sequential", population: "binary10" },
 ]
 
 /** A statistic decoded as analyze-table decodes it: defaults, validation, the level set. */
@@ -168,6 +212,8 @@ const branchValue = (
       return population.quantile?.(level ?? Number.NaN, treated) ?? Number.NaN
     case "ratio":
       return population.ratio?.(treated) ?? Number.NaN
+    case "plain_ratio":
+      return population.plainRatio?.(treated) ?? Number.NaN
   }
 }
 

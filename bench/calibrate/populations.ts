@@ -31,6 +31,8 @@ export interface Population {
   readonly quantile?: (q: number, treated: boolean) => number
   /** Winsorized E[numerator] / winsorized E[denominator]; only for the ratio metric. */
   readonly ratio?: (treated: boolean) => number
+  /** E[numerator] / E[denominator], nothing capped; only for the ratio metric. */
+  readonly plainRatio?: (treated: boolean) => number
   /** How the exact values were obtained, and anything that makes them delicate. */
   readonly truthNote: string
 }
@@ -306,6 +308,8 @@ const ratio: Population = {
   ratio: (treated) =>
     discreteWinsorization(clickMasses(treated)).winsorizedMean /
     discreteWinsorization(searchMasses).winsorizedMean,
+  // E[clicks | searches] = rate · searches, so E[clicks] / E[searches] is the click rate.
+  plainRatio: (treated) => clickRate * multiplier(treated),
   truthNote:
     "winsorized E[clicks] / winsorized E[searches] from the exact pmfs (clicks: the binomial thinning of the negative binomial); the clicks' cap does not scale with the effect, so the uplift is not exactly 5%",
 }

@@ -154,7 +154,8 @@ export const runJob = (job: Job): ReadonlyArray<CellTally> => {
         if (output.refused !== undefined) throw new Error(`${key}: ${output.refused}`)
         for (const row of output.rows) {
           if (row.branch !== "treatment" || row.comparisonToBranch !== "control") continue
-          if (row.comparison === undefined) continue
+          // chance_to_beat is a probability, not an estimate with an interval to cover a truth.
+          if (row.comparison !== "difference" && row.comparison !== "relative_uplift") continue
           const cell = tallyOf(key, row.comparison, row.parameter)
           // An uplift over a reference whose true value is 0 (a decile in the zeros) has no truth.
           if (!Number.isFinite(cell.truth)) continue
