@@ -1,6 +1,12 @@
 import type { RatioData } from "./population-ratio.js"
 import type { StatisticOutput } from "./sample-summary.js"
-import { invalidConfidence, type SampleMoments, tTestRows, welchParts } from "./t-test.js"
+import {
+  invalidConfidence,
+  type SampleMoments,
+  type TestOptions,
+  tTestRows,
+  welchParts,
+} from "./t-test.js"
 
 /** A branch's clients, Σm, Σd, Σm², Σd², Σm·d: what the ratio's test needs. */
 export type RatioSums = Omit<Extract<RatioData, { readonly kind: "sums" }>, "kind">
@@ -67,10 +73,9 @@ export const ratioMomentsOf = (sums: RatioSums): SampleMoments => {
  */
 export const ratioTTest = (
   ratiosByBranch: ReadonlyMap<string, RatioData>,
-  parameters: { readonly confidence: number },
+  parameters: TestOptions,
 ): StatisticOutput => {
-  const { confidence } = parameters
-  const invalid = invalidConfidence(confidence)
+  const invalid = invalidConfidence(parameters.confidence)
   if (invalid !== undefined) return invalid
   const warnings: string[] = []
   const moments = new Map<string, SampleMoments>()
@@ -101,5 +106,5 @@ export const ratioTTest = (
       ? undefined
       : welchParts(focusMoments, referenceMoments)
   }
-  return { rows: tTestRows(moments, partsOf, confidence, warnings), warnings }
+  return { rows: tTestRows(moments, partsOf, parameters, warnings), warnings }
 }

@@ -1,6 +1,7 @@
 import { type Comparison, type EstimateRow, orderedPairs } from "./estimate.js"
 import type { LinearModelSums } from "./linear-model.js"
 import type { StatisticOutput } from "./sample-summary.js"
+import { sequentialBoundary, sequentialHalfWidth, sequentialP } from "./sequential.js"
 import { criticalT, twoSidedP } from "./student-t.js"
 import { type CovariateSums, cupedParts, hasCovariateSums, pooledTheta } from "./t-test-cuped.js"
 
@@ -27,30 +28,56 @@ export const sampleMomentsOf = (
       : Number.NaN,
 })
 
-/** An estimate with its standard error, t interval and two-sided p-value of "it is 0". */
+/** An estimate with its standard error, interval and two-sided p-value of "it is 0". */
 export interface TEstimate {
   readonly point: number
   readonly standardError: number
+  /** Welch–Satterthwaite ν of the difference (the sequential boundary does not use it). */
   readonly degreesOfFreedom: number
   readonly lower: number
   readonly upper: number
   readonly pValue: number
 }
 
-const tEstimate = (
+/** The always-valid test (sequential.ts), tightest near `tuning` clients of the pair. */
+export interface Sequential {
+  readonly tuning: number
+}
+
+/** A comparison's level, and `sequential` for always-valid rather than fixed-horizon inference. */
+export interface TestOptions {
+  readonly confidence: number
+  readonly sequential?: Sequential
+}
+
+const estimateOf = (
   point: number,
   standardError: number,
   degreesOfFreedom: number,
+  clients: number,
   confidence: number,
+  sequential: Sequential | undefined,
 ): TEstimate => {
-  const halfWidth = criticalT(confidence, degreesOfFreedom) * standardError
+  if (sequential === undefined) {
+    const halfWidth = criticalT(confidence, degreesOfFreedom) * standardError
+    return {
+      point,
+      standardError,
+      degreesOfFreedom,
+      lower: point - halfWidth,
+      upper: point + halfWidth,
+      pValue: twoSidedP(point, standardError, degreesOfFreedom),
+    }
+  }
+  const boundary = sequentialBoundary(confidence, sequential.tuning)
+  const halfWidth = sequentialHalfWidth(boundary, standardError, clients)
   return {
     point,
     standardError,
     degreesOfFreedom,
     lower: point - halfWidth,
     upper: point + halfWidth,
-    pValue: twoSidedP(point, standardError, degreesOfFreedom),
+    pValue: sequentialP(boundary, point, standardError, clients),
   }
 }
 
@@ -102,7 +129,10 @@ export const welchParts = (focus: SampleMoments, reference: SampleMoments): Comp
  * - difference D = μ_f − μ_r, se² = s_f²/n_f + s_r²/n_r;
  * - relative R = D / |base|, se² = `relativeVariance`; absent when base = 0;
  * - both on the Welch–Satterthwaite degrees of freedom of the difference (gbstats uses them
- *   for the relative test too): interval ± t_{(1+c)/2, ν}·se, p = 2·F_ν(−|estimate/se|).
+ *   for the relative test too): interval ± t_{(1+c)/2, ν}·se, p = 2·F_ν(−|estimate/se|);
+ *   or, with `sequential`, the always-valid interval and p-value of gbstats'
+ *   SequentialTwoSidedTTest (sequential.ts) on the same estimate and se, over the
+ *   n_f + n_r clients of the pair.
  *
  * Dividing by |base| (gbstats) keeps the relative uplift's sign that of D when the reference
  * mean is negative. Needs 2 clients per branch and se > 0; `undefined` otherwise.
@@ -110,6 +140,7 @@ export const welchParts = (focus: SampleMoments, reference: SampleMoments): Comp
 export const testedComparison = (
   parts: ComparisonParts,
   confidence: number,
+  sequential?: Sequential,
 ): { readonly difference?: TEstimate; readonly relative?: TEstimate } => {
   const { focus, reference, base } = parts
   const degreesOfFreedom = welchDegreesOfFreedom(focus, reference)
@@ -118,17 +149,29 @@ export const testedComparison = (
   const difference = focus.mean - reference.mean
   const differenceSe = Math.sqrt(focus.variance / focus.n + reference.variance / reference.n)
   const relativeSe = Math.sqrt(parts.relativeVariance)
+  const clients = focus.n + reference.n
   return {
     ...(inferable(differenceSe)
-      ? { difference: tEstimate(difference, differenceSe, degreesOfFreedom, confidence) }
+      ? {
+          difference: estimateOf(
+            difference,
+            differenceSe,
+            degreesOfFreedom,
+            clients,
+            confidence,
+            sequential,
+          ),
+        }
       : {}),
     ...(base !== 0 && inferable(relativeSe)
       ? {
-          relative: tEstimate(
+          relative: estimateOf(
             difference / Math.abs(base),
             relativeSe,
             degreesOfFreedom,
+            clients,
             confidence,
+            sequential,
           ),
         }
       : {}),
@@ -140,8 +183,9 @@ export const welchComparison = (
   focus: SampleMoments,
   reference: SampleMoments,
   confidence: number,
+  sequential?: Sequential,
 ): { readonly difference?: TEstimate; readonly relative?: TEstimate } =>
-  testedComparison(welchParts(focus, reference), confidence)
+  testedComparison(welchParts(focus, reference), confidence, sequential)
 
 /** Why nothing is estimated at `confidence`, if it is not in (0, 1). */
 export const invalidConfidence = (confidence: number): StatisticOutput | undefined =>
@@ -153,14 +197,16 @@ export const invalidConfidence = (confidence: number): StatisticOutput | undefin
  * The rows of a t_test: per branch, its mean with the one-sample t interval
  * μ ± t_{(1+c)/2, n−1}·s/√n; per ordered pair (every branch the reference of every other, in
  * branch order), the `difference` and `relative_uplift` of `testedComparison` on the parts
- * `partsOf` gives, each with its p-value. What cannot be estimated is said in `warnings`.
+ * `partsOf` gives, each with its p-value (always valid with `options.sequential`; the branch
+ * rows stay fixed-horizon). What cannot be estimated is said in `warnings`.
  */
 export const tTestRows = (
   moments: ReadonlyMap<string, SampleMoments>,
   partsOf: (focus: string, reference: string) => ComparisonParts | undefined,
-  confidence: number,
+  options: TestOptions,
   warnings: string[],
 ): ReadonlyArray<EstimateRow> => {
+  const { confidence, sequential } = options
   const rows: EstimateRow[] = []
   for (const [branch, { n, mean, variance }] of moments) {
     if (n < 2) {
@@ -177,7 +223,7 @@ export const tTestRows = (
     const { focus, reference, base } = parts
     const pair = { branch: focusBranch, comparisonToBranch: referenceBranch }
     const small = focus.n < 2 || reference.n < 2
-    const { difference, relative } = small ? {} : testedComparison(parts, confidence)
+    const { difference, relative } = small ? {} : testedComparison(parts, confidence, sequential)
     const row = (comparison: Comparison, point: number, estimate: TEstimate | undefined) => {
       if (estimate === undefined && !small) {
         warnings.push(
@@ -217,7 +263,8 @@ export const tTestRows = (
  *   unadjusted mean, as gbstats reports a variation's);
  * - per ordered pair (every branch the reference of every other, rows in branch order), the
  *   `difference` and `relative_uplift` of `testedComparison`, each with its p-value; when
- *   `adjusted`, CUPED with θ pooled over the two branches of the pair (t-test-cuped.ts).
+ *   `adjusted`, CUPED with θ pooled over the two branches of the pair (t-test-cuped.ts);
+ *   with `sequential`, always-valid intervals and p-values (the branch rows stay as above).
  *
  * A branch without clients or with sums that are not finite is left out; a zero reference
  * mean has no relative uplift; a comparison with no variance in either branch (se = 0) keeps
@@ -229,10 +276,9 @@ export const tTestRows = (
  */
 export const tTest = (
   sumsByBranch: ReadonlyMap<string, LinearModelSums>,
-  parameters: { readonly confidence: number; readonly adjusted?: boolean },
+  parameters: TestOptions & { readonly adjusted?: boolean },
 ): StatisticOutput => {
-  const { confidence } = parameters
-  const invalid = invalidConfidence(confidence)
+  const invalid = invalidConfidence(parameters.confidence)
   if (invalid !== undefined) return invalid
   const warnings: string[] = []
   const kept = new Map<string, LinearModelSums>()
@@ -277,5 +323,5 @@ export const tTest = (
     return cupedParts(focusSums, referenceSums, theta)
   }
 
-  return { rows: tTestRows(moments, partsOf, confidence, warnings), warnings }
+  return { rows: tTestRows(moments, partsOf, parameters, warnings), warnings }
 }

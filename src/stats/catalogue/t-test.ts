@@ -9,10 +9,17 @@ import {
 import { type LinearModelSums, linearModelSumsOf } from "../linear-model.js"
 import { type RatioData, ratioDataOf, winsorizePairs } from "../population-ratio.js"
 import type { StatisticOutput } from "../sample-summary.js"
-import { tTest } from "../t-test.js"
+import { type TestOptions, tTest } from "../t-test.js"
 import { ratioSumsOf, ratioTTest } from "../t-test-ratio.js"
 import { winsorize } from "../value-histogram.js"
 import { defineStatistic } from "./statistic-descriptor.js"
+
+/** gbstats' sequential_tuning_parameter: any positive number of clients. */
+const SequentialTuning = Schema.Number.pipe(
+  Schema.filter((value) => Number.isFinite(value) && value > 0, {
+    message: () => "must be a positive number (clients of a comparison's two branches)",
+  }),
+)
 
 const TTestParameters = Schema.Struct({
   /**
@@ -29,6 +36,14 @@ const TTestParameters = Schema.Struct({
   numerator: optional(Schema.String),
   denominator: optional(Schema.String),
   confidence_interval: ConfidenceInterval,
+  /**
+   * Always-valid intervals and p-values on the comparisons (gbstats'
+   * SequentialTwoSidedTTest): they may be looked at every day and the experiment stopped
+   * when they exclude 0, at the price of being wider than the fixed-horizon test's.
+   */
+  sequential: withDefault(Schema.Boolean, false),
+  /** The clients of a comparison's two branches where the sequential interval is tightest. */
+  sequential_tuning: withDefault(SequentialTuning, 5000),
 }).pipe(
   Schema.filter((parameters) => {
     const ratioColumns = [parameters.numerator, parameters.denominator]
@@ -42,6 +57,12 @@ const TTestParameters = Schema.Struct({
   }),
 )
 type TTestParameters = typeof TTestParameters.Type
+
+/** The level, and the sequential boundary when asked for. */
+const testOptionsOf = (parameters: TTestParameters): TestOptions => ({
+  confidence: parameters.confidence_interval,
+  ...(parameters.sequential ? { sequential: { tuning: parameters.sequential_tuning } } : {}),
+})
 
 /** The ratio's columns, when the parameters make the test a ratio's. */
 const ratioOf = ({ numerator, denominator }: TTestParameters) =>
@@ -80,7 +101,8 @@ const withWarnings = (warnings: ReadonlyArray<string>, output: StatisticOutput) 
 
 /**
  * Welch's t-test on the mean (CUPED-adjusted with a covariate) or on a ratio, absolute and
- * relative, with p-values: src/stats/t-test.ts, t-test-cuped.ts, t-test-ratio.ts.
+ * relative, with p-values, at a fixed horizon or always valid (`sequential`):
+ * src/stats/t-test.ts, t-test-cuped.ts, t-test-ratio.ts, sequential.ts.
  */
 export const tTestStatistic = defineStatistic({
   name: "t_test",
@@ -129,15 +151,15 @@ export const tTestStatistic = defineStatistic({
   clientsForSpread: ({ sums, ratio }) =>
     sums?.n ?? (ratio === undefined ? 0 : ratioSumsOf(ratio).clients),
   kernel: (parameters, data) => {
-    const confidence = parameters.confidence_interval
+    const options = testOptionsOf(parameters)
     if (ratioOf(parameters) !== undefined) {
       const { present, warnings } = eachBranch(data, (branch) => branch.ratio, "ratio data")
-      return withWarnings(warnings, ratioTTest(present, { confidence }))
+      return withWarnings(warnings, ratioTTest(present, options))
     }
     const { present, warnings } = eachBranch(data, (branch) => branch.sums, "sums")
     return withWarnings(
       warnings,
-      tTest(present, { confidence, adjusted: parameters.covariate_adjustment !== undefined }),
+      tTest(present, { ...options, adjusted: parameters.covariate_adjustment !== undefined }),
     )
   },
 })
