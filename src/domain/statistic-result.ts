@@ -10,7 +10,8 @@ export interface StatisticResult {
   readonly statistic: string
   readonly parameter: number | string | null
   readonly branch: string
-  readonly comparison: "difference" | "relative_uplift" | null
+  /** `chance_to_beat`: P(branch beats comparison_to_branch) in `point`, without bounds. */
+  readonly comparison: "difference" | "relative_uplift" | "chance_to_beat" | null
   readonly comparison_to_branch: string | null
   readonly ci_width: number | null
   readonly point: number | null

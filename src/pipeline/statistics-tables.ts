@@ -54,7 +54,7 @@ const StatisticsRow = Schema.Struct({
   statistic: Schema.String,
   parameter: Schema.NullOr(Schema.String),
   branch: Schema.String,
-  comparison: Schema.NullOr(Schema.Literal("difference", "relative_uplift")),
+  comparison: Schema.NullOr(Schema.Literal("difference", "relative_uplift", "chance_to_beat")),
   comparison_to_branch: Schema.NullOr(Schema.String),
   ci_width: Estimate,
   point: Estimate,

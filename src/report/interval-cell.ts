@@ -10,12 +10,14 @@ import { type Html, html } from "./html.js"
  * attribute.
  */
 
-export type CellComparison = "none" | "difference" | "relative_uplift"
+export type CellComparison = "none" | NonNullable<StatisticResult["comparison"]>
 
 const formats: Readonly<Record<CellComparison, (value: number | null) => string>> = {
   none: formatNumber,
   difference: formatSigned,
   relative_uplift: formatPercent,
+  // A probability, shown as a percentage until the report displays it properly.
+  chance_to_beat: formatPercent,
 }
 
 /** The data attributes that place a row: which metric, statistic, branch, window, ... */

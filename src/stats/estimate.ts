@@ -4,7 +4,11 @@
  * The caller adds metric, statistic, segment, analysis basis and window to make result rows.
  */
 
-export type Comparison = "difference" | "relative_uplift"
+/**
+ * `chance_to_beat`: the posterior probability that the focus branch beats the reference, in
+ * `point` (no bounds), for Bayesian statistics.
+ */
+export type Comparison = "difference" | "relative_uplift" | "chance_to_beat"
 
 export interface EstimateRow {
   readonly branch: string
