@@ -1,5 +1,6 @@
 import { Either, type ParseResult } from "effect"
 import { decodedOrThrow } from "../../domain/parameter-schemas.js"
+import { bayesianGaussianStatistic } from "./bayesian-gaussian.js"
 import { binomialStatistic } from "./binomial.js"
 import { bootstrapMeanStatistic } from "./bootstrap-mean.js"
 import { countStatistic } from "./count.js"
@@ -35,6 +36,7 @@ const descriptors = {
   count: countStatistic,
   sum: sumStatistic,
   t_test: tTestStatistic,
+  bayesian_gaussian: bayesianGaussianStatistic,
 }
 
 export type StatisticName = keyof typeof descriptors
