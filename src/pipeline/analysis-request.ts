@@ -3,7 +3,15 @@ import type { ConfigIssue } from "../domain/config/config-issue.js"
 import { didYouMean } from "../domain/config/config-issue.js"
 import { decodeStatistic } from "../domain/config/decode.js"
 import type { StatisticResult } from "../domain/statistic-result.js"
-import { isStatisticName, statisticNames } from "../stats/catalogue/statistic-catalogue.js"
+import {
+  confidenceOf,
+  isStatisticName,
+  publishedNameOf,
+  type Statistic,
+  statisticNames,
+} from "../stats/catalogue/statistic-catalogue.js"
+import type { StatisticOutput } from "../stats/sample-summary.js"
+import { toStatisticResults } from "../stats/statistic-results.js"
 
 // What analyze-table and analyze-aggregates share: the statistic a request names, decoded as
 // the TOML's would be, what they return, and the error that stops them.
@@ -72,3 +80,36 @@ export const decodeRequestedStatistic = (request: {
     }
     return { statistic: spec.decoded, preTreatments: spec.preTreatments }
   })
+
+/**
+ * A statistic's output as rows of the published format (segment "all", analysis basis
+ * "enrollments", window 1), only the comparisons against `reference` when one is given; a
+ * statistic that refused the data is an error naming the metric.
+ */
+export const publishedResults = (
+  statistic: Statistic,
+  output: StatisticOutput,
+  request: { readonly metric: string; readonly reference?: string | undefined },
+): Effect.Effect<AnalyzeTableResult, AnalyzeTableError> => {
+  if (output.refused !== undefined) {
+    return Effect.fail(
+      new AnalyzeTableError({ message: `metric "${request.metric}": ${output.refused}` }),
+    )
+  }
+  const rows = output.rows.filter(
+    (row) =>
+      request.reference === undefined ||
+      row.comparison === undefined ||
+      row.comparisonToBranch === request.reference,
+  )
+  const confidence = confidenceOf(statistic)
+  const results = toStatisticResults(rows, {
+    metric: request.metric,
+    statistic: publishedNameOf(statistic),
+    segment: "all",
+    analysisBasis: "enrollments",
+    windowIndex: 1,
+    ...(confidence === undefined ? {} : { confidence }),
+  })
+  return Effect.succeed({ results, warnings: output.warnings })
+}

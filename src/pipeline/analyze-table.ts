@@ -1,16 +1,12 @@
 import { Effect } from "effect"
 import type { Warehouse } from "../services/warehouse/warehouse.js"
-import {
-  aggregateRequestOf,
-  confidenceOf,
-  publishedNameOf,
-} from "../stats/catalogue/statistic-catalogue.js"
+import { aggregateRequestOf } from "../stats/catalogue/statistic-catalogue.js"
 import { type ClientColumns, computeSummaryOnClients } from "../stats/compute-summary.js"
-import { toStatisticResults } from "../stats/statistic-results.js"
 import {
   AnalyzeTableError,
   type AnalyzeTableResult,
   decodeRequestedStatistic,
+  publishedResults,
 } from "./analysis-request.js"
 import { sampleRatioRows } from "./sample-ratio-rows.js"
 import {
@@ -125,38 +121,18 @@ const clientColumnsOf = (
 /** The statistic's rows in the published format, with its warnings. */
 const summaryResults = (
   request: AnalyzeTableRequest,
-  summary: DecodedSummary,
+  { statistic, preTreatments }: DecodedSummary,
   branches: ReadonlyMap<string, ClientColumns>,
 ): Effect.Effect<AnalyzeTableResult, AnalyzeTableError> =>
-  Effect.gen(function* () {
-    const { statistic, preTreatments } = summary
-    const output = computeSummaryOnClients(statistic, preTreatments, branches, {
+  publishedResults(
+    statistic,
+    computeSummaryOnClients(statistic, preTreatments, branches, {
       seed: request.seed,
       stream: request.metric,
       analysisPeriodLength: 1,
-    })
-    if (output.refused !== undefined) {
-      return yield* new AnalyzeTableError({
-        message: `metric "${request.metric}": ${output.refused}`,
-      })
-    }
-    const rows = output.rows.filter(
-      (row) =>
-        request.reference === undefined ||
-        row.comparison === undefined ||
-        row.comparisonToBranch === request.reference,
-    )
-    const confidence = confidenceOf(statistic)
-    const results = toStatisticResults(rows, {
-      metric: request.metric,
-      statistic: publishedNameOf(statistic),
-      segment: "all",
-      analysisBasis: "enrollments",
-      windowIndex: 1,
-      ...(confidence === undefined ? {} : { confidence }),
-    })
-    return { results, warnings: output.warnings }
-  })
+    }),
+    request,
+  )
 
 /**
  * Analyses a per-client table (CSV or Parquet): one statistic of one metric column (for
