@@ -34,7 +34,7 @@ const differenceOf = (stdout: string) =>
   )
 
 describe("analyze-table --param sequential", () => {
-  it("reads sequential=true as the boolean TOML would give, and widens the interval", () => {
+  it("reads sequential=true as the boolean TOML would give, widens the interval, and names the rows t_test_sequential", () => {
     const fixed = tTestRows()
     const sequential = tTestRows("sequential=true", "sequential_tuning=400")
     expect(fixed.status).toBe(0)
@@ -44,6 +44,7 @@ describe("analyze-table --param sequential", () => {
     expect(sequentialRow?.point).toBeCloseTo(fixedRow?.point ?? Number.NaN, 12)
     expect(sequentialRow?.lower ?? Number.NaN).toBeLessThan(fixedRow?.lower ?? Number.NaN)
     expect(sequentialRow?.upper ?? Number.NaN).toBeGreaterThan(fixedRow?.upper ?? Number.NaN)
+    expect([fixedRow?.statistic, sequentialRow?.statistic]).toEqual(["t_test", "t_test_sequential"])
   })
 
   it("refuses what is not true or false, as a usage error", () => {

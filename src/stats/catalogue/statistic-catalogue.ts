@@ -79,8 +79,8 @@ export const decodeStatistic = (
   )
 
 /** The name published rows carry for `statistic` (Jetstream's output name). */
-export const publishedNameOf = (statistic: Statistic): string =>
-  statisticCatalogue[statistic.name].publishedAs
+export const publishedNameOf = <Name extends StatisticName>(statistic: StatisticOf<Name>): string =>
+  statisticCatalogue[statistic.name].publishedName(statistic.parameters)
 
 /** The level of a statistic's intervals; none for statistics without intervals. */
 export const confidenceOf = <Name extends StatisticName>(

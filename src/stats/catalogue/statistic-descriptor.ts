@@ -71,6 +71,12 @@ export interface StatisticDefinition<P, I, A> {
   readonly name: string
   /** The name published rows carry (Jetstream's output name: bootstrap_mean is "mean"). */
   readonly publishedAs: string
+  /**
+   * Another published name for parameters whose rows mean something else (t_test's
+   * always-valid intervals): readers tell them apart, and both may be configured on one
+   * metric without their rows colliding.
+   */
+  readonly publishedVariant?: (parameters: P) => string | undefined
   readonly parameters: Schema.Schema<P, I>
   /** The level of its intervals; absent for statistics without intervals. */
   readonly confidence?: (parameters: P) => number
@@ -98,6 +104,8 @@ export interface StatisticDefinition<P, I, A> {
 export interface StatisticDescriptor<P> {
   readonly name: string
   readonly publishedAs: string
+  /** The name published rows of a statistic with these parameters carry. */
+  readonly publishedName: (parameters: P) => string
   /** The parameters as written (TOML, `--param`, JSON), checked and completed with defaults. */
   readonly decodeParameters: (written: unknown) => Either.Either<P, ParseResult.ParseError>
   readonly confidence: (parameters: P) => number | undefined
@@ -131,6 +139,8 @@ export const defineStatistic = <P, I, A>(
   return {
     name: definition.name,
     publishedAs: definition.publishedAs,
+    publishedName: (parameters) =>
+      definition.publishedVariant?.(parameters) ?? definition.publishedAs,
     decodeParameters: Schema.decodeUnknownEither(definition.parameters, {
       errors: "all",
       onExcessProperty: "error",

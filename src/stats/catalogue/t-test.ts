@@ -107,6 +107,8 @@ const withWarnings = (warnings: ReadonlyArray<string>, output: StatisticOutput) 
 export const tTestStatistic = defineStatistic({
   name: "t_test",
   publishedAs: "t_test",
+  // Always-valid intervals are not fixed-horizon ones: rows say which they are.
+  publishedVariant: (parameters) => (parameters.sequential ? "t_test_sequential" : undefined),
   parameters: TTestParameters,
   confidence: (parameters) => parameters.confidence_interval,
   aggregate: (parameters) => {
