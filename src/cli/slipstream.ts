@@ -1,5 +1,6 @@
 import * as Command from "@effect/cli/Command"
 import { commandDescription } from "./command-description.js"
+import { analyzeAggregatesCommand } from "./commands/analyze-aggregates.js"
 import { analyzeTableCommand } from "./commands/analyze-table.js"
 import { demoCommand } from "./commands/demo.js"
 import { demoDataCommand } from "./commands/demo-data.js"
@@ -26,6 +27,7 @@ export const commands = [
   demoCommand,
   validateConfigCommand,
   analyzeTableCommand,
+  analyzeAggregatesCommand,
   demoDataCommand,
 ] as const
 

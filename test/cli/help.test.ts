@@ -25,6 +25,7 @@ const commands = [
   "demo",
   "validate-config",
   "analyze-table",
+  "analyze-aggregates",
   "demo-data",
 ]
 

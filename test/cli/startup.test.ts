@@ -116,6 +116,24 @@ describe("slipstream's start-up", () => {
     expect(run.imported.some((file) => file.startsWith("node_modules/@google-cloud/"))).toBe(false)
   }, 120_000)
 
+  it("runs analyze-aggregates without DuckDB: sums need no warehouse", () => {
+    const sums = Path.join(scratch, "sums.json")
+    writeFileSync(
+      sums,
+      JSON.stringify({
+        branches: {
+          control: { n: 2, sum: 1, sum_squares: 1 },
+          treatment: { n: 1, sum: 2, sum_squares: 4 },
+        },
+      }),
+    )
+    const run = runRecorded("src/cli/main.ts", ["analyze-aggregates", sums, "--statistic", "count"])
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.imported).toContain("src/cli/analyze-aggregates-command.ts")
+    expect(run.imported.some((file) => file.startsWith("node_modules/@duckdb/"))).toBe(false)
+    expect(run.imported).not.toContain("src/cli/analyze-table-command.ts")
+  }, 120_000)
+
   it("answers only the exact invocations whose text was rendered", () => {
     const texts = { "--help": "help\n", "run\0--help": "run's help\n" }
     expect(prerenderedOutput(["--help"], texts)).toBe("help\n")

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process"
+import { execFile, spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url))
@@ -25,3 +25,23 @@ export const runCli = (
   })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
+
+/**
+ * `runCli` without blocking: runs started together share the cores, so a test file of
+ * several runs takes about the longest one's time rather than their sum.
+ */
+export const runCliAsync = (
+  args: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>> = {},
+): Promise<CliResult> =>
+  new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", ...args],
+      { cwd: projectRoot, encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => {
+        const status = error === null ? 0 : typeof error.code === "number" ? error.code : null
+        resolve({ status, stdout, stderr })
+      },
+    )
+  })
