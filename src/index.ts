@@ -35,6 +35,10 @@ export * from "./domain/readiness.js"
 export * from "./domain/statistic-result.js"
 export * from "./domain/table-names.js"
 export { AnalyzeTableError, type AnalyzeTableResult } from "./pipeline/analysis-request.js"
+export {
+  type AnalyzeAggregatesRequest,
+  analyzeAggregates,
+} from "./pipeline/analyze-aggregates.js"
 export { type AnalyzeTableRequest, analyzeTable } from "./pipeline/analyze-table.js"
 export { configHash } from "./pipeline/config-hash.js"
 export { storedConfigHashes } from "./pipeline/config-hash-table.js"
