@@ -61,19 +61,21 @@ export interface AggregatesInput {
 
 /**
  * Σx² below (Σx)²/n is no set of n values' sums (a typo, columns swapped, or a made-up
- * example such as gbstats' own test data): the variance it gives is negative, which the
- * kernels take as 0. Rounding of values that barely vary may fall short by a hair.
+ * example such as gbstats' own test data): the variance it gives is negative. The statistics
+ * are computed all the same, as another tool would on the same sums; rounding of values that
+ * barely vary may fall short by a hair, which passes.
  */
 const impossibleSquares = (n: number, { sum, sum_squares }: typeof Moments.Type) =>
   n > 0 && sum_squares < ((sum * sum) / n) * (1 - 1e-9) - 1e-12
     ? `${sum_squares} is less than sum²/n = ${Number(((sum * sum) / n).toPrecision(6))}: no ${n} values have these sums`
     : undefined
 
-/** What is wrong with one branch's entry on its own, with the keys at fault. */
-const branchProblems = (
-  sums: BranchSums,
-): ReadonlyArray<readonly [ReadonlyArray<string>, string]> => {
-  const problems: Array<readonly [ReadonlyArray<string>, string]> = []
+/** What is said of a key of a branch's entry: the key's path in the entry, and the text. */
+type KeyNote = readonly [ReadonlyArray<string>, string]
+
+/** What is wrong with one branch's entry on its own. */
+const branchProblems = (sums: BranchSums): ReadonlyArray<KeyNote> => {
+  const problems: KeyNote[] = []
   const paired = sums.covariate === undefined ? sums.denominator : sums.covariate
   if (sums.covariate !== undefined && sums.denominator !== undefined) {
     problems.push([
@@ -93,8 +95,8 @@ const branchProblems = (
   return problems
 }
 
-/** Sums that no values have, with the keys that hold them. */
-const branchDoubts = (sums: BranchSums): ReadonlyArray<readonly [ReadonlyArray<string>, string]> =>
+/** Sums that no values have, in one branch's entry. */
+const branchDoubts = (sums: BranchSums): ReadonlyArray<KeyNote> =>
   (
     [
       [[], sums],
@@ -103,7 +105,9 @@ const branchDoubts = (sums: BranchSums): ReadonlyArray<readonly [ReadonlyArray<s
     ] as const
   ).flatMap(([path, moments]) => {
     const impossible = moments === undefined ? undefined : impossibleSquares(sums.n, moments)
-    return impossible === undefined ? [] : [[[...path, "sum_squares"], impossible] as const]
+    return impossible === undefined
+      ? []
+      : [[[...path, "sum_squares"], impossible] satisfies KeyNote]
   })
 
 const branchAggregates = (sums: BranchSums): BranchAggregates => {
