@@ -3,6 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import type { StatisticResult } from "../../src/domain/statistic-result.js"
+import { control, treatment } from "../support/gbstats-t-test.js"
 import { runCliAsync } from "../support/run-cli.js"
 
 /*
@@ -24,8 +25,8 @@ const written = (name: string, contents: unknown) => {
 const means = written("active_hours.json", {
   reference: "control",
   branches: {
-    control: { n: 3407, sum: 1396.87, sum_squares: 52377.9767 },
-    treatment: { n: 3461, sum: 2422.7, sum_squares: 134698.29 },
+    control: { n: control.n, sum: control.sumY, sum_squares: control.sumY2 },
+    treatment: { n: treatment.n, sum: treatment.sumY, sum_squares: treatment.sumY2 },
   },
 })
 
@@ -137,8 +138,10 @@ describe("slipstream analyze-aggregates", () => {
       expect(relative?.upper).toBeCloseTo(1.44989, 5)
       expect(relative?.p_value).toBeCloseTo(0.06191, 5)
       // 6868 clients expected 1 : 2, observed 3407 : 3461.
-      const [control, treatment] = [6868 / 3, (2 * 6868) / 3]
-      const chiSquare = (3407 - control) ** 2 / control + (3461 - treatment) ** 2 / treatment
+      const [expectedControl, expectedTreatment] = [6868 / 3, (2 * 6868) / 3]
+      const chiSquare =
+        (3407 - expectedControl) ** 2 / expectedControl +
+        (3461 - expectedTreatment) ** 2 / expectedTreatment
       expect(rows.at(-1)).toMatchObject({
         metric: "sample_ratio_mismatch",
         statistic: "chi_square",
