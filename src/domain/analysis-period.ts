@@ -22,6 +22,9 @@ export type TimeSeriesPeriod = (typeof timeSeriesPeriods)[number]
 export const preEnrollmentPeriods = ["preenrollment_week", "preenrollment_days28"] as const
 export type PreEnrollmentPeriod = (typeof preEnrollmentPeriods)[number]
 
+export const isPreEnrollmentPeriod = (period: AnalysisPeriod): period is PreEnrollmentPeriod =>
+  (preEnrollmentPeriods as ReadonlyArray<AnalysisPeriod>).includes(period)
+
 /** Whom a window counts: every enrolled client, or only those exposed to the feature. */
 export const analysisBases = ["enrollments", "exposures"] as const
 export type AnalysisBasis = (typeof analysisBases)[number]

@@ -1,8 +1,13 @@
 import { Effect, Either } from "effect"
-import type { AnalysisBasis, AnalysisWindow } from "../domain/analysis-period.js"
+import {
+  type AnalysisBasis,
+  type AnalysisWindow,
+  isPreEnrollmentPeriod,
+} from "../domain/analysis-period.js"
 import type { AnalysisConfiguration, Summary } from "../domain/config/analysis-configuration.js"
 import type { StatisticResult } from "../domain/statistic-result.js"
 import { Warehouse } from "../services/warehouse/warehouse.js"
+import { withoutCovariateAdjustment } from "../stats/catalogue/statistic-catalogue.js"
 import { forEachPushDownResult } from "./batched-push-down.js"
 import { containedAt, defectsAsFailures } from "./containment.js"
 import { type Problem, type ProblemPlace, type ProblemRecorder, warningsAt } from "./problem.js"
@@ -70,8 +75,16 @@ export const summariseWindow = (
     const warehouse = yield* Warehouse
     const tableExists = yield* Effect.cachedFunction(warehouse.tableExists)
     const segments = ["all", ...configuration.segments.map(({ name }) => name)]
+    // A pre-enrollment period's metric would be adjusted by itself (y − θ·x = 0 for every
+    // client): its statistics run unadjusted there.
+    const periodSummaries = isPreEnrollmentPeriod(window.period)
+      ? summaries.map((summary) => ({
+          ...summary,
+          statistic: withoutCovariateAdjustment(summary.statistic),
+        }))
+      : summaries
     const tasks = segments.flatMap((segment) =>
-      summaries.map((summary) => ({
+      periodSummaries.map((summary) => ({
         summary,
         place: {
           configuration,

@@ -51,6 +51,7 @@ export const bayesianGaussianStatistic = defineStatistic({
   name: "bayesian_gaussian",
   publishedAs: "bayesian_gaussian",
   parameters: BayesianGaussianParameters,
+  withoutCovariate: ({ covariate_adjustment: _, ...parameters }) => parameters,
   confidence: (parameters) => parameters.confidence_interval,
   aggregate: momentAggregate,
   fromClients: momentDataOfClients,

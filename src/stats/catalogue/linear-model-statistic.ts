@@ -33,6 +33,7 @@ export const defineLinearModelStatistic = (definition: {
       covariate_adjustment: optional(CovariateAdjustment),
       confidence_interval: ConfidenceInterval,
     }),
+    withoutCovariate: ({ covariate_adjustment: _, ...parameters }) => parameters,
     confidence: (parameters) => parameters.confidence_interval,
     aggregate: (parameters) => ({
       kind: "sums",

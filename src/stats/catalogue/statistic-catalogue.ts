@@ -87,6 +87,20 @@ export const confidenceOf = <Name extends StatisticName>(
   statistic: StatisticOf<Name>,
 ): number | undefined => statisticCatalogue[statistic.name].confidence(statistic.parameters)
 
+const unadjustedParameters = <Name extends StatisticName>(statistic: StatisticOf<Name>) =>
+  statisticCatalogue[statistic.name].withoutCovariate(statistic.parameters)
+
+/**
+ * The statistic unadjusted: a pre-enrollment period has nothing to adjust by. Its parameters
+ * go through its schema again (decoded values decode to themselves), which pairs them with
+ * the statistic's name as `decodeStatistic` does.
+ */
+export const withoutCovariateAdjustment = (statistic: Statistic): Statistic =>
+  Either.getOrElse(
+    decodeStatistic(statistic.name, unadjustedParameters(statistic)),
+    () => statistic,
+  )
+
 /** What a statistic asks the warehouse for. */
 export const aggregateRequestOf = <Name extends StatisticName>(
   statistic: StatisticOf<Name>,

@@ -78,6 +78,8 @@ export interface StatisticDefinition<P, I, A> {
    */
   readonly publishedVariant?: (parameters: P) => string | undefined
   readonly parameters: Schema.Schema<P, I>
+  /** The parameters without a covariate adjustment; absent for statistics that take none. */
+  readonly withoutCovariate?: (parameters: P) => P
   /** The level of its intervals; absent for statistics without intervals. */
   readonly confidence?: (parameters: P) => number
   /**
@@ -109,6 +111,8 @@ export interface StatisticDescriptor<P> {
   /** The parameters as written (TOML, `--param`, JSON), checked and completed with defaults. */
   readonly decodeParameters: (written: unknown) => Either.Either<P, ParseResult.ParseError>
   readonly confidence: (parameters: P) => number | undefined
+  /** The parameters without a covariate adjustment (the same, for a statistic that takes none). */
+  readonly withoutCovariate: (parameters: P) => P
   readonly aggregate: (parameters: P) => AggregateRequest
   readonly onClients: (
     parameters: P,
@@ -146,6 +150,7 @@ export const defineStatistic = <P, I, A>(
       onExcessProperty: "error",
     }),
     confidence: (parameters) => definition.confidence?.(parameters),
+    withoutCovariate: definition.withoutCovariate ?? ((parameters) => parameters),
     aggregate: definition.aggregate,
     onClients: (parameters, branches, { maxBuckets, ...context }) => {
       const aggregates = new Map(

@@ -110,6 +110,7 @@ export const tTestStatistic = defineStatistic({
   // Always-valid intervals are not fixed-horizon ones: rows say which they are.
   publishedVariant: (parameters) => (parameters.sequential ? "t_test_sequential" : undefined),
   parameters: TTestParameters,
+  withoutCovariate: ({ covariate_adjustment: _, ...parameters }) => parameters,
   confidence: (parameters) => parameters.confidence_interval,
   aggregate: (parameters) => {
     const winsorizeAt = 1 - parameters.drop_highest
