@@ -34,6 +34,22 @@ describe("welchComparison reproduces gbstats' TwoSidedTTest", () => {
     })
   })
 
+  it("proportions (test_two_sided_ttest_binom): 16/30 over 14/28, gbstats' variance p(1 − p)", () => {
+    // expected=(16/30 − 0.5)/0.5, ci=(-0.47767, 0.61101), Uplift("normal", 0.06667, 0.2717),
+    // pValue=0.80707. gbstats' ProportionStatistic has the variance p(1 − p) (divisor n); from
+    // a 0/1 metric's sums t_test's is n/(n − 1) times that, so the moments are given here.
+    const proportion = (successes: number, n: number) => {
+      const p = successes / n
+      return { n, mean: p, variance: p * (1 - p) }
+    }
+    expectGbstats(welchComparison(proportion(16, 30), proportion(14, 28), 0.95).relative, {
+      point: 0.06667,
+      ci: [-0.47767, 0.61101],
+      stddev: 0.2717,
+      pValue: 0.80707,
+    })
+  })
+
   it("the Welch–Satterthwaite degrees of freedom of both (scipy's ttest_ind(equal_var=False))", () => {
     // scipy.stats.ttest_ind_from_stats(0.7, √38.44, 3461, 0.41, √15.21, 3407, equal_var=False):
     // t = 2.3240227609215203, p = 0.02015840264358697; ν from the formula: 5841.742032093565.
