@@ -85,6 +85,11 @@ const onSums = (label: string, statistic: Statistic) => ({
 const tests = [
   onSums("t_test (fixed horizon)", statisticOf("t_test")),
   onSums("t_test, sequential = true", statisticOf("t_test", { sequential: true })),
+  // Tuned to the pair's clients at the last look, as docs/statistics.md advises.
+  onSums(
+    `t_test, sequential, sequential_tuning = ${2 * clients}`,
+    statisticOf("t_test", { sequential: true, sequential_tuning: 2 * clients }),
+  ),
 ]
 
 const metrics: ReadonlyArray<PopulationKey> = ["hours", "binary10", "count"]
