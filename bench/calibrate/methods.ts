@@ -23,6 +23,7 @@ export type MethodKey =
   | "t_test_covariate"
   | "t_test_ratio"
   | "t_test_sequential"
+  | "bayesian_gaussian"
 
 export type Scenario = "A/A" | "effect"
 export type ComparisonKind = "difference" | "relative_uplift"
@@ -142,6 +143,15 @@ export const methods: ReadonlyArray<Method> = [
     estimand: "mean",
     usesCovariate: false,
   },
+  // A flat prior: the credible interval is the normal-approximation interval of the estimate.
+  {
+    key: "bayesian_gaussian",
+    statistic: "bayesian_gaussian",
+    label: "bayesian_gaussian",
+    parameters: () => ({}),
+    estimand: "mean",
+    usesCovariate: false,
+  },
 ]
 
 export const methodOf = (key: MethodKey): Method => {
@@ -180,6 +190,8 @@ export const cells: ReadonlyArray<{
   { method: "t_test_ratio", population: "ratio" },
   { method: "t_test_sequential", population: "hours" },
   { method: "t_test_sequential", population: "binary10" },
+  { method: "bayesian_gaussian", population: "hours" },
+  { method: "bayesian_gaussian", population: "binary10" },
 ]
 
 /** A statistic decoded as analyze-table decodes it: defaults, validation, the level set. */
