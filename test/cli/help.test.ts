@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { printedText } from "../../src/cli/help-text.js"
 import { version } from "../../src/cli/slipstream.js"
+import { statisticNames } from "../../src/stats/catalogue/statistic-catalogue.js"
 
 /**
  * What `slipstream` prints for a person: helps in plain text within 100 columns, one line
@@ -96,6 +97,12 @@ describe("slipstream's help", () => {
       expect(lines, command).toHaveLength(1)
       expect(helpOf(command), command).toMatch(new RegExp(`^slipstream ${command}: \\S`))
     }
+  })
+
+  it("analyze-table's lists every statistic of the catalogue", () => {
+    const help = helpOf("analyze-table").replace(/\s+/g, " ")
+    const listed = /Statistics: ([a-z_, ]+)\./.exec(help)?.[1]?.split(", ")
+    expect(listed?.sort()).toEqual([...statisticNames].sort())
   })
 
   it("has one entry per flag, without @effect/cli's boilerplate", () => {

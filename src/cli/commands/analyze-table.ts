@@ -75,8 +75,8 @@ export const analyzeTableCommand = Command.make(
   Command.withDescription(
     commandDescription(
       "analyse a per-client table (CSV or Parquet) with one statistic",
-      "Each branch's estimate, and the difference and relative uplift for every ordered pair of branches, with intervals; then a sample-ratio-mismatch test. Statistics: bootstrap_mean, binomial, deciles, linear_model_mean, per_client_dau_impact, population_ratio, kernel_density_estimate, empirical_cdf, count, sum.",
-      "Examples: --param num_samples=2000, --param numerator=clicks --param denominator=searches, --param covariate_adjustment.period=preenrollment_week with --covariate, --pre-treatment censor_highest_values:fraction=0.999. Exit status 1 on bad input, 2 on a usage error.",
+      "Each branch's estimate, and the difference and relative uplift for every ordered pair of branches, with intervals; then a sample-ratio-mismatch test. Statistics: bootstrap_mean, binomial, deciles, linear_model_mean, per_client_dau_impact, population_ratio, kernel_density_estimate, empirical_cdf, count, sum, t_test, bayesian_gaussian.",
+      "Examples: --param num_samples=2000, --param numerator=clicks --param denominator=searches, --param covariate_adjustment.period=preenrollment_week with --covariate, --param sequential=true (t_test), --param prior_stddev=0.3 (bayesian_gaussian), --pre-treatment censor_highest_values:fraction=0.999. Exit status 1 on bad input, 2 on a usage error.",
     ),
   ),
 )
