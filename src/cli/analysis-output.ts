@@ -8,10 +8,24 @@ import { setExitCode } from "./exit-code.js"
 const number = (value: number | null): string =>
   value === null ? "" : `${Number(value.toPrecision(6))}`
 
-/** The rows as a table to read: one line each, columns aligned, 6 significant digits. */
+/**
+ * The rows as a table to read: one line each, columns aligned, 6 significant digits; the
+ * statistic first, so the sample-ratio test's row (chi_square) reads as what it is.
+ */
 export const formatTable = (results: ReadonlyArray<StatisticResult>): string => {
-  const header = ["branch", "comparison", "to", "parameter", "point", "lower", "upper", "p"]
+  const header = [
+    "statistic",
+    "branch",
+    "comparison",
+    "to",
+    "parameter",
+    "point",
+    "lower",
+    "upper",
+    "p",
+  ]
   const lines = results.map((row) => [
+    row.statistic,
     row.branch,
     row.comparison ?? "",
     row.comparison_to_branch ?? "",

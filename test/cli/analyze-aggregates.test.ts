@@ -161,10 +161,12 @@ describe("slipstream analyze-aggregates", () => {
       expect(result.stderr).toBe("")
       expect(result.status).toBe(0)
       const lines = result.stdout.trimEnd().split("\n")
-      expect(lines[0]).toMatch(/^branch\s+comparison\s+to\s+parameter\s+point\s+lower\s+upper\s+p$/)
+      expect(lines[0]).toMatch(
+        /^statistic\s+branch\s+comparison\s+to\s+parameter\s+point\s+lower\s+upper\s+p$/,
+      )
       expect(lines).toHaveLength(1 + 2 + 2 + 1)
-      const relative = lines.find((line) => /^one\s+relative_uplift\s+zero\s/.test(line))
-      const [, , , point, , , pValue] = relative?.split(/\s+/) ?? []
+      const relative = lines.find((line) => /^t_test\s+one\s+relative_uplift\s+zero\s/.test(line))
+      const [, , , , point, , , pValue] = relative?.split(/\s+/) ?? []
       expect(Number(point)).toBeCloseTo(-0.281707, 6)
       expect(Number(pValue)).toBeCloseTo(0.00373255, 8)
     },
