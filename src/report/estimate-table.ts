@@ -6,12 +6,14 @@ import { formatPercent, formatSigned } from "./format.js"
 import { type Html, html } from "./html.js"
 import { intervalCell } from "./interval-cell.js"
 import { latestWindowRows, preferredComparison, windowsOf } from "./rows.js"
+import type { StatisticTag } from "./statistic-names.js"
 
 /**
  * One statistic of one metric on one basis, as one number per branch: a table of each
- * branch's estimate and its difference and relative uplift against the reference, a forest
- * plot of the comparison, and — for a time series — the uplift over the windows. The table
- * holds the latest window: the one with the most data.
+ * branch's estimate and its difference and relative uplift against the reference (and its
+ * chance to beat the reference, for a Bayesian statistic), a forest plot of the comparison,
+ * and — for a time series — the uplift over the windows. The table holds the latest window:
+ * the one with the most data.
  */
 
 export interface EstimateContext extends ChartContext {
@@ -19,6 +21,8 @@ export interface EstimateContext extends ChartContext {
   readonly biggerIsBetter: boolean
   /** What this block shows, e.g. "Mean (bootstrap) · enrollments". */
   readonly title: string
+  /** What the statistic's intervals are, when that needs saying (always-valid ones). */
+  readonly tag?: StatisticTag
 }
 
 const find = (
@@ -44,6 +48,9 @@ export const estimateBlock = (
   const present = new Set(latest.rows.map(({ branch }) => branch))
   const branches = context.branches.filter((branch) => present.has(branch))
   const { reference } = context
+  const hasChance = latest.rows.some(
+    (row) => row.comparison === "chance_to_beat" && row.comparison_to_branch === reference,
+  )
   const body = branches.map((branch) => {
     const own = intervalCell(
       find(latest.rows, branch, null, reference),
@@ -51,11 +58,15 @@ export const estimateBlock = (
       context.biggerIsBetter,
     )
     if (branch === reference) {
-      return html`<tr class="reference"><th scope="row">${branch} <span class="tag">reference</span></th>${own}<td class="reference-note" colspan="2">compared against</td></tr>`
+      return html`<tr class="reference"><th scope="row">${branch} <span class="tag">reference</span></th>${own}<td class="reference-note" colspan="${hasChance ? 3 : 2}">compared against</td></tr>`
     }
-    const difference = find(latest.rows, branch, "difference", reference)
-    const uplift = find(latest.rows, branch, "relative_uplift", reference)
-    return html`<tr><th scope="row">${branch}</th>${own}${intervalCell(difference, context.period, context.biggerIsBetter)}${intervalCell(uplift, context.period, context.biggerIsBetter)}</tr>`
+    const cell = (comparison: StatisticResult["comparison"]) =>
+      intervalCell(
+        find(latest.rows, branch, comparison, reference),
+        context.period,
+        context.biggerIsBetter,
+      )
+    return html`<tr><th scope="row">${branch}</th>${own}${cell("difference")}${cell("relative_uplift")}${hasChance && cell("chance_to_beat")}</tr>`
   })
   const compared = preferredComparison(latest.rows, reference)
   const plot =
@@ -76,5 +87,11 @@ export const estimateBlock = (
       : latest.window !== undefined &&
         html`<span class="window-note">window ${latest.window}</span>`
   const series = windows.length > 1 && windowsChart(rows, context, context.title)
-  return html`<div class="statistic-block"><h5>${context.title} ${windowNote}</h5><div class="statistic-body"><table class="estimates"><thead><tr><th scope="col">Branch</th><th scope="col">Estimate [interval]</th><th scope="col">Difference vs ${reference}</th><th scope="col">Relative uplift vs ${reference}</th></tr></thead><tbody>${body}</tbody></table>${plot}${series}</div></div>`
+  const { tag } = context
+  const tagged =
+    tag !== undefined &&
+    html` <span class="tag statistic-tag" title="${tag.explanation}">${tag.text}</span>`
+  const tagNote = tag !== undefined && html`<p class="note statistic-note">${tag.explanation}</p>`
+  const chanceHeading = hasChance && html`<th scope="col">Chance to beat ${reference}</th>`
+  return html`<div class="statistic-block"><h5>${context.title}${tagged} ${windowNote}</h5>${tagNote}<div class="statistic-body"><table class="estimates"><thead><tr><th scope="col">Branch</th><th scope="col">Estimate [interval]</th><th scope="col">Difference vs ${reference}</th><th scope="col">Relative uplift vs ${reference}</th>${chanceHeading}</tr></thead><tbody>${body}</tbody></table>${plot}${series}</div></div>`
 }

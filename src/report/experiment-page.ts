@@ -1,4 +1,4 @@
-import { sampleRatioMetric } from "../domain/statistic-result.js"
+import { type StatisticResult, sampleRatioMetric } from "../domain/statistic-result.js"
 import { enrollmentSection, mismatchedBases } from "./enrollment.js"
 import { formatNumber } from "./format.js"
 import { type Html, html } from "./html.js"
@@ -8,6 +8,7 @@ import { periodSection } from "./period-section.js"
 import { problemCounts, problemsSection } from "./problems.js"
 import type { ExperimentReport } from "./report-model.js"
 import { orderedBranches, orderedPeriods, periodTitle } from "./rows.js"
+import { hasAdjustedPValues, hasComparisonPValues, multipleTestingWords } from "./significance.js"
 import { statusClass } from "./status.js"
 
 /**
@@ -19,10 +20,24 @@ import { statusClass } from "./status.js"
 const dates = (start: string | null, end: string | null): string =>
   start === null && end === null ? "no dates" : `${start ?? "?"} → ${end ?? "ongoing"}`
 
+/** Which correction the adjusted p-values carry, when some rows have them. */
+const correctionFact = (
+  report: ExperimentReport,
+  rows: ReadonlyArray<StatisticResult>,
+): Html | false =>
+  hasAdjustedPValues(rows) &&
+  html`<li>p-values adjusted for multiple comparisons${report.multipleTesting !== undefined && ` by ${multipleTestingWords[report.multipleTesting]}`}</li>`
+
+/** What the marks beside p-values mean, when there are any. */
+const significanceLegend = (rows: ReadonlyArray<StatisticResult>): string | false =>
+  hasComparisonPValues(rows) &&
+  "A comparison marked “significant” has a p-value — the adjusted one, where shown — below 1 − its interval's level (0.05 beside a 95% interval); “not significant after correction” marks one whose p-value is below that level only before the adjustment for multiple comparisons."
+
 const header = (
   report: ExperimentReport,
   branches: ReadonlyArray<string>,
   periods: ReadonlyArray<string>,
+  rows: ReadonlyArray<StatisticResult>,
 ): Html => {
   const ratioTotal = report.branches.reduce((sum, { ratio }) => sum + ratio, 0)
   const branchItems = report.branches.map(({ slug, ratio }) => {
@@ -48,7 +63,7 @@ const header = (
     ...periods.map((period, index) => html`<a href="#period-${index}">${periodTitle(period)}</a>`),
     html`<a href="#problems">Problems</a>`,
   ]
-  return html`<h1 data-testid="experiment-name">${report.name}</h1><ul class="facts"><li><code>${report.slug}</code></li><li><span class="status ${statusClass(report.status)}" data-testid="status">${report.status}</span></li><li><strong>${dates(report.startDate, report.endDate)}</strong></li><li>${problems}</li>${srmWarning}${outcomes}</ul><ul class="facts"><li>Branches:</li><li><ul class="branch-list">${branchItems}</ul></li></ul><nav class="toc" aria-label="Sections">${toc}</nav>`
+  return html`<h1 data-testid="experiment-name">${report.name}</h1><ul class="facts"><li><code>${report.slug}</code></li><li><span class="status ${statusClass(report.status)}" data-testid="status">${report.status}</span></li><li><strong>${dates(report.startDate, report.endDate)}</strong></li><li>${problems}</li>${srmWarning}${outcomes}${correctionFact(report, rows)}</ul><ul class="facts"><li>Branches:</li><li><ul class="branch-list">${branchItems}</ul></li></ul><nav class="toc" aria-label="Sections">${toc}</nav>`
 }
 
 /** Says the interval level when every row agrees on it. */
@@ -83,6 +98,11 @@ export const renderExperimentReport = (report: ExperimentReport): string => {
     report.generatedAt === null
       ? html`Published by Slipstream.`
       : html`Analysed by Slipstream at <time>${report.generatedAt}</time>.`
-  const footer = html`${analysed} ${intervalWords(allRows)} Comparisons are against ${report.referenceBranch}.`
-  return page(`${report.name} · Slipstream report`, header(report, branches, periods), main, footer)
+  const footer = html`${analysed} ${intervalWords(allRows)} Comparisons are against ${report.referenceBranch}. ${significanceLegend(allRows)}`
+  return page(
+    `${report.name} · Slipstream report`,
+    header(report, branches, periods, allRows),
+    main,
+    footer,
+  )
 }

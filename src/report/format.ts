@@ -55,3 +55,28 @@ export const formatPercent = (value: number | null | undefined): string => {
 /** The value of a data attribute: exactly what the row holds (String(number)), "" for null. */
 export const rawNumber = (value: number | null | undefined): string =>
   value === null || value === undefined ? "" : String(value)
+
+// Cut, not rounded: a shown p-value is below a level exactly when the p-value is, so 0.04996
+// reads "0.0499" beside a "significant" mark, never "0.05".
+const pDigits = new Intl.NumberFormat("en-US", {
+  maximumSignificantDigits: 3,
+  roundingMode: "trunc",
+})
+
+/** A p-value: 3 significant digits cut short, "< 0.0001" below that: "0.0123", "1". */
+export const formatPValue = (value: number | null | undefined): string => {
+  if (value === null || value === undefined || !Number.isFinite(value)) return formatNumber(value)
+  return value < 1e-4 ? "< 0.0001" : pDigits.format(value)
+}
+
+/**
+ * A probability (a fraction) as a percentage with one decimal: "97.3%", "50.0%"; past the
+ * last decimal, "> 99.9%" and "< 0.1%" rather than a certainty the estimate does not have.
+ */
+export const formatProbability = (value: number | null | undefined): string => {
+  if (value === null || value === undefined || !Number.isFinite(value)) return formatNumber(value)
+  const tenths = Math.round(value * 1000)
+  if (tenths >= 1000) return "> 99.9%"
+  if (tenths <= 0) return "< 0.1%"
+  return `${(tenths / 10).toFixed(1)}%`
+}

@@ -5,7 +5,12 @@ import { estimateBlock } from "./estimate-table.js"
 import { type Html, html } from "./html.js"
 import type { ReportMetric } from "./report-model.js"
 import { groupBy, orderedBases } from "./rows.js"
-import { compareStatistics, statisticKind, statisticLabel } from "./statistic-names.js"
+import {
+  compareStatistics,
+  statisticKind,
+  statisticLabel,
+  statisticTag,
+} from "./statistic-names.js"
 
 /**
  * Everything about one metric in one period and segment: its name, slug and description,
@@ -44,10 +49,12 @@ export const metricSection = (
       const byParameter = [
         ...groupBy(basisRows, ({ parameter }) => (parameter === null ? null : String(parameter))),
       ]
+      const tag = statisticTag(statistic)
       return byParameter.map(([parameter, parameterRows]) =>
         estimateBlock(parameterRows, {
           ...shared,
           title: parameter === null ? title : `${title} · parameter ${parameter}`,
+          ...(tag === undefined ? {} : { tag }),
         }),
       )
     }),

@@ -1,4 +1,5 @@
 import type { StatisticResult } from "../domain/statistic-result.js"
+import type { MultipleTestingMethod } from "../stats/multiple-testing.js"
 
 /** What the report needs to know of a metric besides its rows (Metadata_v1.0.json's words). */
 export interface ReportMetric {
@@ -46,6 +47,11 @@ export interface ExperimentReport {
    * "preenrollment_days28"), as the statistics_<slug>_<suffix>.json files hold them.
    */
   readonly statistics: Readonly<Record<string, ReadonlyArray<StatisticResult>>>
+  /**
+   * How the rows' `p_value_adjusted` were adjusted (the experiment's `multiple_testing`);
+   * absent when unknown or none. The page names it; the rows say nothing of it.
+   */
+  readonly multipleTesting?: Exclude<MultipleTestingMethod, "none">
   readonly problems: ReadonlyArray<ReportProblem>
   /**
    * When the analysis whose results the page shows started (the metadata's

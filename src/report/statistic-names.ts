@@ -1,20 +1,37 @@
 /**
  * How each published statistic is shown: its name for a reader, its place in a metric's
- * section, and its kind — one number per branch (a table and a forest plot), deciles (an
- * uplift curve), or a distribution (overlaid curves). Unknown statistics are shown as
- * tables under their own slug, so a new statistic is visible before this file knows it.
+ * section, its kind — one number per branch (a table and a forest plot), deciles (an
+ * uplift curve), or a distribution (overlaid curves) — and a tag for what its intervals
+ * are when that is not the usual. Unknown statistics are shown as tables under their own
+ * slug, so a new statistic is visible before this file knows it.
  */
 
 export type StatisticKind = "scalar" | "deciles" | "distribution"
 
+/** A word next to the statistic's name, and the sentence that explains it. */
+export interface StatisticTag {
+  readonly text: string
+  readonly explanation: string
+}
+
 interface StatisticView {
   readonly label: string
   readonly kind: StatisticKind
+  readonly tag?: StatisticTag
+}
+
+const alwaysValid: StatisticTag = {
+  text: "always-valid",
+  explanation:
+    "Always-valid (sequential) test: its intervals and p-values stay valid however often the results are looked at, and are wider than a fixed-horizon test's.",
 }
 
 const views: Readonly<Record<string, StatisticView>> = {
   mean: { label: "Mean (bootstrap)", kind: "scalar" },
   mean_lm: { label: "Mean adjusted for the pre-period (CUPED)", kind: "scalar" },
+  t_test: { label: "Mean (Welch t-test)", kind: "scalar" },
+  t_test_sequential: { label: "Mean (sequential t-test)", kind: "scalar", tag: alwaysValid },
+  bayesian_gaussian: { label: "Mean (Bayesian)", kind: "scalar" },
   binomial: { label: "Proportion (binomial)", kind: "scalar" },
   per_client_dau_impact: { label: "Per-client DAU impact", kind: "scalar" },
   population_ratio: { label: "Population ratio", kind: "scalar" },
@@ -28,6 +45,9 @@ const views: Readonly<Record<string, StatisticView>> = {
 const order = Object.keys(views)
 
 export const statisticLabel = (statistic: string): string => views[statistic]?.label ?? statistic
+
+/** The tag of a statistic whose intervals need one (always-valid ones), if any. */
+export const statisticTag = (statistic: string): StatisticTag | undefined => views[statistic]?.tag
 
 export const statisticKind = (statistic: string): StatisticKind =>
   views[statistic]?.kind ?? "scalar"

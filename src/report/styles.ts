@@ -52,6 +52,11 @@ thead th { font-size: .8rem; font-weight: 600; color: var(--muted); border-botto
 td.interval, td.count { text-align: right; white-space: nowrap; }
 td .value { font-weight: 600; }
 td .ci, td .p { display: block; font-size: .78rem; color: var(--muted); font-weight: 400; }
+td .significance { display: inline-block; margin-top: 2px; font-size: .72rem; padding: 0 6px; border-radius: 4px; cursor: help; }
+td .significance.significant { font-weight: 700; color: var(--fg); border: 1.5px solid var(--fg); }
+td .significance.uncorrected { font-weight: 400; color: var(--muted); border: 1px dashed var(--muted); }
+.statistic-tag { cursor: help; margin-left: 6px; }
+.statistic-note { margin: 0 0 6px; font-size: .8rem; }
 td.effect-better .value { color: var(--better); }
 td.effect-worse .value { color: var(--worse); }
 td.missing { color: var(--muted); text-align: center; }

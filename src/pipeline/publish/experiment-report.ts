@@ -81,6 +81,9 @@ export const experimentReportOf = (published: {
       metrics: [...outcome.metrics],
     })),
     statistics,
+    ...(configuration?.multipleTesting === undefined
+      ? {}
+      : { multipleTesting: configuration.multipleTesting }),
     problems,
     generatedAt: published.analysedAt,
   }
