@@ -93,6 +93,36 @@ const estimate = (place: Place, own: Readonly<Record<string, Triple>>): Statisti
   return rows
 }
 
+/**
+ * Comparisons against the reference with a p-value also carry one adjusted: treatment-b's
+ * five times the raw one, so that it is significant only before correction.
+ */
+const withAdjusted = (rows: ReadonlyArray<StatisticResult>): StatisticResult[] =>
+  rows.map((row) =>
+    typeof row.p_value === "number" && row.comparison_to_branch === reference
+      ? {
+          ...row,
+          p_value_adjusted: Math.min(1, (row.branch === "treatment-b" ? 5 : 2) * row.p_value),
+        }
+      : row,
+  )
+
+/** A Bayesian statistic: credible intervals without p-values, and each branch's chance to beat each other. */
+const bayesian = (place: Place, own: Readonly<Record<string, Triple>>): StatisticResult[] => [
+  ...estimate(place, own).map(({ p_value: _, ...rest }) => rest),
+  ...Object.keys(own).flatMap((branch, index) =>
+    Object.keys(own)
+      .filter((base) => base !== branch)
+      .map((base, other) =>
+        row(place, branch, "chance_to_beat", base, [
+          0.973 - 0.41 * index + 0.01 * other,
+          null,
+          null,
+        ]),
+      ),
+  ),
+]
+
 const segments = ["all", "new_users"] as const
 const bases: ReadonlyArray<AnalysisBasis> = ["enrollments", "exposures"]
 
@@ -111,6 +141,18 @@ const overallRows = (): StatisticResult[] => {
       })
       rows.push(
         ...estimate(at("active_hours", "mean"), {
+          control: [5.2 * scale, 5.0 * scale, 5.4 * scale],
+          "treatment-a": [5.9 * scale, 5.7 * scale, 6.1 * scale],
+          "treatment-b": [5.25 * scale, 5.0 * scale, 5.5 * scale],
+        }),
+        ...withAdjusted(
+          estimate(at("active_hours", "t_test_sequential"), {
+            control: [5.2 * scale, 5.0 * scale, 5.4 * scale],
+            "treatment-a": [5.9 * scale, 5.7 * scale, 6.1 * scale],
+            "treatment-b": [5.25 * scale, 5.0 * scale, 5.5 * scale],
+          }),
+        ),
+        ...bayesian(at("active_hours", "bayesian_gaussian"), {
           control: [5.2 * scale, 5.0 * scale, 5.4 * scale],
           "treatment-a": [5.9 * scale, 5.7 * scale, 6.1 * scale],
           "treatment-b": [5.25 * scale, 5.0 * scale, 5.5 * scale],
@@ -446,6 +488,16 @@ describe("the experiment report in headless Chromium", () => {
         ["enrollments", "no sample ratio mismatch (p = 0.41)"],
         ["exposures", "SAMPLE RATIO MISMATCH (p = 5.8e-5)"],
       ])
+
+      const chances = [
+        ...dom.matchAll(/<td\b[^>]*data-comparison="chance_to_beat"[^>]*>([\s\S]*?)<\/td>/g),
+      ].map(([, inner = ""]) => textOf(inner))
+      expect(chances).toHaveLength(8)
+      expect(new Set(chances)).toEqual(new Set(["56.3%", "15.3%"]))
+      const marks = [...dom.matchAll(/class="significance [^"]*"[^>]*>([^<]*)</g)].map(
+        ([, text = ""]) => text,
+      )
+      expect(new Set(marks)).toEqual(new Set(["significant", "not significant after correction"]))
 
       const messages = byTestId(dom, "problem-message").map(({ text }) => text)
       expect(messages).toEqual([hostileMessage, "branch treatment-b: no exposures on day 3"])
