@@ -1,4 +1,3 @@
-import type { BranchComparisons } from "./comparison-parts.js"
 import { type Comparison, type EstimateRow, orderedPairs } from "./estimate.js"
 import {
   absolutePrior,
@@ -10,6 +9,7 @@ import {
 } from "./gaussian-posterior.js"
 import type { StatisticOutput } from "./sample-summary.js"
 import { criticalT } from "./student-t.js"
+import type { BranchComparisons } from "./t-test.js"
 import { invalidConfidence } from "./t-test.js"
 
 export interface BayesianGaussianOptions {

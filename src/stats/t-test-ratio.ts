@@ -1,7 +1,9 @@
 import type { RatioData } from "./population-ratio.js"
 import type { StatisticOutput } from "./sample-summary.js"
 import {
+  type BranchComparisons,
   invalidConfidence,
+  notFiniteWarning,
   type SampleMoments,
   type TestOptions,
   tTestRows,
@@ -65,19 +67,14 @@ export const ratioMomentsOf = (sums: RatioSums): SampleMoments => {
 }
 
 /**
- * The t_test of a ratio metric: each branch's Σm/Σd with its delta-method variance
- * (`ratioMomentsOf`), then the rows and Welch tests of the mean's t_test on those moments, as
- * gbstats tests a RatioStatistic (relative uplift by the delta method, branches independent).
- * A branch without clients, with sums that are not finite or whose denominators sum to 0 is
- * left out, with a warning.
+ * The comparisons of a ratio metric: each branch's Σm/Σd with its delta-method variance
+ * (`ratioMomentsOf`), branches independent. A branch without clients, with sums that are not
+ * finite or whose denominators sum to 0 is left out, with a warning.
  */
-export const ratioTTest = (
+export const ratioComparisons = (
   ratiosByBranch: ReadonlyMap<string, RatioData>,
-  parameters: TestOptions,
-): StatisticOutput => {
-  const invalid = invalidConfidence(parameters.confidence)
-  if (invalid !== undefined) return invalid
-  const warnings: string[] = []
+  warnings: string[],
+): BranchComparisons => {
   const moments = new Map<string, SampleMoments>()
   for (const [branch, data] of ratiosByBranch) {
     const sums = ratioSumsOf(data)
@@ -89,15 +86,11 @@ export const ratioTTest = (
       sums.sumDenominatorSquares,
       sums.sumProducts,
     ]
-    if (!all.every(Number.isFinite)) {
-      warnings.push(`branch ${branch}: its sums are not finite (NaN or ∞ in the data): left out`)
-    } else if (sums.clients < 1) {
-      warnings.push(`branch ${branch} has no clients: left out`)
-    } else if (sums.sumDenominator === 0) {
+    if (!all.every(Number.isFinite)) warnings.push(notFiniteWarning(branch))
+    else if (sums.clients < 1) warnings.push(`branch ${branch} has no clients: left out`)
+    else if (sums.sumDenominator === 0) {
       warnings.push(`branch ${branch}: its denominators sum to 0, no ratio: left out`)
-    } else {
-      moments.set(branch, ratioMomentsOf(sums))
-    }
+    } else moments.set(branch, ratioMomentsOf(sums))
   }
   const partsOf = (focus: string, reference: string) => {
     const focusMoments = moments.get(focus)
@@ -106,5 +99,21 @@ export const ratioTTest = (
       ? undefined
       : welchParts(focusMoments, referenceMoments)
   }
+  return { moments, partsOf }
+}
+
+/**
+ * The t_test of a ratio metric: `ratioComparisons`, then the rows and Welch tests of the
+ * mean's t_test on those moments, as gbstats tests a RatioStatistic (relative uplift by the
+ * delta method, branches independent).
+ */
+export const ratioTTest = (
+  ratiosByBranch: ReadonlyMap<string, RatioData>,
+  parameters: TestOptions,
+): StatisticOutput => {
+  const invalid = invalidConfidence(parameters.confidence)
+  if (invalid !== undefined) return invalid
+  const warnings: string[] = []
+  const { moments, partsOf } = ratioComparisons(ratiosByBranch, warnings)
   return { rows: tTestRows(moments, partsOf, parameters, warnings), warnings }
 }

@@ -257,6 +257,69 @@ export const tTestRows = (
 }
 
 /**
+ * What a test on moments compares: each usable branch's n, mean and variance, and the parts
+ * of the comparison of any two (`ComparisonParts`). t_test and bayesian_gaussian share it.
+ */
+export interface BranchComparisons {
+  readonly moments: ReadonlyMap<string, SampleMoments>
+  readonly partsOf: (focus: string, reference: string) => ComparisonParts | undefined
+}
+
+/** The warning for a branch whose sums hold NaN or ∞. */
+export const notFiniteWarning = (branch: string) =>
+  `branch ${branch}: its sums are not finite (NaN or ∞ in the data): left out`
+
+/**
+ * The comparisons of a mean from each branch's n, Σy, Σy² (and Σx, Σx², Σxy when
+ * `adjusted`: CUPED with θ pooled over each pair, t-test-cuped.ts). A branch without clients
+ * or with sums that are not finite is left out; when `adjusted`, a branch without covariate
+ * sums makes every comparison unadjusted, and a pair over which the covariate or the metric
+ * does not vary is compared unadjusted (as gbstats). Each is said in `warnings`.
+ */
+export const meanComparisons = (
+  sumsByBranch: ReadonlyMap<string, LinearModelSums>,
+  adjusted: boolean,
+  warnings: string[],
+): BranchComparisons => {
+  const kept = new Map<string, LinearModelSums>()
+  for (const [branch, sums] of sumsByBranch) {
+    const all = [sums.n, sums.sumY, sums.sumY2, sums.sumX ?? 0, sums.sumX2 ?? 0, sums.sumXY ?? 0]
+    if (!all.every(Number.isFinite)) warnings.push(notFiniteWarning(branch))
+    else if (sums.n < 1) warnings.push(`branch ${branch} has no clients: left out`)
+    else kept.set(branch, sums)
+  }
+  const moments = new Map([...kept].map(([branch, sums]) => [branch, sampleMomentsOf(sums)]))
+  const covariates = new Map<string, CovariateSums>()
+  if (adjusted) {
+    for (const [branch, sums] of kept) if (hasCovariateSums(sums)) covariates.set(branch, sums)
+    const missing = [...kept.keys()].filter((branch) => !covariates.has(branch))
+    if (missing.length > 0) {
+      warnings.push(
+        `covariate sums missing for ${missing.join(", ")}: covariate dropped, unadjusted comparisons`,
+      )
+      covariates.clear()
+    }
+  }
+  const partsOf = (focusBranch: string, referenceBranch: string): ComparisonParts | undefined => {
+    const focus = moments.get(focusBranch)
+    const reference = moments.get(referenceBranch)
+    if (focus === undefined || reference === undefined) return undefined
+    const focusSums = covariates.get(focusBranch)
+    const referenceSums = covariates.get(referenceBranch)
+    if (focusSums === undefined || referenceSums === undefined) return welchParts(focus, reference)
+    const theta = pooledTheta(focusSums, referenceSums)
+    if (theta === undefined) {
+      warnings.push(
+        `${focusBranch} over ${referenceBranch}: the covariate or the metric does not vary: unadjusted comparison`,
+      )
+      return welchParts(focus, reference)
+    }
+    return cupedParts(focusSums, referenceSums, theta)
+  }
+  return { moments, partsOf }
+}
+
+/**
  * The t_test statistic from each branch's n, Σy, Σy² (and Σx, Σx², Σxy when `adjusted`):
  *
  * - per branch, its mean with the one-sample t interval μ ± t_{(1+c)/2, n−1}·s/√n (the
@@ -281,47 +344,6 @@ export const tTest = (
   const invalid = invalidConfidence(parameters.confidence)
   if (invalid !== undefined) return invalid
   const warnings: string[] = []
-  const kept = new Map<string, LinearModelSums>()
-  for (const [branch, sums] of sumsByBranch) {
-    const all = [sums.n, sums.sumY, sums.sumY2, sums.sumX ?? 0, sums.sumX2 ?? 0, sums.sumXY ?? 0]
-    if (!all.every(Number.isFinite)) {
-      warnings.push(`branch ${branch}: its sums are not finite (NaN or ∞ in the data): left out`)
-    } else if (sums.n < 1) {
-      warnings.push(`branch ${branch} has no clients: left out`)
-    } else {
-      kept.set(branch, sums)
-    }
-  }
-  const moments = new Map([...kept].map(([branch, sums]) => [branch, sampleMomentsOf(sums)]))
-  const covariates = new Map<string, CovariateSums>()
-  if (parameters.adjusted === true) {
-    for (const [branch, sums] of kept) if (hasCovariateSums(sums)) covariates.set(branch, sums)
-    const missing = [...kept.keys()].filter((branch) => !covariates.has(branch))
-    if (missing.length > 0) {
-      warnings.push(
-        `covariate sums missing for ${missing.join(", ")}: covariate dropped, unadjusted test`,
-      )
-      covariates.clear()
-    }
-  }
-  const partsOf = (focusBranch: string, referenceBranch: string): ComparisonParts | undefined => {
-    const focus = moments.get(focusBranch)
-    const reference = moments.get(referenceBranch)
-    if (focus === undefined || reference === undefined) return undefined
-    const focusSums = covariates.get(focusBranch)
-    const referenceSums = covariates.get(referenceBranch)
-    if (focusSums === undefined || referenceSums === undefined) {
-      return welchParts(focus, reference)
-    }
-    const theta = pooledTheta(focusSums, referenceSums)
-    if (theta === undefined) {
-      warnings.push(
-        `${focusBranch} over ${referenceBranch}: the covariate or the metric does not vary: unadjusted comparison`,
-      )
-      return welchParts(focus, reference)
-    }
-    return cupedParts(focusSums, referenceSums, theta)
-  }
-
+  const { moments, partsOf } = meanComparisons(sumsByBranch, parameters.adjusted === true, warnings)
   return { rows: tTestRows(moments, partsOf, parameters, warnings), warnings }
 }

@@ -3,7 +3,6 @@ import normalQuantile from "@stdlib/stats-base-dists-normal-quantile"
 import { publishedStatistics } from "../../src/pipeline/publish/published-statistics.js"
 import { bayesianGaussian } from "../../src/stats/bayesian-gaussian.js"
 import { aggregateRequestOf, statisticOf } from "../../src/stats/catalogue/statistic-catalogue.js"
-import { meanComparisons } from "../../src/stats/comparison-parts.js"
 import { computeSummaryOnClients } from "../../src/stats/compute-summary.js"
 import { standardNormal } from "../../src/stats/distributions.js"
 import type { Comparison, EstimateRow } from "../../src/stats/estimate.js"
@@ -21,6 +20,7 @@ import {
   type BranchAggregates,
   computeSummaryOnAggregates,
 } from "../../src/stats/summary-on-aggregates.js"
+import { meanComparisons } from "../../src/stats/t-test.js"
 import { validatorFor } from "../support/experimenter-reader.js"
 
 /*

@@ -72,7 +72,7 @@ describe("CUPED reproduces gbstats' regression-adjusted tests", () => {
     )
     expect(partial.rows).toEqual(unadjusted.rows)
     expect(partial.warnings).toEqual([
-      "covariate sums missing for control: covariate dropped, unadjusted test",
+      "covariate sums missing for control: covariate dropped, unadjusted comparisons",
     ])
   })
 

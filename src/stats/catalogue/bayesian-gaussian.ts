@@ -1,7 +1,8 @@
 import { Schema } from "effect"
 import { ConfidenceInterval, optional } from "../../domain/parameter-schemas.js"
 import { bayesianGaussian } from "../bayesian-gaussian.js"
-import { meanComparisons, ratioComparisons } from "../comparison-parts.js"
+import { meanComparisons } from "../t-test.js"
+import { ratioComparisons } from "../t-test-ratio.js"
 import {
   clientsOfMomentData,
   eachBranchMoments,
