@@ -151,7 +151,9 @@ describe("slipstream analyze-table", () => {
       "table",
     ])
     expect(censored.status).toBe(0)
-    expect(censored.stdout.split("\n")[0]).toMatch(/^branch\s+comparison\s+to\s+parameter\s+point/)
+    expect(censored.stdout.split("\n")[0]).toMatch(
+      /^statistic\s+branch\s+comparison\s+to\s+parameter\s+point/,
+    )
   })
 
   it("fails with a clear message on bad input: 2 for a wrong statistic or parameter, 1 for the file's content", () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest"
 import { printedText } from "../../src/cli/help-text.js"
 import { version } from "../../src/cli/slipstream.js"
 import { statisticNames } from "../../src/stats/catalogue/statistic-catalogue.js"
+import { slipstreamArgs } from "../support/run-cli.js"
 
 /**
  * What `slipstream` prints for a person: helps in plain text within 100 columns, one line
@@ -36,12 +37,12 @@ interface Printed {
   readonly stderr: string
 }
 
-/** `slipstream ...args` from source, stdout and stderr piped. */
+/** `slipstream ...args` (the built CLI), stdout and stderr piped. */
 const slipstream = (args: ReadonlyArray<string>, env: Readonly<Record<string, string>> = {}) =>
   new Promise<Printed>((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", ...args],
+      [...slipstreamArgs, ...args],
       { cwd: projectRoot, encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
         const status = error === null ? 0 : typeof error.code === "number" ? error.code : null

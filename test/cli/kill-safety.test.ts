@@ -16,7 +16,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { runCli } from "../support/run-cli.js"
+import { runCli, slipstreamArgs } from "../support/run-cli.js"
 
 /**
  * Kill-safety (issue 12): the CLI's daily run SIGKILLed at several points — its enrollments
@@ -50,15 +50,11 @@ const runArgs = (db: string) => [
 const runKilledAt = (db: string, out: string, at: RegExp) =>
   new Promise<{ readonly signal: NodeJS.Signals | null; readonly stderr: string }>(
     (resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "src/cli/main.ts", ...runArgs(db)],
-        {
-          cwd: projectRoot,
-          env: { ...process.env, SLIPSTREAM_OUTPUT_DIR: out },
-          stdio: ["ignore", "ignore", "pipe"],
-        },
-      )
+      const child = spawn(process.execPath, [...slipstreamArgs, ...runArgs(db)], {
+        cwd: projectRoot,
+        env: { ...process.env, SLIPSTREAM_OUTPUT_DIR: out },
+        stdio: ["ignore", "ignore", "pipe"],
+      })
       let stderr = ""
       child.stderr.setEncoding("utf8")
       child.stderr.on("data", (chunk: string) => {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { CliResult } from "../support/run-cli.js"
+import { type CliResult, slipstreamArgs } from "../support/run-cli.js"
 
 /**
  * Publishing through the real CLI on a small demo warehouse: an output folder that cannot
@@ -23,7 +23,7 @@ import type { CliResult } from "../support/run-cli.js"
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url))
 
 /**
- * The real CLI from source in a child process, as test/support/run-cli.ts runs it but
+ * The real CLI in a child process, as test/support/run-cli.ts runs it but
  * without blocking this worker: these runs take a while, and a worker blocked for a minute
  * loses its connection to vitest.
  */
@@ -31,7 +31,7 @@ const runCli = (args: ReadonlyArray<string>): Promise<CliResult> =>
   new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", ...args],
+      [...slipstreamArgs, ...args],
       { cwd: projectRoot, encoding: "utf8", timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : null

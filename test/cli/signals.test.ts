@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Warehouse } from "../../src/services/warehouse/warehouse.js"
 import { expectNearlyEqual, sortedRows } from "../support/nearly-equal.js"
-import { runCli } from "../support/run-cli.js"
+import { runCli, slipstreamArgs } from "../support/run-cli.js"
 
 /**
  * SIGTERM (Kubernetes stopping the pod) and SIGINT (Ctrl-C) during a run: the exit status is
@@ -54,7 +54,7 @@ interface Stopped {
 /** The CLI, sent `signal` as soon as its stderr shows `when`. */
 const stopCli = (args: ReadonlyArray<string>, when: string, signal: NodeJS.Signals) =>
   new Promise<Stopped & { readonly sent: boolean }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+    const child = spawn(process.execPath, [...slipstreamArgs, ...args], {
       cwd: projectRoot,
     })
     let stdout = ""

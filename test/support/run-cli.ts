@@ -3,6 +3,14 @@ import { fileURLToPath } from "node:url"
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url))
 
+/**
+ * Node's arguments that start `slipstream`: the built CLI, which test/support/fresh-build.ts
+ * rebuilds before the tests when its sources changed.
+ */
+export const slipstreamArgs: ReadonlyArray<string> = [
+  fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url)),
+]
+
 export interface CliResult {
   readonly status: number | null
   readonly stdout: string
@@ -10,14 +18,14 @@ export interface CliResult {
 }
 
 /**
- * Runs the real `slipstream` CLI from source in a child process, from the project root,
- * with `env` added to the environment.
+ * Runs the real `slipstream` CLI (`slipstreamArgs`) in a child process, from the project
+ * root, with `env` added to the environment.
  */
 export const runCli = (
   args: ReadonlyArray<string>,
   env: Readonly<Record<string, string>> = {},
 ): CliResult => {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+  const result = spawnSync(process.execPath, [...slipstreamArgs, ...args], {
     cwd: projectRoot,
     encoding: "utf8",
     timeout: 120_000,
@@ -37,7 +45,7 @@ export const runCliAsync = (
   new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", ...args],
+      [...slipstreamArgs, ...args],
       { cwd: projectRoot, encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } },
       (error, stdout, stderr) => {
         const status = error === null ? 0 : typeof error.code === "number" ? error.code : null
