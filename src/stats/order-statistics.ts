@@ -1,5 +1,5 @@
-import { sortedCopy } from "./quantile.js"
-import { rankBand } from "./rank-bands.js"
+import { selectRank, sortedCopy } from "./quantile.js"
+import { type RankBand, rankBand } from "./rank-bands.js"
 
 /**
  * Some of a branch's order statistics, exactly: runs of equal values over 0-based ranks of
@@ -41,39 +41,69 @@ export const valueAtRank = (statistics: OrderStatistics, rank: number): number =
   return values[low] ?? Number.NaN
 }
 
-/** Runs of equal values over ascending `sorted`, restricted to the ranks `keep` accepts. */
-const runsOf = (sorted: Float64Array, keep: (rank: number) => boolean): OrderStatistics => {
+/**
+ * Runs of equal values over the ranks of `bands` (ascending, disjoint) of `ranked`, an array
+ * whose entries inside each band are the order statistics of those ranks.
+ */
+const runsInBands = (ranked: Float64Array, bands: ReadonlyArray<RankBand>): OrderStatistics => {
   const values: number[] = []
   const firstRanks: number[] = []
   const lastRanks: number[] = []
-  for (let rank = 0; rank < sorted.length; rank++) {
-    if (!keep(rank)) continue
-    const value = sorted[rank] ?? Number.NaN
-    const last = values.length - 1
-    if (last >= 0 && values[last] === value) lastRanks[last] = rank
-    else {
-      values.push(value)
-      firstRanks.push(rank)
-      lastRanks.push(rank)
+  for (const { low, high } of bands) {
+    for (let rank = low; rank <= high; rank++) {
+      const value = ranked[rank] ?? Number.NaN
+      const last = values.length - 1
+      // Equal order statistics hold every rank between them too, across a gap between bands.
+      if (last >= 0 && values[last] === value) lastRanks[last] = rank
+      else {
+        values.push(value)
+        firstRanks.push(rank)
+        lastRanks.push(rank)
+      }
     }
   }
   return {
-    n: sorted.length,
+    n: ranked.length,
     values: Float64Array.from(values),
     firstRanks: Float64Array.from(firstRanks),
     lastRanks: Float64Array.from(lastRanks),
   }
 }
 
+/** The bands of `levels` over n ranks, ascending, overlapping ones merged. */
+const disjointBands = (n: number, levels: ReadonlyArray<number>): RankBand[] => {
+  const merged: RankBand[] = []
+  const bands = levels.map((level) => rankBand(n, level)).filter(({ low, high }) => low <= high)
+  for (const band of bands.sort((a, b) => a.low - b.low)) {
+    const last = merged[merged.length - 1]
+    if (last !== undefined && band.low <= last.high + 1) {
+      merged[merged.length - 1] = { low: last.low, high: Math.max(last.high, band.high) }
+    } else merged.push(band)
+  }
+  return merged
+}
+
 /**
  * The order statistics of per-client values in the rank bands of `levels`: what the warehouse
- * returns for them, and all the quantile bootstrap reads.
+ * returns for them, and all the quantile bootstrap reads. Each band's ranks are selected and
+ * only they are sorted (about √n values per level, where sorting all n costs n·log n); values
+ * with NaN are sorted whole, NaN last, as the warehouse orders them.
  */
 export const orderStatisticsInBands = (
   values: Float64Array,
   levels: ReadonlyArray<number>,
 ): OrderStatistics => {
-  const sorted = sortedCopy(values)
-  const bands = levels.map((level) => rankBand(sorted.length, level))
-  return runsOf(sorted, (rank) => bands.some((band) => band.low <= rank && rank <= band.high))
+  const n = values.length
+  const bands = disjointBands(n, levels)
+  if (values.some(Number.isNaN)) return runsInBands(sortedCopy(values), bands)
+  const ranked = Float64Array.from(values)
+  let from = 0
+  for (const { low, high } of bands) {
+    // Everything before `from` is at most everything from it on: select within the rest.
+    selectRank(ranked, low, from, n - 1)
+    selectRank(ranked, high, low, n - 1)
+    ranked.subarray(low, high + 1).sort()
+    from = high + 1
+  }
+  return runsInBands(ranked, bands)
 }

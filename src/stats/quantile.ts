@@ -28,7 +28,7 @@ export const mean = (values: Float64Array): number => {
  * larger ones after (Hoare's selection, median-of-three pivots): expected linear time, where
  * sorting is n·log n. No NaN in `values`: comparisons with NaN are false.
  */
-const select = (values: Float64Array, k: number, from: number, to: number): void => {
+export const selectRank = (values: Float64Array, k: number, from: number, to: number): void => {
   let left = from
   let right = to
   while (right > left) {
@@ -76,7 +76,7 @@ export const quantilesOf = (
     const position = q * (n - 1)
     const below = Math.floor(position)
     const fraction = position - below
-    select(work, below, 0, n - 1)
+    selectRank(work, below, 0, n - 1)
     const low = work[below] ?? Number.NaN
     if (fraction === 0 || below + 1 >= n) return low
     // After selection every value past `below` is at least `low`: the next order statistic is their minimum.

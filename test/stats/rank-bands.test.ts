@@ -94,6 +94,33 @@ describe("order statistics", () => {
     expect([0, 2, 3, 6, 7, 9].map((rank) => valueAtRank(all, rank))).toEqual([0, 2, 3, 3, 5, 9])
   })
 
+  it.each([
+    ["continuous, 100,000", 100_000, (u: number) => u],
+    ["40% zeros, then a heavy tail", 100_000, (u: number) => (u < 0.4 ? 0 : 1 / (1 - u))],
+    ["few distinct values", 50_000, (u: number) => Math.floor(u * 5)],
+    ["small: the bands overlap", 300, (u: number) => Math.round(u * 40)],
+  ])(
+    "selected band by band, equal the sorted data at every rank of every band (%s)",
+    (_, n, shape) => {
+      const random = seededRandom(11)
+      const data = Float64Array.from({ length: n }, () => shape(random.nextDouble()))
+      const levels = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+      const banded = orderStatisticsInBands(data, levels)
+      const sorted = Float64Array.from(data).sort()
+      for (const level of levels) {
+        const band = rankBand(n, level)
+        for (let rank = band.low; rank <= band.high; rank++) {
+          if (valueAtRank(banded, rank) !== sorted[rank]) {
+            expect.fail(
+              `rank ${rank} of level ${level}: ${valueAtRank(banded, rank)}, sorted ${sorted[rank]}`,
+            )
+          }
+        }
+      }
+      expect(data).not.toEqual(sorted)
+    },
+  )
+
   it("refuse a rank outside what was returned rather than guess", () => {
     const random = seededRandom(3)
     const many = Float64Array.from({ length: 100_000 }, () => random.nextDouble())
