@@ -140,13 +140,17 @@ export const writeStatistics = (
       /^\d+$/.test(name.slice(prefix.length)),
     )
     const view = statisticsViewName(slug, period)
-    const windowTables = yield* Effect.forEach(windows, (window) =>
-      warehouse.columnTypes(window).pipe(
-        Effect.map((types) => ({
-          table: warehouse.qualifiedName(window),
-          columns: new Set(types.keys()),
-        })),
-      ),
+    // The table just written has every column; older windows may lack the newer ones. One
+    // metadata lookup each (a daily period has dozens of windows: looked up a few at a time).
+    const current = new Set(statisticsColumns.map(({ name }) => name))
+    const windowTables = yield* Effect.forEach(
+      windows,
+      (window) =>
+        (window === table
+          ? Effect.succeed(current)
+          : Effect.map(warehouse.columnTypes(window), (types) => new Set(types.keys()))
+        ).pipe(Effect.map((columns) => ({ table: warehouse.qualifiedName(window), columns }))),
+      { concurrency: 8 },
     )
     yield* warehouse.query(
       statisticsViewSql(warehouse.qualifiedName(view), windowTables),
