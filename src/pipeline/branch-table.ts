@@ -17,19 +17,6 @@ export const isNamedBranch = (branch: unknown): branch is string =>
   typeof branch === "string" && branch.trim() !== ""
 
 /**
- * A query's column of numbers as doubles; NULL, or anything else not a number, as NaN. A
- * loop: `Float64Array.from` with a mapping function is several times slower on 100k values.
- */
-export const doublesOf = (values: ReadonlyArray<unknown>): Float64Array => {
-  const doubles = new Float64Array(values.length)
-  for (let index = 0; index < values.length; index++) {
-    const value = values[index]
-    doubles[index] = typeof value === "number" ? value : Number.NaN
-  }
-  return doubles
-}
-
-/**
  * Names of lowercase letters, digits and hyphens, which `localeCompare` orders as their code
  * units do: sorting them needs no collator (creating one takes 15–40 ms).
  */

@@ -17,7 +17,6 @@ import {
 import {
   type BranchColumns,
   type BranchTable,
-  doublesOf,
   isNamedBranch,
   sortedBranches,
 } from "./branch-table.js"
@@ -150,10 +149,13 @@ const branchesOf = (
         : (yield* warehouse.query(firstRowWithoutBranchSql(rows, blanks), purpose)).columns[0]?.[0]
     const branches = new Map<string, ReadonlyMap<string, Float64Array>>()
     for (const branch of sortedBranches(keys.filter(isNamedBranch))) {
-      const values = yield* warehouse.query(branchValuesSql(rows, branch, columns.length), purpose)
+      const values = yield* warehouse.queryDoubles(
+        branchValuesSql(rows, branch, columns.length),
+        purpose,
+      )
       branches.set(
         branch,
-        new Map(columns.map((column, index) => [column, doublesOf(values.columns[index] ?? [])])),
+        new Map(columns.map((column, index) => [column, values[index] ?? new Float64Array(0)])),
       )
     }
     return {

@@ -19,6 +19,7 @@ import {
 } from "./bigquery-retry.js"
 import { type CostTally, makeCostTally } from "./cost-totals.js"
 import { WarehouseError } from "./error.js"
+import { doublesThroughQuery } from "./query-doubles.js"
 import type { QueryCost, QueryResult, Warehouse } from "./warehouse.js"
 
 /** Where the BigQuery engine writes and whom it bills. */
@@ -85,26 +86,30 @@ const makeWarehouse = (
   /** Bare table names in the SQL resolve in the configured dataset, as the interface promises. */
   const defaultDataset = { projectId: settings.projectId, datasetId: settings.datasetId }
 
+  const query = (sql: string, purpose: string): Effect.Effect<QueryResult, WarehouseError> =>
+    runJob(
+      client,
+      retries,
+      { query: sql, defaultDataset, ...labelled(jobLabels) },
+      purpose,
+      "rows",
+    ).pipe(
+      Effect.tap(({ cost }) => tally.add(cost)),
+      Effect.map(
+        ({ table, cost }): QueryResult => ({
+          columnNames: table.columnNames,
+          columns: table.columns,
+          cost,
+        }),
+      ),
+    )
+
   return {
     dialect: "bigquery",
 
-    query: (sql, purpose) =>
-      runJob(
-        client,
-        retries,
-        { query: sql, defaultDataset, ...labelled(jobLabels) },
-        purpose,
-        "rows",
-      ).pipe(
-        Effect.tap(({ cost }) => tally.add(cost)),
-        Effect.map(
-          ({ table, cost }): QueryResult => ({
-            columnNames: table.columnNames,
-            columns: table.columns,
-            cost,
-          }),
-        ),
-      ),
+    query,
+
+    queryDoubles: doublesThroughQuery(query),
 
     createTableAs: (table, sql, purpose, options) =>
       Effect.gen(function* () {

@@ -3,6 +3,7 @@ import { Effect, Either, type Scope } from "effect"
 import { toDuckDbSql } from "../../sql/dialects/duckdb-compatibility.js"
 import { makeCostTally } from "./cost-totals.js"
 import { openDuckDb, quote } from "./duckdb-connection.js"
+import { doubleColumnsOf } from "./duckdb-doubles.js"
 import { type RunStatement, statementRunner } from "./duckdb-statement.js"
 import { WarehouseError } from "./error.js"
 import type { QueryResult, Warehouse } from "./warehouse.js"
@@ -94,6 +95,13 @@ export const makeDuckDbWarehouse = (
         return { columnNames: result.columnNames(), columns: result.getColumnsJS(), cost }
       })
 
+    const queryDoubles = (sql: string, purpose: string) =>
+      Effect.gen(function* () {
+        const duckDbSql = yield* translated(sql, purpose)
+        const { result } = yield* timed(duckDbSql, purpose, () => connection.run(duckDbSql))
+        return doubleColumnsOf(result)
+      })
+
     const createTableAs = (table: string, sql: string, purpose: string) =>
       Effect.gen(function* () {
         const duckDbSql = yield* translated(sql, purpose)
@@ -123,6 +131,7 @@ export const makeDuckDbWarehouse = (
     return {
       dialect: "duckdb",
       query,
+      queryDoubles,
       createTableAs,
       tableExists: (table) =>
         catalog

@@ -37,6 +37,7 @@ export const makeRehearsalWarehouse = (
     return {
       dialect: "bigquery",
       query: () => Effect.succeed(noRows),
+      queryDoubles: () => Effect.succeed([]),
       createTableAs: (table, sql) =>
         settings.columnsOf(table, sql).pipe(
           Effect.flatMap((columns) =>

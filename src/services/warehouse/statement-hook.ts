@@ -14,6 +14,8 @@ export const beforeEachStatement = (
 ): Warehouse["Type"] => ({
   ...inner,
   query: (sql, purpose) => Effect.zipRight(before(sql, purpose), inner.query(sql, purpose)),
+  queryDoubles: (sql, purpose) =>
+    Effect.zipRight(before(sql, purpose), inner.queryDoubles(sql, purpose)),
   createTableAs: (table, sql, purpose, options) =>
     Effect.zipRight(
       before(createOrReplaceTableSql(inner.qualifiedName(table), sql), purpose),

@@ -42,6 +42,15 @@ export class Warehouse extends Context.Tag("slipstream/Warehouse")<
     readonly dialect: "duckdb" | "bigquery"
     /** Runs a query and reads its result. */
     readonly query: (sql: string, purpose: string) => Effect.Effect<QueryResult, WarehouseError>
+    /**
+     * Runs a query of numeric columns and reads each as doubles (integers converted; NULL, or
+     * anything not a number, as NaN): many values, a branch's per-client values, without a
+     * JavaScript value for each.
+     */
+    readonly queryDoubles: (
+      sql: string,
+      purpose: string,
+    ) => Effect.Effect<ReadonlyArray<Float64Array>, WarehouseError>
     /** Writes a query's result into `table`, replacing what was there (write-truncate). */
     readonly createTableAs: (
       table: string,

@@ -75,6 +75,14 @@ describe("Warehouse.bigQuery", () => {
       ])
       expect(calls(fake.requests)).toEqual(["POST jobs", "GET queries/*", "GET jobs/*"])
       const [insert] = only(fake.requests, "POST", /\/jobs$/)
+      const doubles = yield* warehouse.queryDoubles(sql, "branch counts as doubles")
+      expect(doubles.map((column) => [...column])).toEqual([
+        [Number.NaN, Number.NaN],
+        [9007199254740992, 12],
+        [0.25, Number.NaN],
+        [Number.NaN, Number.NaN],
+        [Number.NaN, Number.NaN],
+      ])
       expect(insert?.body).toMatchObject({
         configuration: {
           query: {

@@ -36,6 +36,32 @@ layer(Warehouse.duckDb({ path: ":memory:", schema: "analysis", threads: 1 }))(
       }),
     )
 
+    it.effect("queryDoubles reads every chunk of each column as doubles, NULL as NaN", () =>
+      Effect.gen(function* () {
+        const warehouse = yield* Warehouse
+        // 5,000 rows: three of DuckDB's 2,048-row chunks, the last one partial; `whole` is
+        // an integer column (BIGINT).
+        const [halves = new Float64Array(), integers = new Float64Array()] =
+          yield* warehouse.queryDoubles(
+            "SELECT IF(MOD(i, 1000) = 7, NULL, i / 2) AS half, i AS whole FROM range(5000) t(i) ORDER BY i",
+            "values as doubles",
+          )
+        expect(halves).toBeInstanceOf(Float64Array)
+        expect(halves).toHaveLength(5000)
+        expect(integers).toHaveLength(5000)
+        const expectedHalves = Float64Array.from({ length: 5000 }, (_, i) =>
+          i % 1000 === 7 ? Number.NaN : i / 2,
+        )
+        expect([...halves]).toEqual([...expectedHalves])
+        expect([...integers]).toEqual(Array.from({ length: 5000 }, (_, i) => i))
+        const none = yield* warehouse.queryDoubles(
+          "SELECT CAST(1 AS FLOAT64) AS x FROM range(3) t(i) WHERE i > 5",
+          "no rows",
+        )
+        expect(none.map((column) => column.length)).toEqual([0])
+      }),
+    )
+
     it.effect(
       "stops a statement in DuckDB when its fiber is interrupted, and runs the next one",
       () =>
