@@ -1,4 +1,4 @@
-import { selectRank, sortedCopy } from "./quantile.js"
+import { selectRanks, sortedCopy } from "./quantile.js"
 import { type RankBand, rankBand } from "./rank-bands.js"
 
 /**
@@ -97,13 +97,13 @@ export const orderStatisticsInBands = (
   const bands = disjointBands(n, levels)
   if (values.some(Number.isNaN)) return runsInBands(sortedCopy(values), bands)
   const ranked = Float64Array.from(values)
-  let from = 0
-  for (const { low, high } of bands) {
-    // Everything before `from` is at most everything from it on: select within the rest.
-    selectRank(ranked, low, from, n - 1)
-    selectRank(ranked, high, low, n - 1)
-    ranked.subarray(low, high + 1).sort()
-    from = high + 1
-  }
+  // With both ends of a band selected, the band holds its order statistics, in some order.
+  selectRanks(
+    ranked,
+    bands.flatMap(({ low, high }) => [low, high]),
+    0,
+    n - 1,
+  )
+  for (const { low, high } of bands) ranked.subarray(low, high + 1).sort()
   return runsInBands(ranked, bands)
 }

@@ -24,6 +24,32 @@ export const mean = (values: Float64Array): number => {
 }
 
 /**
+ * Hoare's partition of `values[left..right]` around the median of its first, middle and last
+ * values: afterwards nothing before `i` is above the pivot, nothing after `j` is below it,
+ * and entries strictly between `j` and `i` equal it. Returns [i, j].
+ */
+const partition = (values: Float64Array, left: number, right: number): [number, number] => {
+  const a = values[left] ?? 0
+  const b = values[(left + right) >> 1] ?? 0
+  const c = values[right] ?? 0
+  const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c))
+  let i = left
+  let j = right
+  while (i <= j) {
+    while ((values[i] ?? 0) < pivot) i++
+    while ((values[j] ?? 0) > pivot) j--
+    if (i <= j) {
+      const swap = values[i] ?? 0
+      values[i] = values[j] ?? 0
+      values[j] = swap
+      i++
+      j--
+    }
+  }
+  return [i, j]
+}
+
+/**
  * Moves the k-th smallest value of `values[from..to]` to index k, smaller ones before it and
  * larger ones after (Hoare's selection, median-of-three pivots): expected linear time, where
  * sorting is n·log n. No NaN in `values`: comparisons with NaN are false.
@@ -32,28 +58,43 @@ export const selectRank = (values: Float64Array, k: number, from: number, to: nu
   let left = from
   let right = to
   while (right > left) {
-    const middle = (left + right) >> 1
-    const a = values[left] ?? 0
-    const b = values[middle] ?? 0
-    const c = values[right] ?? 0
-    const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c))
-    let i = left
-    let j = right
-    while (i <= j) {
-      while ((values[i] ?? 0) < pivot) i++
-      while ((values[j] ?? 0) > pivot) j--
-      if (i <= j) {
-        const swap = values[i] ?? 0
-        values[i] = values[j] ?? 0
-        values[j] = swap
-        i++
-        j--
-      }
-    }
+    const [i, j] = partition(values, left, right)
     if (k <= j) right = j
     else if (k >= i) left = i
     else return
   }
+}
+
+/**
+ * `selectRank` for every rank of `ranks` (ascending, within `from..to`) at once: each
+ * partition goes on only into the sides that hold a rank still wanted. k ranks cost about
+ * n·log k comparisons, where selecting them one after another over what is left costs up to
+ * k·n. No NaN in `values`.
+ */
+export const selectRanks = (
+  values: Float64Array,
+  ranks: ReadonlyArray<number>,
+  from: number,
+  to: number,
+): void => {
+  if (ranks.length === 0 || to <= from) return
+  if (ranks.length === 1) {
+    selectRank(values, ranks[0] ?? from, from, to)
+    return
+  }
+  const [i, j] = partition(values, from, to)
+  selectRanks(
+    values,
+    ranks.filter((rank) => rank <= j),
+    from,
+    j,
+  )
+  selectRanks(
+    values,
+    ranks.filter((rank) => rank >= i),
+    i,
+    to,
+  )
 }
 
 /**
