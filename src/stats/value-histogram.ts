@@ -1,4 +1,4 @@
-import { quantilesOf, sortedCopy } from "./quantile.js"
+import { quantileOfSorted, quantilesOf, sortedCopy } from "./quantile.js"
 
 /**
  * A branch's metric values as the warehouse can return them: distinct values with their
@@ -31,11 +31,33 @@ export const totalCount = (histogram: ValueHistogram): number => {
 }
 
 /** The histogram of per-client values: exact up to `maxBuckets` distinct values. */
-export const histogramOf = (
+export const histogramOf = (values: Float64Array, maxBuckets = defaultMaxBuckets): ValueHistogram =>
+  histogramOfSorted(sortedCopy(values), maxBuckets)
+
+/**
+ * `histogramOf(winsorize(values, q), maxBuckets)`, to the bit, sorting once and copying
+ * nothing else: the cap is the sorted values' q-quantile, and capping the top of sorted
+ * values keeps them sorted.
+ */
+export const winsorizedHistogramOf = (
   values: Float64Array,
+  q: number,
   maxBuckets = defaultMaxBuckets,
 ): ValueHistogram => {
   const sorted = sortedCopy(values)
+  if (q >= 1) return histogramOfSorted(sorted, maxBuckets)
+  const threshold = quantileOfSorted(sorted, q)
+  // A NaN cap (a NaN at the quantile's rank) makes every value NaN: winsorize says how.
+  if (Number.isNaN(threshold)) return histogramOf(winsorize(values, q), maxBuckets)
+  // NaN sorts last and stays NaN, as Math.min leaves it; every value above the cap is capped.
+  for (let index = sorted.length - 1; index >= 0 && !((sorted[index] ?? 0) <= threshold); index--) {
+    if (!Number.isNaN(sorted[index])) sorted[index] = threshold
+  }
+  return histogramOfSorted(sorted, maxBuckets)
+}
+
+/** `histogramOf` of values already in ascending order (NaN last). */
+const histogramOfSorted = (sorted: Float64Array, maxBuckets: number): ValueHistogram => {
   let distinct = 0
   for (let index = 0; index < sorted.length; index++) {
     if (index === 0 || sorted[index] !== sorted[index - 1]) distinct++

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
+import { seededRandom } from "../../src/stats/random.js"
 import {
   histogramFromSums,
   histogramOf,
   histogramQuantile,
   totalCount,
   winsorize,
+  winsorizedHistogramOf,
 } from "../../src/stats/value-histogram.js"
 
 describe("value histograms", () => {
@@ -57,5 +59,31 @@ describe("value histograms", () => {
     expect(capped[8]).toBeCloseTo(56, 12)
     expect(capped[9]).toBe(capped[8])
     expect(winsorize(values, 1)).toBe(values)
+  })
+
+  it("winsorizes and tallies in one sort: the same histogram as histogramOf(winsorize(...))", () => {
+    const random = seededRandom(5)
+    const shapes: ReadonlyArray<(n: number) => Float64Array> = [
+      // Heavy-tailed with zeros: buckets, and a cap among distinct values.
+      (n) =>
+        Float64Array.from({ length: n }, () =>
+          random.nextDouble() < 0.4 ? 0 : Math.exp(1 + 1.5 * random.nextDouble() * 4),
+        ),
+      // Few distinct values: exact counts, the cap on a tie.
+      (n) => Float64Array.from({ length: n }, () => Math.floor(random.nextDouble() * 29)),
+      (n) => Float64Array.from({ length: n }, (_, index) => (index % 5 === 0 ? Number.NaN : index)),
+    ]
+    for (const shape of shapes) {
+      for (const n of [1, 2, 10, 999, 20_000]) {
+        const values = shape(n)
+        for (const q of [0.5, 0.9, 0.995, 1]) {
+          for (const maxBuckets of [5, 500]) {
+            expect(winsorizedHistogramOf(values, q, maxBuckets)).toEqual(
+              histogramOf(winsorize(values, q), maxBuckets),
+            )
+          }
+        }
+      }
+    }
   })
 })

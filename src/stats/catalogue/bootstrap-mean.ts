@@ -6,7 +6,7 @@ import {
   withDefault,
 } from "../../domain/parameter-schemas.js"
 import { bootstrapMean } from "../bootstrap-mean.js"
-import { histogramOf, totalCount, winsorize } from "../value-histogram.js"
+import { totalCount, winsorizedHistogramOf } from "../value-histogram.js"
 import { defineStatistic } from "./statistic-descriptor.js"
 
 const BootstrapMeanParameters = Schema.Struct({
@@ -24,7 +24,7 @@ export const bootstrapMeanStatistic = defineStatistic({
   confidence: (parameters) => parameters.confidence_interval,
   aggregate: (parameters) => ({ kind: "histogram", winsorizeAt: 1 - parameters.drop_highest }),
   fromClients: (parameters, { values }, maxBuckets) =>
-    histogramOf(winsorize(values, 1 - parameters.drop_highest), maxBuckets),
+    winsorizedHistogramOf(values, 1 - parameters.drop_highest, maxBuckets),
   fromPushDown: { what: "value histogram", pick: (branch) => branch.histogram },
   clientsForSpread: totalCount,
   kernel: (parameters, histograms, { randomFor }) =>
