@@ -9,9 +9,9 @@
  *    to 10,000 (its cost is linear in the draws), and said so.
  * 2. `slipstream analyze-table` end to end (the built CLI: start-up, CSV read, statistics) on
  *    3 × 100k clients: ≤ 1 s for binomial, deciles and a low-cardinality bootstrap_mean,
- *    ≤ 1.5 s for a continuous one, in wall time and in CPU time (user + system, the CLI's
- *    and DuckDB's threads: on a shared machine it varies less than the wall time), with the
- *    load average when the runs began and ended. Run `npm run build` first;
+ *    ≤ 1.5 s for a continuous one, in wall time (the median, and the fastest run: what the
+ *    machine gives when nothing else takes it) and in CPU time (user + system, the CLI's
+ *    and DuckDB's threads), with the load average when the runs began and ended. Run `npm run build` first;
  *    `npm run bench:stats -- --end-to-end` runs this part alone.
  * Timings are medians of a few runs; the machine is shared, so read them as such.
  */
@@ -205,6 +205,7 @@ for (const [metric, name, target] of [
     statistic: name,
     metric,
     "wall s": median(runs.map(({ wall }) => wall)).toFixed(2),
+    "fastest wall s": Math.min(...runs.map(({ wall }) => wall)).toFixed(2),
     "CPU s": median(runs.map(({ cpu }) => cpu)).toFixed(2),
     target: `≤ ${target} s`,
   })
