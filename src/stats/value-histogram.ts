@@ -95,30 +95,45 @@ const quantileBuckets = (sorted: Float64Array, buckets: number): ValueHistogram 
 }
 
 /**
- * Buckets from (count, Σy, Σy²), as the warehouse's push-down returns them. Empty buckets are
- * dropped; a variance within rounding of zero is zero.
+ * Buckets from (count, Σy, Σy²), as the warehouse's push-down returns them, in rank order.
+ * Empty buckets are dropped; a variance within rounding of zero is zero; neighbouring buckets
+ * of one and the same value (a metric's 40% of zeros fills 200 of 500 equal-count buckets)
+ * are one bucket. That changes no statistic's distribution — Gamma draws of one scale add up
+ * to a Gamma of the summed shapes, so the bootstrap's weights are the same in law — and the
+ * bootstrap draws one Gamma per bucket per sample.
  */
 export const histogramFromSums = (
   counts: Float64Array,
   sums: Float64Array,
   sumSquares: Float64Array,
 ): ValueHistogram => {
-  const kept: number[] = []
-  for (let index = 0; index < counts.length; index++) if ((counts[index] ?? 0) > 0) kept.push(index)
-  const values = new Float64Array(kept.length)
-  const keptCounts = new Float64Array(kept.length)
-  const variances = new Float64Array(kept.length)
-  kept.forEach((source, index) => {
+  const values = new Float64Array(counts.length)
+  const keptCounts = new Float64Array(counts.length)
+  const variances = new Float64Array(counts.length)
+  let kept = 0
+  for (let source = 0; source < counts.length; source++) {
     const count = counts[source] ?? 0
+    if (!(count > 0)) continue
     const bucketMean = (sums[source] ?? 0) / count
-    values[index] = bucketMean
-    keptCounts[index] = count
-    const variance = (sumSquares[source] ?? 0) / count - bucketMean * bucketMean
+    const meanSquare = (sumSquares[source] ?? 0) / count
+    const spread = meanSquare - bucketMean * bucketMean
     // Below rounding of Σy²/n a variance is noise of the summing order: a bucket of equal values.
-    variances[index] =
-      variance > 1e-12 * Math.max(1e-300, (sumSquares[source] ?? 0) / count) ? variance : 0
-  })
-  return { values, counts: keptCounts, variances }
+    const variance = spread > 1e-12 * Math.max(1e-300, meanSquare) ? spread : 0
+    const last = kept - 1
+    if (last >= 0 && variance === 0 && variances[last] === 0 && values[last] === bucketMean) {
+      keptCounts[last] = (keptCounts[last] ?? 0) + count
+      continue
+    }
+    values[kept] = bucketMean
+    keptCounts[kept] = count
+    variances[kept] = variance
+    kept++
+  }
+  return {
+    values: values.slice(0, kept),
+    counts: keptCounts.slice(0, kept),
+    variances: variances.slice(0, kept),
+  }
 }
 
 /**

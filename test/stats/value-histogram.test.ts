@@ -38,6 +38,26 @@ describe("value histograms", () => {
     expect(Array.from(histogram.variances ?? [])).toEqual([1, 302 / 3 - 100])
   })
 
+  it("makes neighbouring buckets of one value one bucket, and only those", () => {
+    // Buckets: zeros, zeros, 2.5 (spread 0.25), 3s, 3s, 3 (spread), 3s.
+    const histogram = histogramFromSums(
+      Float64Array.from([4, 4, 4, 4, 2, 4, 2]),
+      Float64Array.from([0, 0, 10, 12, 6, 12, 6]),
+      Float64Array.from([0, 0, 26, 36, 18, 40, 18]),
+    )
+    expect(Array.from(histogram.values)).toEqual([0, 2.5, 3, 3, 3])
+    expect(Array.from(histogram.counts)).toEqual([8, 4, 6, 4, 2])
+    expect(Array.from(histogram.variances ?? [])).toEqual([0, 0.25, 0, 1, 0])
+    // 40% zeros and continuous values over 500 equal-count buckets: 200 of them are zeros.
+    const values = Float64Array.from({ length: 10_000 }, (_, index) =>
+      index < 4000 ? 0 : Math.exp(index / 1000),
+    )
+    const buckets = histogramOf(values, 500)
+    expect(buckets.values).toHaveLength(301)
+    expect(buckets.counts[0]).toBe(4000)
+    expect(totalCount(buckets)).toBe(10_000)
+  })
+
   it("computes quantiles as numpy does (type 7) on the expanded data", () => {
     // numpy: np.quantile(np.arange(1, 1001), 0.995) == 995.005; np.quantile([1,2,3,4,100], .9) == 61.6
     const sequence = histogramOf(
