@@ -95,6 +95,32 @@ const quantileBuckets = (sorted: Float64Array, buckets: number): ValueHistogram 
 }
 
 /**
+ * Whether (count, Σy, Σy²) holds one value as far as summing can tell, and the bucket `other`
+ * holds that value too. The tolerance is far above the summing order's noise (about n·2⁻⁵³
+ * relative, on any number of threads), so the answer does not change between reruns, and
+ * far below any spacing of real metric values.
+ */
+const oneValueTolerance = 1e-9
+const sameSingleValue = (
+  count: number,
+  sum: number,
+  sumSquares: number,
+  otherCount: number,
+  otherSum: number,
+  otherSumSquares: number,
+): boolean => {
+  const mean = sum / count
+  const otherMean = otherSum / otherCount
+  const single = (mean: number, meanSquare: number) =>
+    meanSquare - mean * mean <= oneValueTolerance * meanSquare
+  return (
+    single(mean, sumSquares / count) &&
+    single(otherMean, otherSumSquares / otherCount) &&
+    Math.abs(mean - otherMean) <= oneValueTolerance * Math.max(Math.abs(mean), Math.abs(otherMean))
+  )
+}
+
+/**
  * Buckets from (count, Σy, Σy²), as the warehouse's push-down returns them, in rank order.
  * Empty buckets are dropped; a variance within rounding of zero is zero; neighbouring buckets
  * of one and the same value (a metric's 40% of zeros fills 200 of 500 equal-count buckets)
@@ -107,33 +133,41 @@ export const histogramFromSums = (
   sums: Float64Array,
   sumSquares: Float64Array,
 ): ValueHistogram => {
-  const values = new Float64Array(counts.length)
-  const keptCounts = new Float64Array(counts.length)
-  const variances = new Float64Array(counts.length)
-  let kept = 0
+  const runCounts: number[] = []
+  const runSums: number[] = []
+  const runSquares: number[] = []
   for (let source = 0; source < counts.length; source++) {
     const count = counts[source] ?? 0
     if (!(count > 0)) continue
-    const bucketMean = (sums[source] ?? 0) / count
-    const meanSquare = (sumSquares[source] ?? 0) / count
-    const spread = meanSquare - bucketMean * bucketMean
-    // Below rounding of Σy²/n a variance is noise of the summing order: a bucket of equal values.
-    const variance = spread > 1e-12 * Math.max(1e-300, meanSquare) ? spread : 0
-    const last = kept - 1
-    if (last >= 0 && variance === 0 && variances[last] === 0 && values[last] === bucketMean) {
-      keptCounts[last] = (keptCounts[last] ?? 0) + count
-      continue
+    const sum = sums[source] ?? 0
+    const squares = sumSquares[source] ?? 0
+    const last = runCounts.length - 1
+    const [lastCount = 0, lastSum = 0, lastSquares = 0] = [
+      runCounts[last],
+      runSums[last],
+      runSquares[last],
+    ]
+    if (last >= 0 && sameSingleValue(lastCount, lastSum, lastSquares, count, sum, squares)) {
+      runCounts[last] = lastCount + count
+      runSums[last] = lastSum + sum
+      runSquares[last] = lastSquares + squares
+    } else {
+      runCounts.push(count)
+      runSums.push(sum)
+      runSquares.push(squares)
     }
-    values[kept] = bucketMean
-    keptCounts[kept] = count
-    variances[kept] = variance
-    kept++
   }
-  return {
-    values: values.slice(0, kept),
-    counts: keptCounts.slice(0, kept),
-    variances: variances.slice(0, kept),
-  }
+  const values = new Float64Array(runCounts.length)
+  const variances = new Float64Array(runCounts.length)
+  runCounts.forEach((count, index) => {
+    const bucketMean = (runSums[index] ?? 0) / count
+    const meanSquare = (runSquares[index] ?? 0) / count
+    const variance = meanSquare - bucketMean * bucketMean
+    values[index] = bucketMean
+    // Below rounding of Σy²/n a variance is noise of the summing order: a bucket of equal values.
+    variances[index] = variance > 1e-12 * Math.max(1e-300, meanSquare) ? variance : 0
+  })
+  return { values, counts: Float64Array.from(runCounts), variances }
 }
 
 /**

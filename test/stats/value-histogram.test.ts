@@ -48,6 +48,18 @@ describe("value histograms", () => {
     expect(Array.from(histogram.values)).toEqual([0, 2.5, 3, 3, 3])
     expect(Array.from(histogram.counts)).toEqual([8, 4, 6, 4, 2])
     expect(Array.from(histogram.variances ?? [])).toEqual([0, 0.25, 0, 1, 0])
+    // Summing noise (0.1 summed 1,000 times in two orders) still reads as one value; a value
+    // a millionth apart does not.
+    let forward = 0
+    for (let index = 0; index < 1000; index++) forward += 0.1
+    const byHalves = 500 * 0.1 + 500 * 0.1
+    expect(forward).not.toBe(byHalves)
+    const noisy = histogramFromSums(
+      Float64Array.from([1000, 1000, 1000]),
+      Float64Array.from([forward, byHalves, 1000 * 0.1000001]),
+      Float64Array.from([1000 * 0.01, 1000 * 0.1 * 0.1, 1000 * 0.1000001 ** 2]),
+    )
+    expect(Array.from(noisy.counts)).toEqual([2000, 1000])
     // 40% zeros and continuous values over 500 equal-count buckets: 200 of them are zeros.
     const values = Float64Array.from({ length: 10_000 }, (_, index) =>
       index < 4000 ? 0 : Math.exp(index / 1000),
