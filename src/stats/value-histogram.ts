@@ -94,28 +94,32 @@ const quantileBuckets = (sorted: Float64Array, buckets: number): ValueHistogram 
   return histogramFromSums(counts, sums, sumSquares)
 }
 
+/** A bucket as the warehouse sums it. */
+interface BucketSums {
+  count: number
+  sum: number
+  squares: number
+}
+
 /**
- * Whether (count, Σy, Σy²) holds one value as far as summing can tell, and the bucket `other`
- * holds that value too. The tolerance is far above the summing order's noise (about n·2⁻⁵³
- * relative, on any number of threads), so the answer does not change between reruns, and
- * far below any spacing of real metric values.
+ * The tolerance within which a bucket holds one value, and two buckets the same one: far
+ * above the summing order's noise (about n·2⁻⁵³ relative, on any number of threads), so the
+ * answer does not change between reruns, and far below any spacing of real metric values.
  */
 const oneValueTolerance = 1e-9
-const sameSingleValue = (
-  count: number,
-  sum: number,
-  sumSquares: number,
-  otherCount: number,
-  otherSum: number,
-  otherSumSquares: number,
-): boolean => {
+
+const holdsOneValue = ({ count, sum, squares }: BucketSums): boolean => {
   const mean = sum / count
-  const otherMean = otherSum / otherCount
-  const single = (mean: number, meanSquare: number) =>
-    meanSquare - mean * mean <= oneValueTolerance * meanSquare
+  const meanSquare = squares / count
+  return meanSquare - mean * mean <= oneValueTolerance * meanSquare
+}
+
+const sameSingleValue = (bucket: BucketSums, other: BucketSums): boolean => {
+  const mean = bucket.sum / bucket.count
+  const otherMean = other.sum / other.count
   return (
-    single(mean, sumSquares / count) &&
-    single(otherMean, otherSumSquares / otherCount) &&
+    holdsOneValue(bucket) &&
+    holdsOneValue(other) &&
     Math.abs(mean - otherMean) <= oneValueTolerance * Math.max(Math.abs(mean), Math.abs(otherMean))
   )
 }
@@ -124,50 +128,41 @@ const sameSingleValue = (
  * Buckets from (count, Σy, Σy²), as the warehouse's push-down returns them, in rank order.
  * Empty buckets are dropped; a variance within rounding of zero is zero; neighbouring buckets
  * of one and the same value (a metric's 40% of zeros fills 200 of 500 equal-count buckets)
- * are one bucket. That changes no statistic's distribution — Gamma draws of one scale add up
- * to a Gamma of the summed shapes, so the bootstrap's weights are the same in law — and the
- * bootstrap draws one Gamma per bucket per sample.
+ * are one bucket, whose sums are theirs added. That changes no statistic's distribution —
+ * Gamma draws of one scale add up to a Gamma of the summed shapes, so the bootstrap's weights
+ * are the same in law — and the bootstrap draws one Gamma per bucket per sample.
  */
 export const histogramFromSums = (
   counts: Float64Array,
   sums: Float64Array,
   sumSquares: Float64Array,
 ): ValueHistogram => {
-  const runCounts: number[] = []
-  const runSums: number[] = []
-  const runSquares: number[] = []
+  const buckets: BucketSums[] = []
   for (let source = 0; source < counts.length; source++) {
-    const count = counts[source] ?? 0
-    if (!(count > 0)) continue
-    const sum = sums[source] ?? 0
-    const squares = sumSquares[source] ?? 0
-    const last = runCounts.length - 1
-    const [lastCount = 0, lastSum = 0, lastSquares = 0] = [
-      runCounts[last],
-      runSums[last],
-      runSquares[last],
-    ]
-    if (last >= 0 && sameSingleValue(lastCount, lastSum, lastSquares, count, sum, squares)) {
-      runCounts[last] = lastCount + count
-      runSums[last] = lastSum + sum
-      runSquares[last] = lastSquares + squares
-    } else {
-      runCounts.push(count)
-      runSums.push(sum)
-      runSquares.push(squares)
+    const bucket = {
+      count: counts[source] ?? 0,
+      sum: sums[source] ?? 0,
+      squares: sumSquares[source] ?? 0,
     }
+    if (!(bucket.count > 0)) continue
+    const last = buckets[buckets.length - 1]
+    if (last !== undefined && sameSingleValue(last, bucket)) {
+      last.count += bucket.count
+      last.sum += bucket.sum
+      last.squares += bucket.squares
+    } else buckets.push(bucket)
   }
-  const values = new Float64Array(runCounts.length)
-  const variances = new Float64Array(runCounts.length)
-  runCounts.forEach((count, index) => {
-    const bucketMean = (runSums[index] ?? 0) / count
-    const meanSquare = (runSquares[index] ?? 0) / count
+  const values = new Float64Array(buckets.length)
+  const variances = new Float64Array(buckets.length)
+  buckets.forEach(({ count, sum, squares }, index) => {
+    const bucketMean = sum / count
+    const meanSquare = squares / count
     const variance = meanSquare - bucketMean * bucketMean
     values[index] = bucketMean
     // Below rounding of Σy²/n a variance is noise of the summing order: a bucket of equal values.
     variances[index] = variance > 1e-12 * Math.max(1e-300, meanSquare) ? variance : 0
   })
-  return { values, counts: Float64Array.from(runCounts), variances }
+  return { values, counts: Float64Array.from(buckets, ({ count }) => count), variances }
 }
 
 /**
